@@ -1,0 +1,263 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+var (
+	chatAccounts = &table[chatlift.ChatAccount]{name: "chat_accounts", cols: []string{"id", "state"}, nkey: 1,
+		vals: func(a *chatlift.ChatAccount) []any { return []any{a.ID, a.State} }}
+	agents = &table[chatlift.Agent]{name: "agents", cols: []string{"account_id", "id", "email_key"}, nkey: 2,
+		vals: func(a *chatlift.Agent) []any { return []any{a.AccountID, a.ID, chatlift.NormalizeEmail(a.Email)} },
+		kept: []string{"account_id"}, dest: func(a *chatlift.Agent) []any { return []any{&a.AccountID} }}
+	objects = &table[chatlift.Object]{name: "chat_objects", cols: []string{"account_id", "kind", "id"}, nkey: 3,
+		vals: func(o *chatlift.Object) []any { return []any{o.AccountID, string(o.Kind), o.ID} },
+		kept: []string{"account_id"}, dest: func(o *chatlift.Object) []any { return []any{&o.AccountID} }}
+	chats = &table[chatlift.Chat]{name: "chats", cols: []string{"account_id", "id", "update_us"}, nkey: 2,
+		vals: func(c *chatlift.Chat) []any { return []any{c.AccountID, c.ID, c.UpdateTimestamp.UnixMicro()} },
+		kept: []string{"account_id"}, dest: func(c *chatlift.Chat) []any { return []any{&c.AccountID} }}
+	visitors = &table[chatlift.Visitor]{name: "visitors", cols: []string{"account_id", "id"}, nkey: 2,
+		vals: func(v *chatlift.Visitor) []any { return []any{v.AccountID, v.ID} },
+		kept: []string{"account_id"}, dest: func(v *chatlift.Visitor) []any { return []any{&v.AccountID} }}
+	analytics = &table[chatlift.AnalyticsEvent]{name: "analytics_events", cols: []string{"account_id", "id"}, nkey: 2,
+		vals: func(e *chatlift.AnalyticsEvent) []any { return []any{e.AccountID, e.ID} },
+		kept: []string{"account_id"}, dest: func(e *chatlift.AnalyticsEvent) []any { return []any{&e.AccountID} }}
+	oauthClients = &table[chatlift.OAuthClient]{name: "oauth_clients",
+		cols: []string{"account_id", "id", "client_identifier", "secret_hash"}, nkey: 2,
+		vals: func(c *chatlift.OAuthClient) []any {
+			return []any{c.AccountID, c.ID, c.ClientIdentifier, c.SecretHash}
+		},
+		kept: []string{"account_id", "secret_hash"},
+		dest: func(c *chatlift.OAuthClient) []any { return []any{&c.AccountID, &c.SecretHash} }}
+	oauthTokens = &table[chatlift.OAuthToken]{name: "oauth_tokens",
+		cols: []string{"account_id", "id", "token_hash", "refresh_hash", "revoked"}, nkey: 2,
+		vals: func(t *chatlift.OAuthToken) []any {
+			return []any{t.AccountID, t.ID, t.TokenHash, t.RefreshHash, t.RevokedAt != nil}
+		},
+		kept: []string{"account_id", "token_hash", "refresh_hash"},
+		dest: func(t *chatlift.OAuthToken) []any { return []any{&t.AccountID, &t.TokenHash, &t.RefreshHash} }}
+)
+
+// PutChatAccount implements chatlift.ChatStore.
+func (d *DB) PutChatAccount(ctx context.Context, a *chatlift.ChatAccount) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return chatAccounts.put(ctx, d, d.db, []*chatlift.ChatAccount{a})
+}
+
+// ChatAccount implements chatlift.ChatStore.
+func (d *DB) ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, error) {
+	return chatAccounts.get(ctx, d, d.db, "chat account", "WHERE id = ?", id)
+}
+
+// ChatAccounts implements chatlift.ChatStore.
+func (d *DB) ChatAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.ChatAccount, error) {
+	return chatAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, pageSize(f.Limit))
+}
+
+// PutAgents implements chatlift.ChatStore.
+func (d *DB) PutAgents(ctx context.Context, list []*chatlift.Agent) error {
+	for _, a := range list {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+	}
+	return agents.put(ctx, d, d.db, list)
+}
+
+// Agents implements chatlift.ChatStore.
+func (d *DB) Agents(ctx context.Context, accountID int64) ([]*chatlift.Agent, error) {
+	return agents.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// PutObjects implements chatlift.ChatStore.
+func (d *DB) PutObjects(ctx context.Context, objs []*chatlift.Object) error {
+	for _, o := range objs {
+		if o.ID <= 0 || o.Kind == "" || len(o.Body) == 0 {
+			return chatlift.Errorf(chatlift.EINVALID, "object needs a kind, a positive id and a body")
+		}
+	}
+	return objects.put(ctx, d, d.db, objs)
+}
+
+// Objects implements chatlift.ChatStore.
+func (d *DB) Objects(ctx context.Context, accountID int64, kind chatlift.ObjectKind) ([]*chatlift.Object, error) {
+	return objects.list(ctx, d, d.db, "WHERE account_id = ? AND kind = ? ORDER BY id", accountID, string(kind))
+}
+
+// DeleteObjects implements chatlift.ChatStore.
+func (d *DB) DeleteObjects(ctx context.Context, accountID int64, kind chatlift.ObjectKind, ids []int64) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			_, err := tx.ExecContext(ctx, d.rebind("DELETE FROM chat_objects WHERE account_id = ? AND kind = ? AND id = ?"), accountID, string(kind), id)
+			if err != nil {
+				return fmt.Errorf("delete %s %d: %w", kind, id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// PutChats implements chatlift.ChatStore.
+func (d *DB) PutChats(ctx context.Context, list []*chatlift.Chat) error {
+	for _, c := range list {
+		if err := c.Validate(); err != nil {
+			return err
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return chats.put(ctx, d, tx, list) })
+}
+
+// Chat implements chatlift.ChatStore.
+func (d *DB) Chat(ctx context.Context, accountID int64, id string) (*chatlift.Chat, error) {
+	return chats.get(ctx, d, d.db, "chat", "WHERE account_id = ? AND id = ?", accountID, id)
+}
+
+// Chats implements chatlift.ChatStore.
+func (d *DB) Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat, error) {
+	if f.ByUpdate {
+		us := f.AfterTime.UnixMicro()
+		if f.AfterTime.IsZero() {
+			us = -1 << 62
+		}
+		return chats.list(ctx, d, d.db, "WHERE account_id = ? AND (update_us > ? OR (update_us = ? AND id > ?)) ORDER BY update_us, id LIMIT ?",
+			f.AccountID, us, us, f.AfterID, pageSize(f.Limit))
+	}
+	return chats.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, pageSize(f.Limit))
+}
+
+// PutVisitors implements chatlift.ChatStore.
+func (d *DB) PutVisitors(ctx context.Context, list []*chatlift.Visitor) error {
+	for _, v := range list {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return visitors.put(ctx, d, tx, list) })
+}
+
+// Visitors implements chatlift.ChatStore.
+func (d *DB) Visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error) {
+	return visitors.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, pageSize(f.Limit))
+}
+
+// PutAnalytics implements chatlift.ChatStore.
+func (d *DB) PutAnalytics(ctx context.Context, list []*chatlift.AnalyticsEvent) error {
+	for _, e := range list {
+		if e.ID <= 0 || e.Type == "" {
+			return chatlift.Errorf(chatlift.EINVALID, "analytics event needs a positive id and a type")
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return analytics.put(ctx, d, tx, list) })
+}
+
+// Analytics implements chatlift.ChatStore.
+func (d *DB) Analytics(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.AnalyticsEvent, error) {
+	after, err := numericCursor(f.AfterID)
+	if err != nil {
+		return nil, err
+	}
+	return analytics.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, pageSize(f.Limit))
+}
+
+func numericCursor(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, chatlift.Errorf(chatlift.EINVALID, "cursor %q is not a number", s)
+	}
+	return n, nil
+}
+
+// CountHistory implements chatlift.ChatStore.
+func (d *DB) CountHistory(ctx context.Context, accountID int64) (chatlift.HistoryCount, error) {
+	var h chatlift.HistoryCount
+	err := d.db.QueryRowContext(ctx, d.rebind(`SELECT
+		(SELECT COUNT(*) FROM chats WHERE account_id = ?),
+		(SELECT COUNT(*) FROM visitors WHERE account_id = ?),
+		(SELECT COUNT(*) FROM analytics_events WHERE account_id = ?)`), accountID, accountID, accountID).
+		Scan(&h.Chats, &h.Visitors, &h.Analytics)
+	if err != nil {
+		return h, fmt.Errorf("count history: %w", err)
+	}
+	return h, nil
+}
+
+// PutOAuthClient implements chatlift.ChatStore.
+func (d *DB) PutOAuthClient(ctx context.Context, c *chatlift.OAuthClient) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return oauthClients.put(ctx, d, d.db, []*chatlift.OAuthClient{c})
+}
+
+// OAuthClients implements chatlift.ChatStore.
+func (d *DB) OAuthClients(ctx context.Context, accountID int64) ([]*chatlift.OAuthClient, error) {
+	return oauthClients.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// OAuthClientByIdentifier implements chatlift.ChatStore.
+func (d *DB) OAuthClientByIdentifier(ctx context.Context, identifier string) (*chatlift.OAuthClient, error) {
+	return oauthClients.get(ctx, d, d.db, "OAuth client", "WHERE client_identifier = ?", identifier)
+}
+
+// PutOAuthTokens implements chatlift.ChatStore.
+func (d *DB) PutOAuthTokens(ctx context.Context, list []*chatlift.OAuthToken) error {
+	for _, t := range list {
+		if t.ID <= 0 || t.TokenHash == "" {
+			return chatlift.Errorf(chatlift.EINVALID, "token needs a positive id and a hash")
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return oauthTokens.put(ctx, d, tx, list) })
+}
+
+// OAuthTokenByHash implements chatlift.ChatStore.
+func (d *DB) OAuthTokenByHash(ctx context.Context, hash string) (*chatlift.OAuthToken, error) {
+	return oauthTokens.get(ctx, d, d.db, "token", "WHERE token_hash = ?", hash)
+}
+
+// OAuthTokens implements chatlift.ChatStore.
+func (d *DB) OAuthTokens(ctx context.Context, accountID int64) ([]*chatlift.OAuthToken, error) {
+	return oauthTokens.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// RevokeOAuthTokens implements chatlift.ChatStore.
+func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Time) (int, error) {
+	var n int
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		list, err := oauthTokens.list(ctx, d, tx, "WHERE account_id = ? AND revoked = ?", accountID, false)
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
+			t.RevokedAt = &at
+		}
+		n = len(list)
+		return oauthTokens.put(ctx, d, tx, list)
+	})
+	return n, err
+}
+
+// DeleteChatAccount implements chatlift.ChatStore.
+func (d *DB) DeleteChatAccount(ctx context.Context, accountID int64) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "oauth_clients", "oauth_tokens"} {
+			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
+				return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM chat_accounts WHERE id = ?"), accountID); err != nil {
+			return fmt.Errorf("delete chat account %d: %w", accountID, err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,276 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/chatlift/chatlift"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Roles: which system's database a DB is. A chat database holds the chat
+// tables only; a platform database holds those and the platform's own.
+const (
+	RoleChat     = "chat"
+	RolePlatform = "platform"
+)
+
+// DB is one database: the legacy chat product's or the unified platform's.
+// It implements chatlift.PlatformStore (a chat-role DB has only the
+// ChatStore tables).
+type DB struct {
+	db      *sql.DB
+	dialect string
+	role    string
+	now     func() time.Time
+}
+
+var _ chatlift.PlatformStore = (*DB)(nil)
+
+// Config says which database to open.
+type Config struct {
+	// URL is a PostgreSQL URL ("postgres://..."); empty means SQLite at Path.
+	URL string
+	// Schema is the PostgreSQL schema of this system's tables.
+	Schema string
+	// Path is the SQLite file.
+	Path string
+	// Role is RoleChat or RolePlatform.
+	Role string
+}
+
+// Open connects to the database, checks that it answers and applies every
+// pending migration.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Role != RoleChat && cfg.Role != RolePlatform {
+		return nil, fmt.Errorf("sqlstore: unknown role %q", cfg.Role)
+	}
+	d := &DB{role: cfg.Role, now: time.Now}
+	var err error
+	if cfg.URL != "" {
+		d.dialect = Postgres
+		d.db, err = openPostgres(ctx, cfg.URL, cfg.Schema)
+	} else {
+		d.dialect = SQLite
+		d.db, err = openSQLite(cfg.Path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.db.PingContext(ctx); err != nil {
+		d.db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", d.dialect, err)
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func openSQLite(path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlstore: SQLite path required")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, rawURL, schema string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	if schema != "" {
+		if !validIdent(schema) {
+			return nil, fmt.Errorf("sqlstore: invalid schema name %q", schema)
+		}
+		cfg.RuntimeParams["search_path"] = schema
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+		}
+		_, err = conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema)
+		conn.Close(ctx)
+		if err != nil && !isUniqueViolation(err) {
+			return nil, fmt.Errorf("create schema %s: %w", schema, err)
+		}
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	return db, nil
+}
+
+func validIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// migrate applies the chat migration set, and for a platform DB the platform
+// set, each recorded in its own version table.
+func (d *DB) migrate(ctx context.Context) error {
+	sets := []string{RoleChat}
+	if d.role == RolePlatform {
+		sets = append(sets, RolePlatform)
+	}
+	dialect := database.DialectSQLite3
+	if d.dialect == Postgres {
+		dialect = database.DialectPostgres
+	}
+	for _, set := range sets {
+		fsys, err := fs.Sub(migrations, "migrations/"+d.dialect+"/"+set)
+		if err != nil {
+			return fmt.Errorf("migrations %s: %w", set, err)
+		}
+		store, err := database.NewStore(dialect, "schema_version_"+set)
+		if err != nil {
+			return fmt.Errorf("migration store: %w", err)
+		}
+		p, err := goose.NewProvider("", d.db, fsys, goose.WithStore(store), goose.WithDisableGlobalRegistry(true))
+		if err != nil {
+			return fmt.Errorf("load %s migrations: %w", set, err)
+		}
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("apply %s migrations: %w", set, err)
+		}
+	}
+	return nil
+}
+
+// Dialect returns SQLite or Postgres.
+func (d *DB) Dialect() string { return d.dialect }
+
+// SQL returns the underlying pool, for bulk work that needs it.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// SetClock replaces the clock that stamps rows; tests use it.
+func (d *DB) SetClock(now func() time.Time) { d.now = now }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.db.Close() }
+
+// rebind turns ? placeholders into the dialect's.
+func (d *DB) rebind(q string) string {
+	if d.dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (d *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := d.db.ExecContext(ctx, d.rebind(q), args...)
+	return res, interpret(err)
+}
+
+// inTx runs fn in one transaction, committed if fn returns nil.
+func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return interpret(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// interpret translates driver errors into chatlift errors at the boundary.
+func interpret(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return chatlift.Errorf(chatlift.ENOTFOUND, "not found")
+	case isUniqueViolation(err):
+		return chatlift.Errorf(chatlift.ECONFLICT, "already exists")
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// NextIDs implements chatlift.ChatStore.
+func (d *DB) NextIDs(ctx context.Context, sequence string, n int) (int64, error) {
+	if n < 1 {
+		return 0, chatlift.Errorf(chatlift.EINVALID, "reserve at least one id")
+	}
+	var next int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO id_sequences (name, next) VALUES (?, 1) ON CONFLICT (name) DO NOTHING`), sequence)
+		if err != nil {
+			return fmt.Errorf("init sequence %s: %w", sequence, err)
+		}
+		err = tx.QueryRowContext(ctx, d.rebind(`UPDATE id_sequences SET next = next + ? WHERE name = ? RETURNING next`), n, sequence).Scan(&next)
+		if err != nil {
+			return fmt.Errorf("advance sequence %s: %w", sequence, err)
+		}
+		return nil
+	})
+	return next - int64(n), err
+}

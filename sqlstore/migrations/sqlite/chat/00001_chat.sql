@@ -1,0 +1,83 @@
+-- +goose Up
+-- A chat product's data. Each table keeps its key and indexed columns beside
+-- the row's JSON body; the body is the record as the API shows it.
+CREATE TABLE id_sequences (
+    name TEXT PRIMARY KEY,
+    next INTEGER NOT NULL
+);
+
+CREATE TABLE chat_accounts (
+    id    INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    body  TEXT NOT NULL
+);
+
+CREATE TABLE agents (
+    account_id INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    email_key  TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+CREATE INDEX agents_email ON agents (account_id, email_key);
+
+CREATE TABLE chat_objects (
+    account_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    id         INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, kind, id)
+);
+
+CREATE TABLE chats (
+    account_id INTEGER NOT NULL,
+    id         TEXT NOT NULL,
+    update_us  INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+) WITHOUT ROWID;
+CREATE INDEX chats_update ON chats (account_id, update_us, id);
+
+CREATE TABLE visitors (
+    account_id INTEGER NOT NULL,
+    id         TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+) WITHOUT ROWID;
+
+CREATE TABLE analytics_events (
+    account_id INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+) WITHOUT ROWID;
+
+CREATE TABLE oauth_clients (
+    account_id        INTEGER NOT NULL,
+    id                INTEGER NOT NULL,
+    client_identifier TEXT NOT NULL UNIQUE,
+    secret_hash       TEXT NOT NULL,
+    body              TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+
+CREATE TABLE oauth_tokens (
+    account_id   INTEGER NOT NULL,
+    id           INTEGER NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    refresh_hash TEXT NOT NULL,
+    revoked      INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+
+-- +goose Down
+DROP TABLE oauth_tokens;
+DROP TABLE oauth_clients;
+DROP TABLE analytics_events;
+DROP TABLE visitors;
+DROP TABLE chats;
+DROP TABLE chat_objects;
+DROP TABLE agents;
+DROP TABLE chat_accounts;
+DROP TABLE id_sequences;

@@ -1,0 +1,272 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/chatlift/chatlift"
+)
+
+var (
+	supportAccounts = &table[chatlift.SupportAccount]{name: "support_accounts", cols: []string{"id"}, nkey: 1,
+		vals: func(a *chatlift.SupportAccount) []any { return []any{a.ID} }}
+	users = &table[chatlift.User]{name: "users", cols: []string{"account_id", "id", "email_key"}, nkey: 2,
+		vals: func(u *chatlift.User) []any { return []any{u.AccountID, u.ID, chatlift.NormalizeEmail(u.Email)} },
+		kept: []string{"account_id"}, dest: func(u *chatlift.User) []any { return []any{&u.AccountID} }}
+	apiTokens = &table[chatlift.APIToken]{name: "api_tokens", cols: []string{"account_id", "id", "token_hash"}, nkey: 2,
+		vals: func(t *chatlift.APIToken) []any { return []any{t.AccountID, t.ID, t.TokenHash} },
+		kept: []string{"token_hash"}, dest: func(t *chatlift.APIToken) []any { return []any{&t.TokenHash} }}
+	apps = &table[chatlift.AppInstallation]{name: "apps", cols: []string{"account_id", "id"}, nkey: 2,
+		vals: func(a *chatlift.AppInstallation) []any { return []any{a.AccountID, a.ID} },
+		kept: []string{"account_id"}, dest: func(a *chatlift.AppInstallation) []any { return []any{&a.AccountID} }}
+	tickets = &table[chatlift.Ticket]{name: "tickets", cols: []string{"account_id", "id"}, nkey: 2,
+		vals: func(t *chatlift.Ticket) []any { return []any{t.AccountID, t.ID} },
+		kept: []string{"account_id"}, dest: func(t *chatlift.Ticket) []any { return []any{&t.AccountID} }}
+	billingAccounts = &table[chatlift.BillingAccount]{name: "billing_accounts", cols: []string{"id", "account_id"}, nkey: 1,
+		vals: func(b *chatlift.BillingAccount) []any { return []any{b.ID, b.AccountID} }}
+	subscriptions = &table[chatlift.Subscription]{name: "subscriptions", cols: []string{"billing_account_id", "id"}, nkey: 2,
+		vals: func(s *chatlift.Subscription) []any { return []any{s.BillingAccountID, s.ID} }}
+	invoices = &table[chatlift.Invoice]{name: "invoices", cols: []string{"billing_account_id", "id"}, nkey: 2,
+		vals: func(i *chatlift.Invoice) []any { return []any{i.BillingAccountID, i.ID} }}
+	notifications = &table[chatlift.Notification]{name: "notifications", cols: []string{"account_id", "id"}, nkey: 2,
+		vals: func(n *chatlift.Notification) []any { return []any{n.AccountID, n.ID} }}
+	emails = &table[chatlift.Email]{name: "emails", cols: []string{"id", "email_key", "sent"}, nkey: 1,
+		vals: func(e *chatlift.Email) []any { return []any{e.ID, e.Key, e.SentAt != nil} }}
+	upgrades = &table[chatlift.Upgrade]{name: "upgrades", cols: []string{"id", "account_id", "state", "active"}, nkey: 1,
+		vals: func(u *chatlift.Upgrade) []any { return []any{u.ID, u.AccountID, u.State, !chatlift.Terminal(u.State)} }}
+	unifiedAccounts = &table[chatlift.UnifiedAccount]{name: "unified_accounts", cols: []string{"account_id"}, nkey: 1,
+		vals: func(u *chatlift.UnifiedAccount) []any { return []any{u.AccountID} }}
+)
+
+// PutSupportAccount implements chatlift.PlatformStore.
+func (d *DB) PutSupportAccount(ctx context.Context, a *chatlift.SupportAccount) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return supportAccounts.put(ctx, d, d.db, []*chatlift.SupportAccount{a})
+}
+
+// SupportAccount implements chatlift.PlatformStore.
+func (d *DB) SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAccount, error) {
+	return supportAccounts.get(ctx, d, d.db, "account", "WHERE id = ?", id)
+}
+
+// SupportAccounts implements chatlift.PlatformStore.
+func (d *DB) SupportAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.SupportAccount, error) {
+	return supportAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, pageSize(f.Limit))
+}
+
+// PutUsers implements chatlift.PlatformStore. Emails are unique per account
+// without regard to case: a clash is ECONFLICT.
+func (d *DB) PutUsers(ctx context.Context, list []*chatlift.User) error {
+	for _, u := range list {
+		if err := u.Validate(); err != nil {
+			return err
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return users.put(ctx, d, tx, list) })
+}
+
+// Users implements chatlift.PlatformStore.
+func (d *DB) Users(ctx context.Context, accountID int64) ([]*chatlift.User, error) {
+	return users.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// UserByEmail implements chatlift.PlatformStore; the match ignores case.
+func (d *DB) UserByEmail(ctx context.Context, accountID int64, email string) (*chatlift.User, error) {
+	return users.get(ctx, d, d.db, "user", "WHERE account_id = ? AND email_key = ?", accountID, chatlift.NormalizeEmail(email))
+}
+
+// PutAPIToken implements chatlift.PlatformStore.
+func (d *DB) PutAPIToken(ctx context.Context, t *chatlift.APIToken) error {
+	if t.ID <= 0 || t.TokenHash == "" {
+		return chatlift.Errorf(chatlift.EINVALID, "API token needs a positive id and a hash")
+	}
+	return apiTokens.put(ctx, d, d.db, []*chatlift.APIToken{t})
+}
+
+// APITokenByHash implements chatlift.PlatformStore.
+func (d *DB) APITokenByHash(ctx context.Context, hash string) (*chatlift.APIToken, error) {
+	return apiTokens.get(ctx, d, d.db, "API token", "WHERE token_hash = ?", hash)
+}
+
+// PutApps implements chatlift.PlatformStore.
+func (d *DB) PutApps(ctx context.Context, list []*chatlift.AppInstallation) error {
+	for _, a := range list {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return apps.put(ctx, d, tx, list) })
+}
+
+// Apps implements chatlift.PlatformStore.
+func (d *DB) Apps(ctx context.Context, accountID int64) ([]*chatlift.AppInstallation, error) {
+	return apps.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// PutTickets implements chatlift.PlatformStore.
+func (d *DB) PutTickets(ctx context.Context, list []*chatlift.Ticket) error {
+	for _, t := range list {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return tickets.put(ctx, d, tx, list) })
+}
+
+// Ticket implements chatlift.PlatformStore.
+func (d *DB) Ticket(ctx context.Context, accountID, id int64) (*chatlift.Ticket, error) {
+	return tickets.get(ctx, d, d.db, "ticket", "WHERE account_id = ? AND id = ?", accountID, id)
+}
+
+// Tickets implements chatlift.PlatformStore.
+func (d *DB) Tickets(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Ticket, error) {
+	after, err := numericCursor(f.AfterID)
+	if err != nil {
+		return nil, err
+	}
+	return tickets.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, pageSize(f.Limit))
+}
+
+// PutBillingAccount implements chatlift.PlatformStore.
+func (d *DB) PutBillingAccount(ctx context.Context, b *chatlift.BillingAccount) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	return billingAccounts.put(ctx, d, d.db, []*chatlift.BillingAccount{b})
+}
+
+// BillingAccount implements chatlift.PlatformStore.
+func (d *DB) BillingAccount(ctx context.Context, id int64) (*chatlift.BillingAccount, error) {
+	return billingAccounts.get(ctx, d, d.db, "billing account", "WHERE id = ?", id)
+}
+
+// PutSubscriptions implements chatlift.PlatformStore.
+func (d *DB) PutSubscriptions(ctx context.Context, list []*chatlift.Subscription) error {
+	for _, s := range list {
+		if s.ID <= 0 || s.BillingAccountID <= 0 || s.Seats < 0 {
+			return chatlift.Errorf(chatlift.EINVALID, "subscription needs ids and a seat count")
+		}
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error { return subscriptions.put(ctx, d, tx, list) })
+}
+
+// Subscriptions implements chatlift.PlatformStore.
+func (d *DB) Subscriptions(ctx context.Context, billingAccountID int64) ([]*chatlift.Subscription, error) {
+	return subscriptions.list(ctx, d, d.db, "WHERE billing_account_id = ? ORDER BY id", billingAccountID)
+}
+
+// PutInvoice implements chatlift.PlatformStore.
+func (d *DB) PutInvoice(ctx context.Context, inv *chatlift.Invoice) error {
+	if inv.ID <= 0 || inv.BillingAccountID <= 0 {
+		return chatlift.Errorf(chatlift.EINVALID, "invoice needs ids")
+	}
+	return invoices.put(ctx, d, d.db, []*chatlift.Invoice{inv})
+}
+
+// Invoices implements chatlift.PlatformStore.
+func (d *DB) Invoices(ctx context.Context, billingAccountID int64) ([]*chatlift.Invoice, error) {
+	return invoices.list(ctx, d, d.db, "WHERE billing_account_id = ? ORDER BY id", billingAccountID)
+}
+
+// PutNotification implements chatlift.PlatformStore.
+func (d *DB) PutNotification(ctx context.Context, n *chatlift.Notification) error {
+	if n.ID <= 0 || n.AccountID <= 0 || n.Title == "" {
+		return chatlift.Errorf(chatlift.EINVALID, "notification needs ids and a title")
+	}
+	return notifications.put(ctx, d, d.db, []*chatlift.Notification{n})
+}
+
+// Notifications implements chatlift.PlatformStore.
+func (d *DB) Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error) {
+	return notifications.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// QueueEmail implements chatlift.PlatformStore.
+func (d *DB) QueueEmail(ctx context.Context, e *chatlift.Email) (bool, error) {
+	if err := e.Validate(); err != nil {
+		return false, err
+	}
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, d.rebind("SELECT COUNT(*) FROM emails WHERE email_key = ?"), e.Key).Scan(&n); err != nil {
+			return fmt.Errorf("look up email %s: %w", e.Key, err)
+		} else if n > 0 {
+			return chatlift.Errorf(chatlift.ECONFLICT, "email %s already queued", e.Key)
+		}
+		return emails.put(ctx, d, tx, []*chatlift.Email{e})
+	})
+	if chatlift.ErrorCode(err) == chatlift.ECONFLICT {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// PendingEmails implements chatlift.PlatformStore.
+func (d *DB) PendingEmails(ctx context.Context, limit int) ([]*chatlift.Email, error) {
+	return emails.list(ctx, d, d.db, "WHERE sent = ? ORDER BY id LIMIT ?", false, pageSize(limit))
+}
+
+// PutEmail implements chatlift.PlatformStore.
+func (d *DB) PutEmail(ctx context.Context, e *chatlift.Email) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return emails.put(ctx, d, d.db, []*chatlift.Email{e})
+}
+
+// CreateUpgrade implements chatlift.PlatformStore.
+func (d *DB) CreateUpgrade(ctx context.Context, u *chatlift.Upgrade) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		active, err := upgrades.list(ctx, d, tx, "WHERE account_id = ? AND active = ?", u.AccountID, true)
+		if err != nil {
+			return err
+		} else if len(active) > 0 {
+			return chatlift.Errorf(chatlift.ECONFLICT, "account %d already has upgrade %s", u.AccountID, active[0].ID)
+		}
+		return upgrades.put(ctx, d, tx, []*chatlift.Upgrade{u})
+	})
+}
+
+// PutUpgrade implements chatlift.PlatformStore.
+func (d *DB) PutUpgrade(ctx context.Context, u *chatlift.Upgrade) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return upgrades.put(ctx, d, d.db, []*chatlift.Upgrade{u})
+}
+
+// Upgrade implements chatlift.PlatformStore.
+func (d *DB) Upgrade(ctx context.Context, id string) (*chatlift.Upgrade, error) {
+	return upgrades.get(ctx, d, d.db, "upgrade", "WHERE id = ?", id)
+}
+
+// Upgrades implements chatlift.PlatformStore.
+func (d *DB) Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlift.Upgrade, error) {
+	where, args := "WHERE id > ?", []any{f.AfterID}
+	if f.AccountID != 0 {
+		where, args = where+" AND account_id = ?", append(args, f.AccountID)
+	}
+	if f.State != "" {
+		where, args = where+" AND state = ?", append(args, f.State)
+	}
+	return upgrades.list(ctx, d, d.db, where+" ORDER BY id LIMIT ?", append(args, pageSize(f.Limit))...)
+}
+
+// PutUnifiedAccount implements chatlift.PlatformStore.
+func (d *DB) PutUnifiedAccount(ctx context.Context, u *chatlift.UnifiedAccount) error {
+	if u.AccountID <= 0 {
+		return chatlift.Errorf(chatlift.EINVALID, "account_id must be positive")
+	}
+	return unifiedAccounts.put(ctx, d, d.db, []*chatlift.UnifiedAccount{u})
+}
+
+// UnifiedAccount implements chatlift.PlatformStore.
+func (d *DB) UnifiedAccount(ctx context.Context, accountID int64) (*chatlift.UnifiedAccount, error) {
+	return unifiedAccounts.get(ctx, d, d.db, "unified account", "WHERE account_id = ?", accountID)
+}

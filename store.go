@@ -1,0 +1,151 @@
+package chatlift
+
+import (
+	"context"
+	"time"
+)
+
+// ChatStore holds a chat product's data. The legacy chat product has one;
+// the unified platform has another for the chat data of upgraded accounts.
+// The upgrade copies from the first to the second. Every Put is an upsert by
+// key, so repeating one is harmless.
+type ChatStore interface {
+	// NextIDs reserves n consecutive ids of the named sequence and returns the first.
+	NextIDs(ctx context.Context, sequence string, n int) (int64, error)
+
+	PutChatAccount(ctx context.Context, a *ChatAccount) error
+	ChatAccount(ctx context.Context, id int64) (*ChatAccount, error)
+	ChatAccounts(ctx context.Context, f AccountFilter) ([]*ChatAccount, error)
+
+	PutAgents(ctx context.Context, agents []*Agent) error
+	Agents(ctx context.Context, accountID int64) ([]*Agent, error)
+
+	PutObjects(ctx context.Context, objs []*Object) error
+	Objects(ctx context.Context, accountID int64, kind ObjectKind) ([]*Object, error)
+	DeleteObjects(ctx context.Context, accountID int64, kind ObjectKind, ids []int64) error
+
+	PutChats(ctx context.Context, chats []*Chat) error
+	Chat(ctx context.Context, accountID int64, id string) (*Chat, error)
+	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
+	PutVisitors(ctx context.Context, visitors []*Visitor) error
+	Visitors(ctx context.Context, f KeyFilter) ([]*Visitor, error)
+	PutAnalytics(ctx context.Context, events []*AnalyticsEvent) error
+	Analytics(ctx context.Context, f KeyFilter) ([]*AnalyticsEvent, error)
+	CountHistory(ctx context.Context, accountID int64) (HistoryCount, error)
+
+	PutOAuthClient(ctx context.Context, c *OAuthClient) error
+	OAuthClients(ctx context.Context, accountID int64) ([]*OAuthClient, error)
+	OAuthClientByIdentifier(ctx context.Context, identifier string) (*OAuthClient, error)
+	PutOAuthTokens(ctx context.Context, tokens []*OAuthToken) error
+	OAuthTokenByHash(ctx context.Context, hash string) (*OAuthToken, error)
+	OAuthTokens(ctx context.Context, accountID int64) ([]*OAuthToken, error)
+	// RevokeOAuthTokens revokes every active token of the account and returns how many.
+	RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Time) (int, error)
+
+	// DeleteChatAccount removes the account and everything it holds.
+	DeleteChatAccount(ctx context.Context, accountID int64) error
+}
+
+// PlatformStore holds the unified platform's own data: support accounts and
+// their users, apps and tickets, billing, notifications and the upgrades.
+type PlatformStore interface {
+	ChatStore
+
+	PutSupportAccount(ctx context.Context, a *SupportAccount) error
+	SupportAccount(ctx context.Context, id int64) (*SupportAccount, error)
+	SupportAccounts(ctx context.Context, f AccountFilter) ([]*SupportAccount, error)
+	PutUsers(ctx context.Context, users []*User) error
+	Users(ctx context.Context, accountID int64) ([]*User, error)
+	UserByEmail(ctx context.Context, accountID int64, email string) (*User, error)
+	PutAPIToken(ctx context.Context, t *APIToken) error
+	APITokenByHash(ctx context.Context, hash string) (*APIToken, error)
+	PutApps(ctx context.Context, apps []*AppInstallation) error
+	Apps(ctx context.Context, accountID int64) ([]*AppInstallation, error)
+	PutTickets(ctx context.Context, tickets []*Ticket) error
+	Ticket(ctx context.Context, accountID, id int64) (*Ticket, error)
+	Tickets(ctx context.Context, f KeyFilter) ([]*Ticket, error)
+
+	PutBillingAccount(ctx context.Context, b *BillingAccount) error
+	BillingAccount(ctx context.Context, id int64) (*BillingAccount, error)
+	PutSubscriptions(ctx context.Context, subs []*Subscription) error
+	Subscriptions(ctx context.Context, billingAccountID int64) ([]*Subscription, error)
+	PutInvoice(ctx context.Context, inv *Invoice) error
+	Invoices(ctx context.Context, billingAccountID int64) ([]*Invoice, error)
+
+	PutNotification(ctx context.Context, n *Notification) error
+	Notifications(ctx context.Context, accountID int64) ([]*Notification, error)
+	// QueueEmail adds e to the outbox unless an email with its key is there;
+	// it reports whether it was added.
+	QueueEmail(ctx context.Context, e *Email) (bool, error)
+	PendingEmails(ctx context.Context, limit int) ([]*Email, error)
+	PutEmail(ctx context.Context, e *Email) error
+
+	// CreateUpgrade stores a new upgrade; ECONFLICT if the account already
+	// has one that is not finished.
+	CreateUpgrade(ctx context.Context, u *Upgrade) error
+	PutUpgrade(ctx context.Context, u *Upgrade) error
+	Upgrade(ctx context.Context, id string) (*Upgrade, error)
+	Upgrades(ctx context.Context, f UpgradeFilter) ([]*Upgrade, error)
+
+	PutUnifiedAccount(ctx context.Context, u *UnifiedAccount) error
+	UnifiedAccount(ctx context.Context, accountID int64) (*UnifiedAccount, error)
+}
+
+// AccountFilter pages through accounts in id order.
+type AccountFilter struct {
+	AfterID int64
+	Limit   int // 0 means DefaultLimit
+}
+
+// KeyFilter pages through an account's rows in key order.
+type KeyFilter struct {
+	AccountID int64
+	AfterID   string // for numeric keys, the decimal id; "" starts at the beginning
+	Limit     int
+}
+
+// ChatFilter pages through an account's chats, either in key order or, when
+// ByUpdate is set, in (update_timestamp, id) order as incremental export does.
+type ChatFilter struct {
+	AccountID int64
+	ByUpdate  bool
+	AfterTime time.Time // with ByUpdate: start after (AfterTime, AfterID)
+	AfterID   string
+	Limit     int
+}
+
+// UpgradeFilter selects upgrades; zero fields match everything.
+type UpgradeFilter struct {
+	AccountID int64
+	State     string
+	AfterID   string
+	Limit     int
+}
+
+// DefaultLimit is the page size when a filter gives none; MaxLimit the largest.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// HistoryCount counts the history rows of an account.
+type HistoryCount struct {
+	Chats     int64 `json:"chats"`
+	Visitors  int64 `json:"visitors"`
+	Analytics int64 `json:"analytics"`
+}
+
+// Total is the number of rows of every kind.
+func (h HistoryCount) Total() int64 { return h.Chats + h.Visitors + h.Analytics }
+
+// APIToken is a support API token (Basic "email/token:TOKEN" auth). Only its
+// hash is stored.
+type APIToken struct {
+	ID          int64      `json:"id"`
+	AccountID   int64      `json:"account_id"`
+	UserID      int64      `json:"user_id"`
+	Description string     `json:"description"`
+	TokenHash   string     `json:"-"`
+	CreatedAt   time.Time  `json:"created_at"`
+	RevokedAt   *time.Time `json:"revoked_at"`
+}

@@ -1,0 +1,127 @@
+package chatlift
+
+import "time"
+
+// Upgrade states. See docs/upgrade-states.md for the machine.
+const (
+	UpgradeRequested   = "requested"
+	UpgradeScheduled   = "scheduled"
+	UpgradePreparing   = "preparing"
+	UpgradeMigrating   = "migrating"
+	UpgradeUpgraded    = "upgraded"
+	UpgradeImporting   = "importing"
+	UpgradeCompleted   = "completed"
+	UpgradeRollingBack = "rolling_back"
+	UpgradeRolledBack  = "rolled_back"
+	UpgradeCancelled   = "cancelled"
+)
+
+// UpgradeStates lists every state in the order an upgrade passes them.
+var UpgradeStates = []string{UpgradeRequested, UpgradeScheduled, UpgradePreparing, UpgradeMigrating,
+	UpgradeUpgraded, UpgradeImporting, UpgradeCompleted, UpgradeRollingBack, UpgradeRolledBack, UpgradeCancelled}
+
+// upgradeTransitions is the state machine: the states each state may move to.
+var upgradeTransitions = map[string][]string{
+	UpgradeRequested:   {UpgradeScheduled, UpgradeCancelled},
+	UpgradeScheduled:   {UpgradeScheduled, UpgradePreparing, UpgradeCancelled},
+	UpgradePreparing:   {UpgradeMigrating, UpgradeRollingBack, UpgradeScheduled, UpgradeCancelled},
+	UpgradeMigrating:   {UpgradeUpgraded, UpgradeRollingBack},
+	UpgradeUpgraded:    {UpgradeImporting},
+	UpgradeImporting:   {UpgradeCompleted},
+	UpgradeRollingBack: {UpgradeRolledBack},
+	UpgradeRolledBack:  {UpgradeScheduled, UpgradeCancelled},
+}
+
+// CanTransition reports whether an upgrade may move from state from to to.
+func CanTransition(from, to string) bool { return oneOf(to, upgradeTransitions[from]...) }
+
+// Terminal reports whether no further transition leaves state.
+func Terminal(state string) bool { return len(upgradeTransitions[state]) == 0 }
+
+// Upgrade is one customer's move from the legacy chat product to the unified
+// account. A rolled-back upgrade is scheduled again as its next attempt.
+type Upgrade struct {
+	ID             string         `json:"id"`
+	AccountID      int64          `json:"account_id"`
+	State          string         `json:"state"`
+	Attempt        int            `json:"attempt"`
+	RequestedBy    string         `json:"requested_by"` // email, or "operator"
+	ScheduledFor   *time.Time     `json:"scheduled_for"`
+	StartedAt      *time.Time     `json:"started_at"`
+	FinishedAt     *time.Time     `json:"finished_at"`
+	ChatDowntimeMS int64          `json:"chat_downtime_ms"`
+	Steps          []Step         `json:"steps"`
+	PreTasks       []Task         `json:"pre_tasks"`
+	PostTasks      []Task         `json:"post_tasks"`
+	Import         ImportProgress `json:"import"`
+	Error          string         `json:"error"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// Validate reports the first problem with u.
+func (u *Upgrade) Validate() error {
+	switch {
+	case u.ID == "":
+		return Errorf(EINVALID, "upgrade id required")
+	case u.AccountID <= 0:
+		return Errorf(EINVALID, "account_id must be positive")
+	case !oneOf(u.State, UpgradeStates...):
+		return Errorf(EINVALID, "unknown upgrade state %q", u.State)
+	case u.Attempt < 1:
+		return Errorf(EINVALID, "attempt starts at 1")
+	}
+	return nil
+}
+
+// Step states.
+const (
+	StepPending     = "pending"
+	StepRunning     = "running"
+	StepDone        = "done"
+	StepFailed      = "failed"
+	StepCompensated = "compensated"
+)
+
+// Step is one step of an upgrade's run, with what happened to it.
+type Step struct {
+	Name       string     `json:"name"`
+	State      string     `json:"state"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	Error      string     `json:"error"`
+}
+
+// Task states.
+const (
+	TaskTodo    = "todo"
+	TaskDone    = "done"
+	TaskBlocked = "blocked" // stops the upgrade before cutover until resolved
+	TaskInfo    = "info"    // nothing to do; the customer should know
+)
+
+// Task is a pre- or post-upgrade task shown to the customer with its status.
+type Task struct {
+	Key         string   `json:"key"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Status      string   `json:"status"`
+	Details     []string `json:"details,omitempty"`
+}
+
+// Import states.
+const (
+	ImportPending   = "pending"
+	ImportRunning   = "running"
+	ImportVerifying = "verifying"
+	ImportDone      = "done"
+)
+
+// ImportProgress is how far an upgrade's history import has come.
+type ImportProgress struct {
+	State      string  `json:"state"`
+	Total      int64   `json:"total"`
+	Done       int64   `json:"done"`
+	Rate       float64 `json:"rate"` // rows per second
+	ETASeconds int64   `json:"eta_seconds"`
+}
