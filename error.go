@@ -23,10 +23,9 @@ type Error struct {
 	Message string
 }
 
-// Error implements the error interface.
-func (e *Error) Error() string {
-	return fmt.Sprintf("chatlift error: code=%s message=%s", e.Code, e.Message)
-}
+// Error implements the error interface with the message alone, so that a
+// wrapped *Error reads well in logs and on the command line.
+func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -149,3 +149,12 @@ type APIToken struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	RevokedAt   *time.Time `json:"revoked_at"`
 }
+
+// PageSize is the page size a filter's limit asks for: DefaultLimit when
+// unset, at most MaxLimit.
+func PageSize(limit int) int {
+	if limit <= 0 {
+		return DefaultLimit
+	}
+	return min(limit, MaxLimit)
+}

@@ -59,7 +59,7 @@ func (d *DB) ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, 
 
 // ChatAccounts implements chatlift.ChatStore.
 func (d *DB) ChatAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.ChatAccount, error) {
-	return chatAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, pageSize(f.Limit))
+	return chatAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutAgents implements chatlift.ChatStore.
@@ -128,9 +128,9 @@ func (d *DB) Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat
 			us = -1 << 62
 		}
 		return chats.list(ctx, d, d.db, "WHERE account_id = ? AND (update_us > ? OR (update_us = ? AND id > ?)) ORDER BY update_us, id LIMIT ?",
-			f.AccountID, us, us, f.AfterID, pageSize(f.Limit))
+			f.AccountID, us, us, f.AfterID, chatlift.PageSize(f.Limit))
 	}
-	return chats.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, pageSize(f.Limit))
+	return chats.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutVisitors implements chatlift.ChatStore.
@@ -145,7 +145,7 @@ func (d *DB) PutVisitors(ctx context.Context, list []*chatlift.Visitor) error {
 
 // Visitors implements chatlift.ChatStore.
 func (d *DB) Visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error) {
-	return visitors.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, pageSize(f.Limit))
+	return visitors.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutAnalytics implements chatlift.ChatStore.
@@ -164,7 +164,7 @@ func (d *DB) Analytics(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.A
 	if err != nil {
 		return nil, err
 	}
-	return analytics.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, pageSize(f.Limit))
+	return analytics.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, chatlift.PageSize(f.Limit))
 }
 
 func numericCursor(s string) (int64, error) {

@@ -54,7 +54,7 @@ func (d *DB) SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAcc
 
 // SupportAccounts implements chatlift.PlatformStore.
 func (d *DB) SupportAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.SupportAccount, error) {
-	return supportAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, pageSize(f.Limit))
+	return supportAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutUsers implements chatlift.PlatformStore. Emails are unique per account
@@ -127,7 +127,7 @@ func (d *DB) Tickets(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Tic
 	if err != nil {
 		return nil, err
 	}
-	return tickets.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, pageSize(f.Limit))
+	return tickets.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, chatlift.PageSize(f.Limit))
 }
 
 // PutBillingAccount implements chatlift.PlatformStore.
@@ -206,7 +206,7 @@ func (d *DB) QueueEmail(ctx context.Context, e *chatlift.Email) (bool, error) {
 
 // PendingEmails implements chatlift.PlatformStore.
 func (d *DB) PendingEmails(ctx context.Context, limit int) ([]*chatlift.Email, error) {
-	return emails.list(ctx, d, d.db, "WHERE sent = ? ORDER BY id LIMIT ?", false, pageSize(limit))
+	return emails.list(ctx, d, d.db, "WHERE sent = ? ORDER BY id LIMIT ?", false, chatlift.PageSize(limit))
 }
 
 // PutEmail implements chatlift.PlatformStore.
@@ -255,7 +255,7 @@ func (d *DB) Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlif
 	if f.State != "" {
 		where, args = where+" AND state = ?", append(args, f.State)
 	}
-	return upgrades.list(ctx, d, d.db, where+" ORDER BY id LIMIT ?", append(args, pageSize(f.Limit))...)
+	return upgrades.list(ctx, d, d.db, where+" ORDER BY id LIMIT ?", append(args, chatlift.PageSize(f.Limit))...)
 }
 
 // PutUnifiedAccount implements chatlift.PlatformStore.

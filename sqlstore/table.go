@@ -115,10 +115,3 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// pageSize clamps a filter's limit to [1, MaxLimit], DefaultLimit when unset.
-func pageSize(n int) int {
-	if n <= 0 {
-		return chatlift.DefaultLimit
-	}
-	return min(n, chatlift.MaxLimit)
-}

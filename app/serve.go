@@ -1,0 +1,185 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/engine"
+	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/seed"
+	"github.com/chatlift/chatlift/temporalserver"
+)
+
+// ServeConfig is what `chatlift serve` runs with.
+type ServeConfig struct {
+	Addr            string // HTTP listen address; port 0 picks one
+	DataDir         string
+	DatabaseURL     string // PostgreSQL; empty = SQLite in DataDir
+	TemporalAddress string // external Temporal; empty = embedded in DataDir
+	Namespace       string
+	OperatorToken   string // empty = kept in DataDir, generated on first start
+	Demo            seed.Spec
+	NoDemo          bool
+	Logger          *slog.Logger
+	Out             io.Writer // where the operator token and demo credentials are printed
+	Version         string
+}
+
+// Serve is a running `chatlift serve`.
+type Serve struct {
+	cfg      ServeConfig
+	log      *slog.Logger
+	Stores   *Stores
+	HTTP     *httpapi.Server
+	Temporal client.Client
+	embedded *temporalserver.Server
+	worker   worker.Worker
+	ready    atomic.Bool
+	// OperatorToken authorizes the operator API.
+	OperatorToken string
+}
+
+// StartServe starts every part and returns once all are ready. On error the
+// parts already started are stopped again.
+func StartServe(ctx context.Context, cfg ServeConfig) (s *Serve, err error) {
+	s = &Serve{cfg: cfg, log: cfg.Logger}
+	defer func() {
+		if err != nil {
+			s.Close(context.Background())
+			s = nil
+		}
+	}()
+	if cfg.DatabaseURL == "" || cfg.TemporalAddress == "" {
+		if err := prepareDataDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	var fresh bool
+	if s.OperatorToken, fresh, err = operatorToken(cfg.DataDir, cfg.OperatorToken); err != nil {
+		return nil, err
+	}
+	if s.Stores, err = OpenStores(ctx, cfg.DataDir, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	if err := s.startHTTP(); err != nil {
+		return nil, err
+	}
+	if fresh {
+		fmt.Fprintf(cfg.Out, "operator token (shown once, kept in %s): %s\n", filepath.Join(cfg.DataDir, "operator-token"), s.OperatorToken)
+	}
+	s.log.Info("listening", "url", s.HTTP.URL())
+	if err := s.startEngine(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.seedDemo(ctx); err != nil {
+		return nil, err
+	}
+	s.ready.Store(true)
+	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
+	return s, nil
+}
+
+func (s *Serve) startHTTP() error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "chatlift_build_info", Help: "Always 1; labelled with the version.",
+		ConstLabels: prometheus.Labels{"version": s.cfg.Version}})
+	build.Set(1)
+	reg.MustRegister(build)
+	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
+		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg}
+	return s.HTTP.Open(s.cfg.Addr)
+}
+
+// startEngine starts the embedded Temporal server unless an external one is
+// configured, dials it, starts the worker and proves the loop end to end.
+func (s *Serve) startEngine(ctx context.Context) error {
+	address := s.cfg.TemporalAddress
+	if address == "" {
+		srv, err := temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(s.cfg.DataDir, "temporal"),
+			Namespace: s.cfg.Namespace, Logger: s.log.With("component", "temporal")})
+		if err != nil {
+			return fmt.Errorf("embedded Temporal server: %w", err)
+		}
+		s.embedded, address = srv, srv.Address()
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	c, err := engine.Dial(dialCtx, address, s.cfg.Namespace, s.log)
+	if err != nil {
+		return err
+	}
+	s.Temporal = c
+	if s.worker, err = engine.StartWorker(c); err != nil {
+		return err
+	}
+	if err := engine.CheckRoundTrip(dialCtx, c); err != nil {
+		return fmt.Errorf("workflow engine: %w", err)
+	}
+	return nil
+}
+
+// seedDemo loads a demo fleet when the platform holds no account yet.
+func (s *Serve) seedDemo(ctx context.Context) error {
+	if s.cfg.NoDemo {
+		return nil
+	}
+	existing, err := s.Stores.Platform.SupportAccounts(ctx, chatlift.AccountFilter{Limit: 1})
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	creds, err := seed.Fleet(ctx, s.Stores.Legacy, s.Stores.Platform, s.cfg.Demo, time.Now().UTC(), nil)
+	if err != nil {
+		return fmt.Errorf("seed demo fleet: %w", err)
+	}
+	fmt.Fprintf(s.cfg.Out, "seeded a demo fleet of %d accounts:\n", len(creds))
+	return PrintCredentials(s.cfg.Out, creds)
+}
+
+func (s *Serve) readiness(ctx context.Context) error {
+	if !s.ready.Load() {
+		return errors.New("starting")
+	}
+	if err := s.Stores.Ping(ctx); err != nil {
+		return err
+	}
+	if _, err := s.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		return fmt.Errorf("workflow engine: %w", err)
+	}
+	return nil
+}
+
+// Close stops the parts in reverse order: HTTP (draining requests until ctx
+// ends), worker, engine client, embedded server, stores.
+func (s *Serve) Close(ctx context.Context) error {
+	var errs []error
+	s.ready.Store(false)
+	if s.HTTP != nil {
+		errs = append(errs, s.HTTP.Close(ctx))
+	}
+	if s.worker != nil {
+		s.worker.Stop()
+	}
+	if s.Temporal != nil {
+		s.Temporal.Close()
+	}
+	if s.embedded != nil {
+		errs = append(errs, s.embedded.Stop())
+	}
+	if s.Stores != nil {
+		errs = append(errs, s.Stores.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chatlift/chatlift/app"
+	"github.com/chatlift/chatlift/seed"
+)
+
+func (m *Main) serveCommand() *cobra.Command {
+	var cfg app.ServeConfig
+	var demo seed.Spec
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run chatlift: API, operator console, workflow engine and workers",
+		Long: "serve runs everything in one process: the HTTP API, an embedded Temporal server\n" +
+			"persisted in the data dir (or --temporal-address for a cluster), the workers,\n" +
+			"and the stores (SQLite in the data dir, or --database-url for PostgreSQL).\n" +
+			"On an empty data dir it seeds a small demo fleet unless --no-demo.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			log, err := m.logger()
+			if err != nil {
+				return err
+			}
+			cfg.Logger, cfg.Out, cfg.Version, cfg.Demo = log, m.Stdout, Version(), demo
+			s, err := app.StartServe(c.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			<-c.Context().Done()
+			log.Info("shutting down")
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			return s.Close(ctx)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "HTTP listen address (port 0 picks a free port)")
+	f.StringVar(&cfg.DataDir, "data", "./chatlift-data", "data directory: SQLite databases, embedded Temporal, operator token")
+	addBackendFlags(c, &cfg.DatabaseURL, &cfg.TemporalAddress, &cfg.Namespace)
+	f.StringVar(&cfg.OperatorToken, "operator-token", envOr("CHATLIFT_OPERATOR_TOKEN", ""), "operator API token (default $CHATLIFT_OPERATOR_TOKEN, else generated and kept in the data dir)")
+	f.BoolVar(&cfg.NoDemo, "no-demo", false, "do not seed a demo fleet on an empty data dir")
+	f.IntVar(&demo.Accounts, "demo-accounts", 6, "accounts in the demo fleet")
+	f.IntVar(&demo.ChatsPerAccount, "demo-chats", 25, "chats per demo account")
+	f.Int64Var(&demo.Seed, "demo-seed", 1, "seed of the demo fleet")
+	return c
+}
+
+// addBackendFlags adds the flags that choose the database and the workflow
+// engine, shared by serve, worker and seed.
+func addBackendFlags(c *cobra.Command, databaseURL, temporalAddress, namespace *string) {
+	f := c.Flags()
+	f.StringVar(databaseURL, "database-url", envOr("CHATLIFT_DATABASE_URL", ""), "PostgreSQL URL (default $CHATLIFT_DATABASE_URL; empty = SQLite in the data dir)")
+	if temporalAddress != nil {
+		f.StringVar(temporalAddress, "temporal-address", envOr("CHATLIFT_TEMPORAL_ADDRESS", ""), "Temporal frontend host:port (default $CHATLIFT_TEMPORAL_ADDRESS; empty = embedded server)")
+		f.StringVar(namespace, "temporal-namespace", "chatlift", "Temporal namespace")
+	}
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/chatlift/chatlift/app"
+)
+
+func (m *Main) workerCommand() *cobra.Command {
+	var cfg app.WorkerConfig
+	c := &cobra.Command{
+		Use:   "worker",
+		Short: "Run only workers, against a Temporal cluster and the stores",
+		Long: "worker runs chatlift's workflow and activity workers and nothing else. Start as\n" +
+			"many as the fleet needs, on as many machines, all pointing at the same Temporal\n" +
+			"cluster (--temporal-address) and PostgreSQL (--database-url).",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			log, err := m.logger()
+			if err != nil {
+				return err
+			}
+			cfg.Logger = log
+			return app.RunWorker(c.Context(), cfg)
+		},
+	}
+	c.Flags().StringVar(&cfg.DataDir, "data", "./chatlift-data", "data directory (SQLite databases when no --database-url)")
+	addBackendFlags(c, &cfg.DatabaseURL, &cfg.TemporalAddress, &cfg.Namespace)
+	return c
+}

@@ -1,0 +1,80 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/chatlift/chatlift"
+)
+
+// statusOf maps each chatlift error code to its HTTP status.
+var statusOf = map[string]int{
+	chatlift.EINVALID:      http.StatusBadRequest,
+	chatlift.ENOTFOUND:     http.StatusNotFound,
+	chatlift.ECONFLICT:     http.StatusConflict,
+	chatlift.EUNAUTHORIZED: http.StatusUnauthorized,
+	chatlift.EFORBIDDEN:    http.StatusForbidden,
+	chatlift.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	chatlift.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// ErrorResponse is the body of every error response.
+type ErrorResponse struct {
+	Error       string `json:"error"`
+	Description string `json:"description"`
+}
+
+// writeError sends err in the error shape; internal errors are logged.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	code, msg := chatlift.ErrorCode(err), chatlift.ErrorMessage(err)
+	if code == chatlift.EINTERNAL {
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if code == chatlift.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chatlift"`)
+	}
+	writeJSON(w, status, ErrorResponse{Error: code, Description: msg})
+}
+
+// writeJSON sends v as JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v) // the client may be gone; nothing to do about it here
+}
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// decode reads one JSON object from the body into v, rejecting unknown
+// fields, trailing data and oversized bodies with EINVALID.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return chatlift.Errorf(chatlift.EINVALID, "request body must be a JSON object")
+		case errors.As(err, &syn):
+			return chatlift.Errorf(chatlift.EINVALID, "malformed JSON at byte %d", syn.Offset)
+		case errors.As(err, &typ):
+			return chatlift.Errorf(chatlift.EINVALID, "field %q must be %s", typ.Field, typ.Type)
+		}
+		return chatlift.Errorf(chatlift.EINVALID, "invalid request body: %s", err.Error())
+	}
+	if dec.More() {
+		return chatlift.Errorf(chatlift.EINVALID, "request body must hold one JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/chatlift/chatlift"
+)
+
+// Server is chatlift's HTTP server.
+type Server struct {
+	// Logger receives request errors; required.
+	Logger *slog.Logger
+	// Ready reports whether every part of the process is ready to serve.
+	Ready func(ctx context.Context) error
+	// OperatorToken authorizes the operator API.
+	OperatorToken string
+	// Legacy is the legacy chat product's store; Platform the unified platform's.
+	Legacy   chatlift.ChatStore
+	Platform chatlift.PlatformStore
+	// Registry collects the metrics served on /metrics.
+	Registry *prometheus.Registry
+
+	ln       net.Listener
+	srv      *http.Server
+	requests *prometheus.HistogramVec
+}
+
+// Open listens on addr ("host:port"; port 0 picks one) and serves in the
+// background until Close.
+func (s *Server) Open(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "chatlift_http_request_duration_seconds", Help: "HTTP requests by route and status.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
+	}, []string{"route", "status"})
+	s.Registry.MustRegister(s.requests)
+	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("http server stopped", "error", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the server's base URL, e.g. http://127.0.0.1:8080.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Close stops accepting requests and waits for those in flight until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Shutdown(ctx)
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.instrument(pattern, h)) }
+	handle("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
+	handle("GET /api/ops/accounts", s.operator(s.listAccounts))
+	handle("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+// instrument records the duration and status of each request of a route.
+func (s *Server) instrument(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		s.requests.WithLabelValues(route, fmt.Sprint(rec.status)).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// healthz answers 200 once every part is ready, 503 before.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if err := s.Ready(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, ErrorResponse{Error: chatlift.EUNAVAILABLE, Description: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// operator lets a request through only with the operator's bearer token.
+func (s *Server) operator(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.OperatorToken)) != 1 {
+			writeError(w, r, s.Logger, chatlift.Errorf(chatlift.EUNAUTHORIZED, "operator token required"))
+			return
+		}
+		h(w, r)
+	}
+}
