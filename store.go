@@ -16,6 +16,13 @@ type ChatStore interface {
 	PutChatAccount(ctx context.Context, a *ChatAccount) error
 	ChatAccount(ctx context.Context, id int64) (*ChatAccount, error)
 	ChatAccounts(ctx context.Context, f AccountFilter) ([]*ChatAccount, error)
+	// SetChatAccountState moves the account to state and returns the state it
+	// had. It waits for every InAccountWrite of the account in flight.
+	SetChatAccountState(ctx context.Context, id int64, state string) (previous string, err error)
+	// InAccountWrite runs fn on a view of the store within one transaction,
+	// only while the account is active (else EUNAVAILABLE): a write either
+	// lands before the account is frozen or not at all.
+	InAccountWrite(ctx context.Context, accountID int64, fn func(ChatStore) error) error
 
 	PutAgents(ctx context.Context, agents []*Agent) error
 	Agents(ctx context.Context, accountID int64) ([]*Agent, error)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -49,17 +48,17 @@ func (d *DB) PutChatAccount(ctx context.Context, a *chatlift.ChatAccount) error 
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return chatAccounts.put(ctx, d, d.db, []*chatlift.ChatAccount{a})
+	return chatAccounts.put(ctx, d, d.q(), []*chatlift.ChatAccount{a})
 }
 
 // ChatAccount implements chatlift.ChatStore.
 func (d *DB) ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, error) {
-	return chatAccounts.get(ctx, d, d.db, "chat account", "WHERE id = ?", id)
+	return chatAccounts.get(ctx, d, d.q(), "chat account", "WHERE id = ?", id)
 }
 
 // ChatAccounts implements chatlift.ChatStore.
 func (d *DB) ChatAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.ChatAccount, error) {
-	return chatAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, chatlift.PageSize(f.Limit))
+	return chatAccounts.list(ctx, d, d.q(), "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutAgents implements chatlift.ChatStore.
@@ -69,12 +68,12 @@ func (d *DB) PutAgents(ctx context.Context, list []*chatlift.Agent) error {
 			return err
 		}
 	}
-	return agents.put(ctx, d, d.db, list)
+	return agents.put(ctx, d, d.q(), list)
 }
 
 // Agents implements chatlift.ChatStore.
 func (d *DB) Agents(ctx context.Context, accountID int64) ([]*chatlift.Agent, error) {
-	return agents.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+	return agents.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
 // PutObjects implements chatlift.ChatStore.
@@ -84,17 +83,17 @@ func (d *DB) PutObjects(ctx context.Context, objs []*chatlift.Object) error {
 			return chatlift.Errorf(chatlift.EINVALID, "object needs a kind, a positive id and a body")
 		}
 	}
-	return objects.put(ctx, d, d.db, objs)
+	return objects.put(ctx, d, d.q(), objs)
 }
 
 // Objects implements chatlift.ChatStore.
 func (d *DB) Objects(ctx context.Context, accountID int64, kind chatlift.ObjectKind) ([]*chatlift.Object, error) {
-	return objects.list(ctx, d, d.db, "WHERE account_id = ? AND kind = ? ORDER BY id", accountID, string(kind))
+	return objects.list(ctx, d, d.q(), "WHERE account_id = ? AND kind = ? ORDER BY id", accountID, string(kind))
 }
 
 // DeleteObjects implements chatlift.ChatStore.
 func (d *DB) DeleteObjects(ctx context.Context, accountID int64, kind chatlift.ObjectKind, ids []int64) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx querier) error {
 		for _, id := range ids {
 			_, err := tx.ExecContext(ctx, d.rebind("DELETE FROM chat_objects WHERE account_id = ? AND kind = ? AND id = ?"), accountID, string(kind), id)
 			if err != nil {
@@ -112,12 +111,12 @@ func (d *DB) PutChats(ctx context.Context, list []*chatlift.Chat) error {
 			return err
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return chats.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return chats.put(ctx, d, tx, list) })
 }
 
 // Chat implements chatlift.ChatStore.
 func (d *DB) Chat(ctx context.Context, accountID int64, id string) (*chatlift.Chat, error) {
-	return chats.get(ctx, d, d.db, "chat", "WHERE account_id = ? AND id = ?", accountID, id)
+	return chats.get(ctx, d, d.q(), "chat", "WHERE account_id = ? AND id = ?", accountID, id)
 }
 
 // Chats implements chatlift.ChatStore.
@@ -127,10 +126,10 @@ func (d *DB) Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat
 		if f.AfterTime.IsZero() {
 			us = -1 << 62
 		}
-		return chats.list(ctx, d, d.db, "WHERE account_id = ? AND (update_us > ? OR (update_us = ? AND id > ?)) ORDER BY update_us, id LIMIT ?",
+		return chats.list(ctx, d, d.q(), "WHERE account_id = ? AND (update_us > ? OR (update_us = ? AND id > ?)) ORDER BY update_us, id LIMIT ?",
 			f.AccountID, us, us, f.AfterID, chatlift.PageSize(f.Limit))
 	}
-	return chats.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
+	return chats.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutVisitors implements chatlift.ChatStore.
@@ -140,12 +139,12 @@ func (d *DB) PutVisitors(ctx context.Context, list []*chatlift.Visitor) error {
 			return err
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return visitors.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return visitors.put(ctx, d, tx, list) })
 }
 
 // Visitors implements chatlift.ChatStore.
 func (d *DB) Visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error) {
-	return visitors.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
+	return visitors.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutAnalytics implements chatlift.ChatStore.
@@ -155,7 +154,7 @@ func (d *DB) PutAnalytics(ctx context.Context, list []*chatlift.AnalyticsEvent) 
 			return chatlift.Errorf(chatlift.EINVALID, "analytics event needs a positive id and a type")
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return analytics.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return analytics.put(ctx, d, tx, list) })
 }
 
 // Analytics implements chatlift.ChatStore.
@@ -164,7 +163,7 @@ func (d *DB) Analytics(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.A
 	if err != nil {
 		return nil, err
 	}
-	return analytics.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, chatlift.PageSize(f.Limit))
+	return analytics.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, chatlift.PageSize(f.Limit))
 }
 
 func numericCursor(s string) (int64, error) {
@@ -181,7 +180,7 @@ func numericCursor(s string) (int64, error) {
 // CountHistory implements chatlift.ChatStore.
 func (d *DB) CountHistory(ctx context.Context, accountID int64) (chatlift.HistoryCount, error) {
 	var h chatlift.HistoryCount
-	err := d.db.QueryRowContext(ctx, d.rebind(`SELECT
+	err := d.q().QueryRowContext(ctx, d.rebind(`SELECT
 		(SELECT COUNT(*) FROM chats WHERE account_id = ?),
 		(SELECT COUNT(*) FROM visitors WHERE account_id = ?),
 		(SELECT COUNT(*) FROM analytics_events WHERE account_id = ?)`), accountID, accountID, accountID).
@@ -197,17 +196,17 @@ func (d *DB) PutOAuthClient(ctx context.Context, c *chatlift.OAuthClient) error 
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return oauthClients.put(ctx, d, d.db, []*chatlift.OAuthClient{c})
+	return oauthClients.put(ctx, d, d.q(), []*chatlift.OAuthClient{c})
 }
 
 // OAuthClients implements chatlift.ChatStore.
 func (d *DB) OAuthClients(ctx context.Context, accountID int64) ([]*chatlift.OAuthClient, error) {
-	return oauthClients.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+	return oauthClients.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
 // OAuthClientByIdentifier implements chatlift.ChatStore.
 func (d *DB) OAuthClientByIdentifier(ctx context.Context, identifier string) (*chatlift.OAuthClient, error) {
-	return oauthClients.get(ctx, d, d.db, "OAuth client", "WHERE client_identifier = ?", identifier)
+	return oauthClients.get(ctx, d, d.q(), "OAuth client", "WHERE client_identifier = ?", identifier)
 }
 
 // PutOAuthTokens implements chatlift.ChatStore.
@@ -217,23 +216,23 @@ func (d *DB) PutOAuthTokens(ctx context.Context, list []*chatlift.OAuthToken) er
 			return chatlift.Errorf(chatlift.EINVALID, "token needs a positive id and a hash")
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return oauthTokens.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return oauthTokens.put(ctx, d, tx, list) })
 }
 
 // OAuthTokenByHash implements chatlift.ChatStore.
 func (d *DB) OAuthTokenByHash(ctx context.Context, hash string) (*chatlift.OAuthToken, error) {
-	return oauthTokens.get(ctx, d, d.db, "token", "WHERE token_hash = ?", hash)
+	return oauthTokens.get(ctx, d, d.q(), "token", "WHERE token_hash = ?", hash)
 }
 
 // OAuthTokens implements chatlift.ChatStore.
 func (d *DB) OAuthTokens(ctx context.Context, accountID int64) ([]*chatlift.OAuthToken, error) {
-	return oauthTokens.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+	return oauthTokens.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
 // RevokeOAuthTokens implements chatlift.ChatStore.
 func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Time) (int, error) {
 	var n int
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx querier) error {
 		list, err := oauthTokens.list(ctx, d, tx, "WHERE account_id = ? AND revoked = ?", accountID, false)
 		if err != nil {
 			return err
@@ -249,7 +248,7 @@ func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Tim
 
 // DeleteChatAccount implements chatlift.ChatStore.
 func (d *DB) DeleteChatAccount(ctx context.Context, accountID int64) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx querier) error {
 		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "oauth_clients", "oauth_tokens"} {
 			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
 				return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)

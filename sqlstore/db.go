@@ -45,6 +45,7 @@ const (
 // ChatStore tables).
 type DB struct {
 	db      *sql.DB
+	tx      *sql.Tx // set on the view of one transaction (see InAccountWrite)
 	dialect string
 	role    string
 	now     func() time.Time
@@ -216,8 +217,20 @@ func (d *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return res, interpret(err)
 }
 
-// inTx runs fn in one transaction, committed if fn returns nil.
-func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// q is what queries run on: the view's transaction, or the pool.
+func (d *DB) q() querier {
+	if d.tx != nil {
+		return d.tx
+	}
+	return d.db
+}
+
+// inTx runs fn in one transaction, committed if fn returns nil. On a
+// transaction's view fn joins that transaction.
+func (d *DB) inTx(ctx context.Context, fn func(tx querier) error) error {
+	if d.tx != nil {
+		return fn(d.tx)
+	}
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -261,7 +274,7 @@ func (d *DB) NextIDs(ctx context.Context, sequence string, n int) (int64, error)
 		return 0, chatlift.Errorf(chatlift.EINVALID, "reserve at least one id")
 	}
 	var next int64
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx querier) error {
 		_, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO id_sequences (name, next) VALUES (?, 1) ON CONFLICT (name) DO NOTHING`), sequence)
 		if err != nil {
 			return fmt.Errorf("init sequence %s: %w", sequence, err)

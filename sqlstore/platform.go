@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/chatlift/chatlift"
@@ -44,17 +43,17 @@ func (d *DB) PutSupportAccount(ctx context.Context, a *chatlift.SupportAccount) 
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return supportAccounts.put(ctx, d, d.db, []*chatlift.SupportAccount{a})
+	return supportAccounts.put(ctx, d, d.q(), []*chatlift.SupportAccount{a})
 }
 
 // SupportAccount implements chatlift.PlatformStore.
 func (d *DB) SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAccount, error) {
-	return supportAccounts.get(ctx, d, d.db, "account", "WHERE id = ?", id)
+	return supportAccounts.get(ctx, d, d.q(), "account", "WHERE id = ?", id)
 }
 
 // SupportAccounts implements chatlift.PlatformStore.
 func (d *DB) SupportAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.SupportAccount, error) {
-	return supportAccounts.list(ctx, d, d.db, "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, chatlift.PageSize(f.Limit))
+	return supportAccounts.list(ctx, d, d.q(), "WHERE id > ? ORDER BY id LIMIT ?", f.AfterID, chatlift.PageSize(f.Limit))
 }
 
 // PutUsers implements chatlift.PlatformStore. Emails are unique per account
@@ -65,17 +64,17 @@ func (d *DB) PutUsers(ctx context.Context, list []*chatlift.User) error {
 			return err
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return users.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return users.put(ctx, d, tx, list) })
 }
 
 // Users implements chatlift.PlatformStore.
 func (d *DB) Users(ctx context.Context, accountID int64) ([]*chatlift.User, error) {
-	return users.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+	return users.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
 // UserByEmail implements chatlift.PlatformStore; the match ignores case.
 func (d *DB) UserByEmail(ctx context.Context, accountID int64, email string) (*chatlift.User, error) {
-	return users.get(ctx, d, d.db, "user", "WHERE account_id = ? AND email_key = ?", accountID, chatlift.NormalizeEmail(email))
+	return users.get(ctx, d, d.q(), "user", "WHERE account_id = ? AND email_key = ?", accountID, chatlift.NormalizeEmail(email))
 }
 
 // PutAPIToken implements chatlift.PlatformStore.
@@ -83,12 +82,12 @@ func (d *DB) PutAPIToken(ctx context.Context, t *chatlift.APIToken) error {
 	if t.ID <= 0 || t.TokenHash == "" {
 		return chatlift.Errorf(chatlift.EINVALID, "API token needs a positive id and a hash")
 	}
-	return apiTokens.put(ctx, d, d.db, []*chatlift.APIToken{t})
+	return apiTokens.put(ctx, d, d.q(), []*chatlift.APIToken{t})
 }
 
 // APITokenByHash implements chatlift.PlatformStore.
 func (d *DB) APITokenByHash(ctx context.Context, hash string) (*chatlift.APIToken, error) {
-	return apiTokens.get(ctx, d, d.db, "API token", "WHERE token_hash = ?", hash)
+	return apiTokens.get(ctx, d, d.q(), "API token", "WHERE token_hash = ?", hash)
 }
 
 // PutApps implements chatlift.PlatformStore.
@@ -98,12 +97,12 @@ func (d *DB) PutApps(ctx context.Context, list []*chatlift.AppInstallation) erro
 			return err
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return apps.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return apps.put(ctx, d, tx, list) })
 }
 
 // Apps implements chatlift.PlatformStore.
 func (d *DB) Apps(ctx context.Context, accountID int64) ([]*chatlift.AppInstallation, error) {
-	return apps.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+	return apps.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
 // PutTickets implements chatlift.PlatformStore.
@@ -113,12 +112,12 @@ func (d *DB) PutTickets(ctx context.Context, list []*chatlift.Ticket) error {
 			return err
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return tickets.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return tickets.put(ctx, d, tx, list) })
 }
 
 // Ticket implements chatlift.PlatformStore.
 func (d *DB) Ticket(ctx context.Context, accountID, id int64) (*chatlift.Ticket, error) {
-	return tickets.get(ctx, d, d.db, "ticket", "WHERE account_id = ? AND id = ?", accountID, id)
+	return tickets.get(ctx, d, d.q(), "ticket", "WHERE account_id = ? AND id = ?", accountID, id)
 }
 
 // Tickets implements chatlift.PlatformStore.
@@ -127,7 +126,7 @@ func (d *DB) Tickets(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Tic
 	if err != nil {
 		return nil, err
 	}
-	return tickets.list(ctx, d, d.db, "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, chatlift.PageSize(f.Limit))
+	return tickets.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, after, chatlift.PageSize(f.Limit))
 }
 
 // PutBillingAccount implements chatlift.PlatformStore.
@@ -135,12 +134,12 @@ func (d *DB) PutBillingAccount(ctx context.Context, b *chatlift.BillingAccount) 
 	if err := b.Validate(); err != nil {
 		return err
 	}
-	return billingAccounts.put(ctx, d, d.db, []*chatlift.BillingAccount{b})
+	return billingAccounts.put(ctx, d, d.q(), []*chatlift.BillingAccount{b})
 }
 
 // BillingAccount implements chatlift.PlatformStore.
 func (d *DB) BillingAccount(ctx context.Context, id int64) (*chatlift.BillingAccount, error) {
-	return billingAccounts.get(ctx, d, d.db, "billing account", "WHERE id = ?", id)
+	return billingAccounts.get(ctx, d, d.q(), "billing account", "WHERE id = ?", id)
 }
 
 // PutSubscriptions implements chatlift.PlatformStore.
@@ -150,12 +149,12 @@ func (d *DB) PutSubscriptions(ctx context.Context, list []*chatlift.Subscription
 			return chatlift.Errorf(chatlift.EINVALID, "subscription needs ids and a seat count")
 		}
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error { return subscriptions.put(ctx, d, tx, list) })
+	return d.inTx(ctx, func(tx querier) error { return subscriptions.put(ctx, d, tx, list) })
 }
 
 // Subscriptions implements chatlift.PlatformStore.
 func (d *DB) Subscriptions(ctx context.Context, billingAccountID int64) ([]*chatlift.Subscription, error) {
-	return subscriptions.list(ctx, d, d.db, "WHERE billing_account_id = ? ORDER BY id", billingAccountID)
+	return subscriptions.list(ctx, d, d.q(), "WHERE billing_account_id = ? ORDER BY id", billingAccountID)
 }
 
 // PutInvoice implements chatlift.PlatformStore.
@@ -163,12 +162,12 @@ func (d *DB) PutInvoice(ctx context.Context, inv *chatlift.Invoice) error {
 	if inv.ID <= 0 || inv.BillingAccountID <= 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "invoice needs ids")
 	}
-	return invoices.put(ctx, d, d.db, []*chatlift.Invoice{inv})
+	return invoices.put(ctx, d, d.q(), []*chatlift.Invoice{inv})
 }
 
 // Invoices implements chatlift.PlatformStore.
 func (d *DB) Invoices(ctx context.Context, billingAccountID int64) ([]*chatlift.Invoice, error) {
-	return invoices.list(ctx, d, d.db, "WHERE billing_account_id = ? ORDER BY id", billingAccountID)
+	return invoices.list(ctx, d, d.q(), "WHERE billing_account_id = ? ORDER BY id", billingAccountID)
 }
 
 // PutNotification implements chatlift.PlatformStore.
@@ -176,12 +175,12 @@ func (d *DB) PutNotification(ctx context.Context, n *chatlift.Notification) erro
 	if n.ID <= 0 || n.AccountID <= 0 || n.Title == "" {
 		return chatlift.Errorf(chatlift.EINVALID, "notification needs ids and a title")
 	}
-	return notifications.put(ctx, d, d.db, []*chatlift.Notification{n})
+	return notifications.put(ctx, d, d.q(), []*chatlift.Notification{n})
 }
 
 // Notifications implements chatlift.PlatformStore.
 func (d *DB) Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error) {
-	return notifications.list(ctx, d, d.db, "WHERE account_id = ? ORDER BY id", accountID)
+	return notifications.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
 // QueueEmail implements chatlift.PlatformStore.
@@ -189,7 +188,7 @@ func (d *DB) QueueEmail(ctx context.Context, e *chatlift.Email) (bool, error) {
 	if err := e.Validate(); err != nil {
 		return false, err
 	}
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx querier) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, d.rebind("SELECT COUNT(*) FROM emails WHERE email_key = ?"), e.Key).Scan(&n); err != nil {
 			return fmt.Errorf("look up email %s: %w", e.Key, err)
@@ -206,7 +205,7 @@ func (d *DB) QueueEmail(ctx context.Context, e *chatlift.Email) (bool, error) {
 
 // PendingEmails implements chatlift.PlatformStore.
 func (d *DB) PendingEmails(ctx context.Context, limit int) ([]*chatlift.Email, error) {
-	return emails.list(ctx, d, d.db, "WHERE sent = ? ORDER BY id LIMIT ?", false, chatlift.PageSize(limit))
+	return emails.list(ctx, d, d.q(), "WHERE sent = ? ORDER BY id LIMIT ?", false, chatlift.PageSize(limit))
 }
 
 // PutEmail implements chatlift.PlatformStore.
@@ -214,7 +213,7 @@ func (d *DB) PutEmail(ctx context.Context, e *chatlift.Email) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return emails.put(ctx, d, d.db, []*chatlift.Email{e})
+	return emails.put(ctx, d, d.q(), []*chatlift.Email{e})
 }
 
 // CreateUpgrade implements chatlift.PlatformStore.
@@ -222,7 +221,7 @@ func (d *DB) CreateUpgrade(ctx context.Context, u *chatlift.Upgrade) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx querier) error {
 		active, err := upgrades.list(ctx, d, tx, "WHERE account_id = ? AND active = ?", u.AccountID, true)
 		if err != nil {
 			return err
@@ -238,12 +237,12 @@ func (d *DB) PutUpgrade(ctx context.Context, u *chatlift.Upgrade) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return upgrades.put(ctx, d, d.db, []*chatlift.Upgrade{u})
+	return upgrades.put(ctx, d, d.q(), []*chatlift.Upgrade{u})
 }
 
 // Upgrade implements chatlift.PlatformStore.
 func (d *DB) Upgrade(ctx context.Context, id string) (*chatlift.Upgrade, error) {
-	return upgrades.get(ctx, d, d.db, "upgrade", "WHERE id = ?", id)
+	return upgrades.get(ctx, d, d.q(), "upgrade", "WHERE id = ?", id)
 }
 
 // Upgrades implements chatlift.PlatformStore.
@@ -255,7 +254,7 @@ func (d *DB) Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlif
 	if f.State != "" {
 		where, args = where+" AND state = ?", append(args, f.State)
 	}
-	return upgrades.list(ctx, d, d.db, where+" ORDER BY id LIMIT ?", append(args, chatlift.PageSize(f.Limit))...)
+	return upgrades.list(ctx, d, d.q(), where+" ORDER BY id LIMIT ?", append(args, chatlift.PageSize(f.Limit))...)
 }
 
 // PutUnifiedAccount implements chatlift.PlatformStore.
@@ -263,10 +262,10 @@ func (d *DB) PutUnifiedAccount(ctx context.Context, u *chatlift.UnifiedAccount) 
 	if u.AccountID <= 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "account_id must be positive")
 	}
-	return unifiedAccounts.put(ctx, d, d.db, []*chatlift.UnifiedAccount{u})
+	return unifiedAccounts.put(ctx, d, d.q(), []*chatlift.UnifiedAccount{u})
 }
 
 // UnifiedAccount implements chatlift.PlatformStore.
 func (d *DB) UnifiedAccount(ctx context.Context, accountID int64) (*chatlift.UnifiedAccount, error) {
-	return unifiedAccounts.get(ctx, d, d.db, "unified account", "WHERE account_id = ?", accountID)
+	return unifiedAccounts.get(ctx, d, d.q(), "unified account", "WHERE account_id = ?", accountID)
 }
