@@ -10,7 +10,9 @@ import (
 // The upgrade copies from the first to the second. Every Put is an upsert by
 // key, so repeating one is harmless.
 type ChatStore interface {
-	// NextIDs reserves n consecutive ids of the named sequence and returns the first.
+	// NextIDs reserves n consecutive ids of the named sequence and returns the
+	// first. A sequence "<table>/<account id>" numbers one account's rows of
+	// that table and starts after the largest id already there.
 	NextIDs(ctx context.Context, sequence string, n int) (int64, error)
 
 	PutChatAccount(ctx context.Context, a *ChatAccount) error
@@ -112,7 +114,8 @@ type KeyFilter struct {
 }
 
 // ChatFilter pages through an account's chats, either in key order or, when
-// ByUpdate is set, in (update_timestamp, id) order as incremental export does.
+// ByUpdate is set, in (update_timestamp in whole seconds, id) order as
+// incremental export does: its cursor is (end_time in seconds, end_id).
 type ChatFilter struct {
 	AccountID int64
 	ByUpdate  bool

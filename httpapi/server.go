@@ -30,6 +30,8 @@ type Server struct {
 	Platform chatlift.PlatformStore
 	// Registry collects the metrics served on /metrics.
 	Registry *prometheus.Registry
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 
 	ln       net.Listener
 	srv      *http.Server
@@ -56,6 +58,13 @@ func (s *Server) Open(addr string) error {
 		}
 	}()
 	return nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // URL is the server's base URL, e.g. http://127.0.0.1:8080.

@@ -18,8 +18,8 @@ var (
 	objects = &table[chatlift.Object]{name: "chat_objects", cols: []string{"account_id", "kind", "id"}, nkey: 3,
 		vals: func(o *chatlift.Object) []any { return []any{o.AccountID, string(o.Kind), o.ID} },
 		kept: []string{"account_id"}, dest: func(o *chatlift.Object) []any { return []any{&o.AccountID} }}
-	chats = &table[chatlift.Chat]{name: "chats", cols: []string{"account_id", "id", "update_us"}, nkey: 2,
-		vals: func(c *chatlift.Chat) []any { return []any{c.AccountID, c.ID, c.UpdateTimestamp.UnixMicro()} },
+	chats = &table[chatlift.Chat]{name: "chats", cols: []string{"account_id", "id", "update_s"}, nkey: 2,
+		vals: func(c *chatlift.Chat) []any { return []any{c.AccountID, c.ID, c.UpdateTimestamp.Unix()} },
 		kept: []string{"account_id"}, dest: func(c *chatlift.Chat) []any { return []any{&c.AccountID} }}
 	visitors = &table[chatlift.Visitor]{name: "visitors", cols: []string{"account_id", "id"}, nkey: 2,
 		vals: func(v *chatlift.Visitor) []any { return []any{v.AccountID, v.ID} },
@@ -122,12 +122,12 @@ func (d *DB) Chat(ctx context.Context, accountID int64, id string) (*chatlift.Ch
 // Chats implements chatlift.ChatStore.
 func (d *DB) Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat, error) {
 	if f.ByUpdate {
-		us := f.AfterTime.UnixMicro()
+		sec := f.AfterTime.Unix()
 		if f.AfterTime.IsZero() {
-			us = -1 << 62
+			sec = -1 << 62
 		}
-		return chats.list(ctx, d, d.q(), "WHERE account_id = ? AND (update_us > ? OR (update_us = ? AND id > ?)) ORDER BY update_us, id LIMIT ?",
-			f.AccountID, us, us, f.AfterID, chatlift.PageSize(f.Limit))
+		return chats.list(ctx, d, d.q(), "WHERE account_id = ? AND (update_s > ? OR (update_s = ? AND id > ?)) ORDER BY update_s, id LIMIT ?",
+			f.AccountID, sec, sec, f.AfterID, chatlift.PageSize(f.Limit))
 	}
 	return chats.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
 }

@@ -268,6 +268,12 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
+// accountSequences are the tables whose ids are numbered per account: a
+// sequence named "<table>/<account id>" starts after the account's largest id
+// in that table, so ids made elsewhere (a seed, an import) never collide.
+var accountSequences = map[string]bool{"agents": true, "chat_objects": true, "oauth_clients": true,
+	"oauth_tokens": true, "users": true, "api_tokens": true, "apps": true, "tickets": true, "notifications": true}
+
 // NextIDs implements chatlift.ChatStore.
 func (d *DB) NextIDs(ctx context.Context, sequence string, n int) (int64, error) {
 	if n < 1 {
@@ -275,7 +281,14 @@ func (d *DB) NextIDs(ctx context.Context, sequence string, n int) (int64, error)
 	}
 	var next int64
 	err := d.inTx(ctx, func(tx querier) error {
-		_, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO id_sequences (name, next) VALUES (?, 1) ON CONFLICT (name) DO NOTHING`), sequence)
+		start := int64(1)
+		if table, account, ok := strings.Cut(sequence, "/"); ok && accountSequences[table] {
+			err := tx.QueryRowContext(ctx, d.rebind("SELECT COALESCE(MAX(id), 0) + 1 FROM "+table+" WHERE account_id = ?"), account).Scan(&start)
+			if err != nil {
+				return fmt.Errorf("start sequence %s: %w", sequence, err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO id_sequences (name, next) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`), sequence, start)
 		if err != nil {
 			return fmt.Errorf("init sequence %s: %w", sequence, err)
 		}

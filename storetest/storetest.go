@@ -21,6 +21,7 @@ type Opener func(t *testing.T) chatlift.PlatformStore
 // Run runs the whole suite; each subtest opens its own store.
 func Run(t *testing.T, open Opener) {
 	t.Run("NextIDs", func(t *testing.T) { testNextIDs(t, open(t)) })
+	t.Run("AccountSequences", func(t *testing.T) { testAccountSequences(t, open(t)) })
 	t.Run("ChatAccount", func(t *testing.T) { testChatAccount(t, open(t)) })
 	t.Run("Agents", func(t *testing.T) { testAgents(t, open(t)) })
 	t.Run("Objects", func(t *testing.T) { testObjects(t, open(t)) })
@@ -161,4 +162,18 @@ func ids[T any](list []T, id func(T) any) []any {
 		out[i] = id(x)
 	}
 	return out
+}
+
+func testAccountSequences(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	must(t, s.PutAgents(ctx, []*chatlift.Agent{agent(5, 1, "a@acme.test", "agent"), agent(5, 7, "b@acme.test", "agent")}))
+	id, err := s.NextIDs(ctx, "agents/5", 2)
+	must(t, err)
+	again, err := s.NextIDs(ctx, "agents/5", 1)
+	must(t, err)
+	fresh, err := s.NextIDs(ctx, "agents/6", 1)
+	must(t, err)
+	if id != 8 || again != 10 || fresh != 1 {
+		t.Fatalf("agents/5 gave %d then %d, agents/6 gave %d; want 8, 10, 1", id, again, fresh)
+	}
 }

@@ -32,11 +32,11 @@ CREATE TABLE chat_objects (
 CREATE TABLE chats (
     account_id BIGINT NOT NULL,
     id         TEXT COLLATE "C" NOT NULL,
-    update_us  BIGINT NOT NULL,
+    update_s  BIGINT NOT NULL,
     body       TEXT NOT NULL,
     PRIMARY KEY (account_id, id)
 );
-CREATE INDEX chats_update ON chats (account_id, update_us, id);
+CREATE INDEX chats_update ON chats (account_id, update_s, id);
 
 CREATE TABLE visitors (
     account_id BIGINT NOT NULL,

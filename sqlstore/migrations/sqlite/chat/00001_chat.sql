@@ -32,11 +32,11 @@ CREATE TABLE chat_objects (
 CREATE TABLE chats (
     account_id INTEGER NOT NULL,
     id         TEXT NOT NULL,
-    update_us  INTEGER NOT NULL,
+    update_s  INTEGER NOT NULL,
     body       TEXT NOT NULL,
     PRIMARY KEY (account_id, id)
 ) WITHOUT ROWID;
-CREATE INDEX chats_update ON chats (account_id, update_us, id);
+CREATE INDEX chats_update ON chats (account_id, update_s, id);
 
 CREATE TABLE visitors (
     account_id INTEGER NOT NULL,

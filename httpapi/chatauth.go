@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// chatCaller is who a chat API request acts for and where its account's
+// chat data lives now.
+type chatCaller struct {
+	token   *chatlift.OAuthToken
+	account *chatlift.ChatAccount
+	// store is the legacy chat store, or the platform's once the account
+	// has been upgraded.
+	store chatlift.ChatStore
+}
+
+// retryAfter is what a frozen account's clients are told to wait.
+const retryAfter = 5 * time.Second
+
+// chatHandler is a chat API handler; a returned error is sent in the error shape.
+type chatHandler func(w http.ResponseWriter, r *http.Request, c *chatCaller) error
+
+// chat authenticates a chat API request by its bearer token and serves it
+// from the store that holds the token's account. Reads need the read scope,
+// writes the write scope. While the account is frozen for its upgrade every
+// request answers 503 with Retry-After.
+func (s *Server) chat(h chatHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.chatCaller(r)
+		if err == nil {
+			err = h(w, r, c)
+		}
+		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
+			w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+		}
+		if err != nil {
+			writeError(w, r, s.Logger, err)
+		}
+	}
+}
+
+func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
+	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || bearer == "" {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "a bearer access token is required")
+	}
+	ctx, hash := r.Context(), chatlift.HashSecret(bearer)
+	var store chatlift.ChatStore = s.Legacy
+	tok, err := s.Legacy.OAuthTokenByHash(ctx, hash)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		store = s.Platform
+		tok, err = s.Platform.OAuthTokenByHash(ctx, hash)
+	}
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(s.now()) {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
+	} else if err != nil {
+		return nil, err
+	}
+	legacy, err := s.Legacy.ChatAccount(ctx, tok.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case legacy.State == chatlift.ChatAccountMaintenance:
+		return nil, chatlift.Errorf(chatlift.EUNAVAILABLE, "chat is being upgraded for this account; retry shortly")
+	case legacy.State == chatlift.ChatAccountUpgraded && store == s.Legacy:
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
+	case legacy.State == chatlift.ChatAccountActive && store != s.Legacy:
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
+	}
+	account := legacy
+	if store != s.Legacy {
+		if account, err = store.ChatAccount(ctx, tok.AccountID); err != nil {
+			return nil, err
+		}
+	}
+	if need := scopeFor(r.Method); !hasScope(tok.Scopes, need) {
+		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
+	}
+	return &chatCaller{token: tok, account: account, store: store}, nil
+}
+
+func scopeFor(method string) string {
+	if method == http.MethodGet || method == http.MethodHead {
+		return "read"
+	}
+	return "write"
+}
+
+func hasScope(scopes []string, want string) bool {
+	for _, s := range scopes {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
