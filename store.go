@@ -37,6 +37,7 @@ type ChatStore interface {
 	Chat(ctx context.Context, accountID int64, id string) (*Chat, error)
 	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
 	PutVisitors(ctx context.Context, visitors []*Visitor) error
+	Visitor(ctx context.Context, accountID int64, id string) (*Visitor, error)
 	Visitors(ctx context.Context, f KeyFilter) ([]*Visitor, error)
 	PutAnalytics(ctx context.Context, events []*AnalyticsEvent) error
 	Analytics(ctx context.Context, f KeyFilter) ([]*AnalyticsEvent, error)

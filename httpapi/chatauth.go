@@ -17,6 +17,8 @@ type chatCaller struct {
 	// store is the legacy chat store, or the platform's once the account
 	// has been upgraded.
 	store chatlift.ChatStore
+	// now is when the request arrived, in UTC.
+	now time.Time
 }
 
 // retryAfter is what a frozen account's clients are told to wait.
@@ -82,7 +84,7 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 	if need := scopeFor(r.Method); !hasScope(tok.Scopes, need) {
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
 	}
-	return &chatCaller{token: tok, account: account, store: store}, nil
+	return &chatCaller{token: tok, account: account, store: store, now: s.now().UTC()}, nil
 }
 
 func scopeFor(method string) string {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -58,7 +59,27 @@ const maxBody = 1 << 20
 // decode reads one JSON object from the body into v, rejecting unknown
 // fields, trailing data and oversized bodies with EINVALID.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	return decodeJSON(io.LimitReader(r.Body, maxBody+1), v)
+}
+
+// readBody reads a request body of at most maxBody bytes.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, chatlift.Errorf(chatlift.EINVALID, "could not read the request body")
+	} else if len(b) > maxBody {
+		return nil, chatlift.Errorf(chatlift.EINVALID, "request body is larger than %d bytes", maxBody)
+	}
+	return b, nil
+}
+
+// strictUnmarshal is decode for JSON already in memory.
+func strictUnmarshal(data []byte, v any) error {
+	return decodeJSON(bytes.NewReader(data), v)
+}
+
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError

@@ -47,9 +47,9 @@ var companies = [3][]company{
 	},
 	{
 		{"Rocket 🚀 Supplies", "rocket-supplies", 5}, {"Happy Paws 🐾", "happy-paws", 10},
-		{"Acme Widgets", "acme-widgets", 6}, {"Northwind ☕ Traders", "northwind-traders", 9},
-		{"Maple Leaf Outfitters 🍁", "maple-leaf", 8}, {"Lion City Labs", "lion-city-labs", 11},
-		{"Chai & Code", "chai-and-code", 12}, {"Prairie Books 📚", "prairie-books", 7},
+		{"Acme Widgets ⚙️", "acme-widgets", 6}, {"Northwind ☕ Traders", "northwind-traders", 9},
+		{"Maple Leaf Outfitters 🍁", "maple-leaf", 8}, {"Lion City Labs 🦁", "lion-city-labs", 11},
+		{"Chai & Code 🍵", "chai-and-code", 12}, {"Prairie Books 📚", "prairie-books", 7},
 	},
 }
 

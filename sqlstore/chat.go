@@ -142,6 +142,11 @@ func (d *DB) PutVisitors(ctx context.Context, list []*chatlift.Visitor) error {
 	return d.inTx(ctx, func(tx querier) error { return visitors.put(ctx, d, tx, list) })
 }
 
+// Visitor implements chatlift.ChatStore.
+func (d *DB) Visitor(ctx context.Context, accountID int64, id string) (*chatlift.Visitor, error) {
+	return visitors.get(ctx, d, d.q(), "visitor", "WHERE account_id = ? AND id = ?", accountID, id)
+}
+
 // Visitors implements chatlift.ChatStore.
 func (d *DB) Visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error) {
 	return visitors.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))

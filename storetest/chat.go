@@ -173,6 +173,11 @@ func testVisitorsAnalytics(t *testing.T, s chatlift.PlatformStore) {
 	got, err := s.Visitors(ctx, chatlift.KeyFilter{AccountID: 1, Limit: 1})
 	must(t, err)
 	same(t, "visitor", got, []*chatlift.Visitor{v})
+	one, err := s.Visitor(ctx, 1, "v1")
+	must(t, err)
+	same(t, "visitor by id", one, v)
+	_, err = s.Visitor(ctx, 2, "v1")
+	wantCode(t, err, chatlift.ENOTFOUND)
 	got, err = s.Visitors(ctx, chatlift.KeyFilter{AccountID: 1, AfterID: "v1"})
 	must(t, err)
 	if len(got) != 1 || got[0].ID != "v2" {

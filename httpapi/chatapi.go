@@ -1,0 +1,240 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/chatlift/chatlift"
+)
+
+// chatRoutes registers the chat REST API (v2) under /api/v2/chat.
+func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
+	const p = "/api/v2/chat"
+	handle("GET "+p+"/account", s.chat(getChatAccount))
+	handle("GET "+p+"/agents", s.chat(listAgents))
+	handle("POST "+p+"/agents", s.chat(createAgent))
+	handle("GET "+p+"/agents/{id}", s.chat(getAgent))
+	handle("PUT "+p+"/agents/{id}", s.chat(updateAgent))
+	handle("GET "+p+"/routing_settings/account", s.chat(getRouting))
+	handle("PUT "+p+"/routing_settings/account", s.chat(updateRouting))
+	handle("GET "+p+"/chats", s.chat(listChats))
+	handle("POST "+p+"/chats", s.chat(createOfflineMessage))
+	handle("GET "+p+"/chats/search", s.chat(searchChats))
+	handle("GET "+p+"/chats/{id}", s.chat(getChat))
+	handle("POST "+p+"/chats/{id}/messages", s.chat(appendMessage))
+	handle("GET "+p+"/visitors", s.chat(listVisitors))
+	handle("GET "+p+"/visitors/{id}", s.chat(getVisitor))
+	handle("GET "+p+"/incremental/chats", s.chat(incrementalChats))
+	for _, k := range objectKinds {
+		s.objectRoutes(handle, p, k)
+	}
+}
+
+func getChatAccount(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	a := *c.account
+	writeJSON(w, http.StatusOK, &a)
+	return nil
+}
+
+func listAgents(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	list, err := c.store.Agents(r.Context(), c.account.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, nonNil(list))
+	return nil
+}
+
+func findAgent(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.Agent, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	list, err := store.Agents(r.Context(), accountID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "agent %d not found", id)
+}
+
+func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	a, err := findAgent(r, c.store, c.account.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// AgentRequest is the body of POST and PUT /agents; omitted fields keep
+// their values on PUT.
+type AgentRequest struct {
+	Email       *string  `json:"email"`
+	DisplayName *string  `json:"display_name"`
+	FirstName   *string  `json:"first_name"`
+	LastName    *string  `json:"last_name"`
+	Role        *string  `json:"role"`
+	RoleID      *int64   `json:"role_id"`
+	Enabled     *bool    `json:"enabled"`
+	Departments *[]int64 `json:"departments"`
+	Skills      *[]int64 `json:"skills"`
+}
+
+// apply copies the fields present in q onto a.
+func (q *AgentRequest) apply(a *chatlift.Agent) {
+	set(&a.Email, q.Email)
+	set(&a.DisplayName, q.DisplayName)
+	set(&a.FirstName, q.FirstName)
+	set(&a.LastName, q.LastName)
+	set(&a.Role, q.Role)
+	set(&a.RoleID, q.RoleID)
+	set(&a.Enabled, q.Enabled)
+	set(&a.Departments, q.Departments)
+	set(&a.Skills, q.Skills)
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func createAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	var q AgentRequest
+	if err := decode(r, &q); err != nil {
+		return err
+	}
+	a := &chatlift.Agent{AccountID: c.account.ID, Role: chatlift.ChatRoleAgent, Enabled: true, Departments: []int64{}, Skills: []int64{}}
+	q.apply(a)
+	if a.Role == chatlift.ChatRoleOwner {
+		return chatlift.Errorf(chatlift.EINVALID, "an account has one owner; it cannot be created")
+	}
+	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		if err := uniqueAgentEmail(r, tx, a); err != nil {
+			return err
+		}
+		id, err := tx.NextIDs(r.Context(), "agents/"+strconv.FormatInt(c.account.ID, 10), 1)
+		if err != nil {
+			return err
+		}
+		a.ID, a.CreatedAt = id, c.now
+		return tx.PutAgents(r.Context(), []*chatlift.Agent{a})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+// uniqueAgentEmail refuses a second agent with the same email, ignoring case.
+func uniqueAgentEmail(r *http.Request, store chatlift.ChatStore, a *chatlift.Agent) error {
+	list, err := store.Agents(r.Context(), a.AccountID)
+	if err != nil {
+		return err
+	}
+	for _, other := range list {
+		if other.ID != a.ID && chatlift.NormalizeEmail(other.Email) == chatlift.NormalizeEmail(a.Email) {
+			return chatlift.Errorf(chatlift.ECONFLICT, "agent %d already has the email %s", other.ID, other.Email)
+		}
+	}
+	return nil
+}
+
+func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	var q AgentRequest
+	if err := decode(r, &q); err != nil {
+		return err
+	}
+	var a *chatlift.Agent
+	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		var err error
+		if a, err = findAgent(r, tx, c.account.ID); err != nil {
+			return err
+		}
+		wasOwner := a.Role == chatlift.ChatRoleOwner
+		q.apply(a)
+		if wasOwner != (a.Role == chatlift.ChatRoleOwner) {
+			return chatlift.Errorf(chatlift.EINVALID, "the owner's role cannot be given or taken here")
+		}
+		if err := uniqueAgentEmail(r, tx, a); err != nil {
+			return err
+		}
+		return tx.PutAgents(r.Context(), []*chatlift.Agent{a})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func getRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	writeJSON(w, http.StatusOK, map[string]any{"data": c.account.Routing})
+	return nil
+}
+
+func updateRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	var q struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := decode(r, &q); err != nil {
+		return err
+	}
+	var a *chatlift.ChatAccount
+	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		var err error
+		if a, err = tx.ChatAccount(r.Context(), c.account.ID); err != nil {
+			return err
+		}
+		if err := decodeRouting(q.Data, &a.Routing); err != nil {
+			return err
+		}
+		return tx.PutChatAccount(r.Context(), a)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": a.Routing})
+	return nil
+}
+
+// decodeRouting merges a routing settings document into rs and checks it.
+func decodeRouting(data json.RawMessage, rs *chatlift.RoutingSettings) error {
+	if len(data) == 0 {
+		return chatlift.Errorf(chatlift.EINVALID, "data is required")
+	}
+	if err := strictUnmarshal(data, rs); err != nil {
+		return err
+	}
+	if rs.RoutingMode != "assigned" && rs.RoutingMode != "broadcast" {
+		return chatlift.Errorf(chatlift.EINVALID, "routing_mode must be assigned or broadcast")
+	}
+	if rs.ChatLimit < 0 || rs.ReassignmentTimeout < 0 || rs.AutoIdleTimeout < 0 {
+		return chatlift.Errorf(chatlift.EINVALID, "limits and timeouts cannot be negative")
+	}
+	return nil
+}
+
+// pathID parses the {id} path value as a positive integer.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, chatlift.Errorf(chatlift.ENOTFOUND, "no such id %q", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}

@@ -1,0 +1,264 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// ChatPage is a page of chats with the URL of the next page, if any.
+type ChatPage struct {
+	Chats   []*chatlift.Chat `json:"chats"`
+	Count   int              `json:"count"`
+	NextURL *string          `json:"next_url"`
+}
+
+// listChats serves GET /chats?cursor=&limit=: every chat, in key order.
+func listChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	after, limit, err := cursorParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	list, err := c.store.Chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, AfterID: after, Limit: limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, chatPage(r, list, limit, func(c *chatlift.Chat) string { return c.ID }))
+	return nil
+}
+
+// searchChats serves GET /chats/search?start_time=&end_time=&tag=&cursor=&limit=:
+// chats last updated in [start_time, end_time) (unix seconds), with the tag
+// if one is given, in update order.
+func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	q := r.URL.Query()
+	start, err := unixParam(q, "start_time", 0)
+	if err != nil {
+		return err
+	}
+	end, err := unixParam(q, "end_time", 1<<40)
+	if err != nil {
+		return err
+	}
+	_, limit, err := cursorParams(url.Values{"limit": q["limit"]})
+	if err != nil {
+		return err
+	}
+	at, id, err := decodeTimeCursor(q.Get("cursor"), start-1)
+	if err != nil {
+		return err
+	}
+	found, more, err := scanChats(r, c, at, id, end, q.Get("tag"), limit)
+	if err != nil {
+		return err
+	}
+	resp := ChatPage{Chats: nonNil(found), Count: len(found)}
+	if more {
+		last := found[len(found)-1]
+		next := withQuery(r, "cursor", encodeTimeCursor(last.UpdateTimestamp.Unix(), last.ID))
+		resp.NextURL = &next
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// scanChats walks the account's chats in update order after (at, id) and
+// before end, keeping those with the tag, until it has limit of them.
+func scanChats(r *http.Request, c *chatCaller, at int64, id string, end int64, tag string, limit int) (found []*chatlift.Chat, more bool, err error) {
+	for {
+		page, err := c.store.Chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, ByUpdate: true,
+			AfterTime: time.Unix(at, 0), AfterID: id, Limit: chatlift.MaxLimit})
+		if err != nil {
+			return nil, false, err
+		}
+		for _, ch := range page {
+			if ch.UpdateTimestamp.Unix() >= end {
+				return found, false, nil
+			}
+			at, id = ch.UpdateTimestamp.Unix(), ch.ID
+			if tag == "" || hasTag(ch.Tags, tag) {
+				if found = append(found, ch); len(found) == limit {
+					return found, true, nil
+				}
+			}
+		}
+		if len(page) < chatlift.MaxLimit {
+			return found, false, nil
+		}
+	}
+}
+
+func hasTag(tags []string, tag string) bool {
+	for _, t := range tags {
+		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return false
+}
+
+func getChat(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	ch, err := c.store.Chat(r.Context(), c.account.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ch)
+	return nil
+}
+
+// IncrementalPage is the answer of the incremental chat export.
+type IncrementalPage struct {
+	Chats    []*chatlift.Chat `json:"chats"`
+	Count    int              `json:"count"`
+	EndTime  int64            `json:"end_time"`
+	EndID    string           `json:"end_id"`
+	NextPage *string          `json:"next_page"`
+}
+
+// incrementalChats serves GET /incremental/chats?start_time=&start_id=&limit=:
+// chats in (update time, id) order after the cursor; a client stops when
+// count < limit.
+func incrementalChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	q := r.URL.Query()
+	start, err := unixParam(q, "start_time", 0)
+	if err != nil {
+		return err
+	}
+	limit := 1000
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
+			return chatlift.Errorf(chatlift.EINVALID, "limit must be 1 to 1000")
+		}
+	}
+	startID := q.Get("start_id")
+	after := time.Unix(start, 0)
+	if startID == "" { // start_time alone includes chats updated in that second
+		after = time.Unix(start-1, 0)
+		startID = "\uffff"
+	}
+	list, err := c.store.Chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, ByUpdate: true, AfterTime: after, AfterID: startID, Limit: limit})
+	if err != nil {
+		return err
+	}
+	resp := IncrementalPage{Chats: nonNil(list), Count: len(list), EndTime: start, EndID: q.Get("start_id")}
+	if n := len(list); n > 0 {
+		resp.EndTime, resp.EndID = list[n-1].UpdateTimestamp.Unix(), list[n-1].ID
+	}
+	next := withQuery(r, "start_time", strconv.FormatInt(resp.EndTime, 10), "start_id", resp.EndID)
+	resp.NextPage = &next
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func listVisitors(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	after, limit, err := cursorParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	list, err := c.store.Visitors(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: limit})
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{"visitors": nonNil(list), "count": len(list), "next_url": nil}
+	if len(list) == limit {
+		resp["next_url"] = withQuery(r, "cursor", encodeCursor(list[len(list)-1].ID))
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func getVisitor(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	v, err := c.store.Visitor(r.Context(), c.account.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func chatPage(r *http.Request, list []*chatlift.Chat, limit int, key func(*chatlift.Chat) string) ChatPage {
+	p := ChatPage{Chats: nonNil(list), Count: len(list)}
+	if len(list) == limit {
+		next := withQuery(r, "cursor", encodeCursor(key(list[len(list)-1])))
+		p.NextURL = &next
+	}
+	return p
+}
+
+// cursorParams reads the opaque cursor (the last key seen) and the limit.
+func cursorParams(q url.Values) (after string, limit int, err error) {
+	limit = chatlift.DefaultLimit
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > chatlift.MaxLimit {
+			return "", 0, chatlift.Errorf(chatlift.EINVALID, "limit must be 1 to %d", chatlift.MaxLimit)
+		}
+	}
+	if v := q.Get("cursor"); v != "" {
+		b, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil {
+			return "", 0, chatlift.Errorf(chatlift.EINVALID, "cursor is not one this API gave")
+		}
+		after = string(b)
+	}
+	return after, limit, nil
+}
+
+func encodeCursor(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
+
+func encodeTimeCursor(at int64, id string) string {
+	return encodeCursor(strconv.FormatInt(at, 10) + ":" + id)
+}
+
+func decodeTimeCursor(v string, defaultAt int64) (int64, string, error) {
+	if v == "" {
+		return defaultAt, "\uffff", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	at, id, ok := strings.Cut(string(b), ":")
+	n, err2 := strconv.ParseInt(at, 10, 64)
+	if err != nil || !ok || err2 != nil {
+		return 0, "", chatlift.Errorf(chatlift.EINVALID, "cursor is not one this API gave")
+	}
+	return n, id, nil
+}
+
+// unixParam reads a unix-seconds query parameter.
+func unixParam(q url.Values, name string, def int64) (int64, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > 1<<40 {
+		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be unix seconds", name)
+	}
+	return n, nil
+}
+
+// withQuery is the request's URL with the given query parameters replaced.
+func withQuery(r *http.Request, kv ...string) string {
+	u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path}
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	q := r.URL.Query()
+	for i := 0; i+1 < len(kv); i += 2 {
+		q.Set(kv[i], kv[i+1])
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// newChatID makes an id in the chat API's style: YYMM.account.random.
+func newChatID(accountID int64, now time.Time) string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	return now.Format("0601") + "." + strconv.FormatInt(accountID, 10) + "." + base32.StdEncoding.EncodeToString(b)
+}

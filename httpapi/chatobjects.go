@@ -1,0 +1,215 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/chatlift/chatlift"
+)
+
+// objectKind is one configuration resource of the chat API, kept as an
+// object document: how its body is built from a request and checked.
+type objectKind struct {
+	kind     chatlift.ObjectKind
+	path     string
+	readOnly bool
+	// build merges a request body onto the existing body (nil on create),
+	// sets the id, validates, and returns the new body.
+	build func(req []byte, existing json.RawMessage, id int64) (json.RawMessage, error)
+}
+
+// kindOf describes the resource T, checked by validate.
+func kindOf[T any](kind chatlift.ObjectKind, path string, setID func(*T, int64), validate func(*T) error) objectKind {
+	return objectKind{kind: kind, path: path, build: func(req []byte, existing json.RawMessage, id int64) (json.RawMessage, error) {
+		v := new(T)
+		if existing != nil {
+			if err := json.Unmarshal(existing, v); err != nil {
+				return nil, err
+			}
+		}
+		if err := strictUnmarshal(req, v); err != nil {
+			return nil, err
+		}
+		setID(v, id)
+		if err := validate(v); err != nil {
+			return nil, err
+		}
+		return json.Marshal(v)
+	}}
+}
+
+func named(what, name string) error {
+	if name == "" || len(name) > 255 {
+		return chatlift.Errorf(chatlift.EINVALID, "%s name must have 1 to 255 characters", what)
+	}
+	return nil
+}
+
+var objectKinds = []objectKind{
+	kindOf(chatlift.KindRole, "roles", func(v *chatlift.Role, id int64) { v.ID, v.Custom = id, true },
+		func(v *chatlift.Role) error { return named("role", v.Name) }),
+	kindOf(chatlift.KindDepartment, "departments", func(v *chatlift.Department, id int64) { v.ID = id },
+		func(v *chatlift.Department) error { return named("department", v.Name) }),
+	kindOf(chatlift.KindSkill, "skills", func(v *chatlift.Skill, id int64) { v.ID = id },
+		func(v *chatlift.Skill) error { return named("skill", v.Name) }),
+	kindOf(chatlift.KindTrigger, "triggers", func(v *chatlift.Trigger, id int64) { v.ID = id }, validTrigger),
+	kindOf(chatlift.KindShortcut, "shortcuts", func(v *chatlift.Shortcut, id int64) { v.ID = id }, validShortcut),
+	kindOf(chatlift.KindBan, "bans", func(v *chatlift.Ban, id int64) { v.ID = id }, validBan),
+	kindOf(chatlift.KindGoal, "goals", func(v *chatlift.Goal, id int64) { v.ID = id },
+		func(v *chatlift.Goal) error { return named("goal", v.Name) }),
+	{kind: chatlift.KindIntegration, path: "integrations", readOnly: true},
+	{kind: chatlift.KindMessageChannel, path: "message_channels", readOnly: true},
+}
+
+func validTrigger(v *chatlift.Trigger) error {
+	if err := named("trigger", v.Name); err != nil {
+		return err
+	}
+	var def map[string]json.RawMessage
+	if json.Unmarshal(v.Definition, &def) != nil || def["event"] == nil || def["actions"] == nil {
+		return chatlift.Errorf(chatlift.EINVALID, "trigger definition must be an object with event and actions")
+	}
+	return nil
+}
+
+func validShortcut(v *chatlift.Shortcut) error {
+	if err := named("shortcut", v.Name); err != nil {
+		return err
+	}
+	if v.Message == "" {
+		return chatlift.Errorf(chatlift.EINVALID, "shortcut message is required")
+	}
+	return nil
+}
+
+func validBan(v *chatlift.Ban) error {
+	switch v.Type {
+	case "ip_address":
+		if net.ParseIP(v.IPAddress) == nil {
+			return chatlift.Errorf(chatlift.EINVALID, "ip_address %q is not an IP address", v.IPAddress)
+		}
+	case "visitor":
+		if v.VisitorID == "" {
+			return chatlift.Errorf(chatlift.EINVALID, "a visitor ban needs visitor_id")
+		}
+	default:
+		return chatlift.Errorf(chatlift.EINVALID, "ban type must be ip_address or visitor")
+	}
+	return nil
+}
+
+// objectRoutes registers list/show, and unless read-only create/update/delete.
+func (s *Server) objectRoutes(handle func(string, http.HandlerFunc), prefix string, k objectKind) {
+	base := prefix + "/" + k.path
+	handle("GET "+base, s.chat(k.list))
+	handle("GET "+base+"/{id}", s.chat(k.show))
+	if k.readOnly {
+		return
+	}
+	handle("POST "+base, s.chat(k.create))
+	handle("PUT "+base+"/{id}", s.chat(k.update))
+	handle("DELETE "+base+"/{id}", s.chat(k.remove))
+}
+
+func (k objectKind) list(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	objs, err := c.store.Objects(r.Context(), c.account.ID, k.kind)
+	if err != nil {
+		return err
+	}
+	bodies := make([]json.RawMessage, len(objs))
+	for i, o := range objs {
+		bodies[i] = o.Body
+	}
+	writeJSON(w, http.StatusOK, bodies)
+	return nil
+}
+
+func (k objectKind) find(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.Object, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := store.Objects(r.Context(), accountID, k.kind)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range objs {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "%s %d not found", k.kind, id)
+}
+
+func (k objectKind) show(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	o, err := k.find(r, c.store, c.account.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o.Body)
+	return nil
+}
+
+func (k objectKind) create(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	req, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var o *chatlift.Object
+	err = c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		id, err := tx.NextIDs(r.Context(), "chat_objects/"+strconv.FormatInt(c.account.ID, 10), 1)
+		if err != nil {
+			return err
+		}
+		body, err := k.build(req, nil, id)
+		if err != nil {
+			return err
+		}
+		o = &chatlift.Object{AccountID: c.account.ID, Kind: k.kind, ID: id, Body: body}
+		return tx.PutObjects(r.Context(), []*chatlift.Object{o})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, o.Body)
+	return nil
+}
+
+func (k objectKind) update(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	req, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var o *chatlift.Object
+	err = c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		if o, err = k.find(r, tx, c.account.ID); err != nil {
+			return err
+		}
+		if o.Body, err = k.build(req, o.Body, o.ID); err != nil {
+			return err
+		}
+		return tx.PutObjects(r.Context(), []*chatlift.Object{o})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o.Body)
+	return nil
+}
+
+func (k objectKind) remove(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		o, err := k.find(r, tx, c.account.ID)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteObjects(r.Context(), c.account.ID, k.kind, []int64{o.ID})
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
