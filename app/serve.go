@@ -53,42 +53,45 @@ type Serve struct {
 
 // StartServe starts every part and returns once all are ready. On error the
 // parts already started are stopped again.
-func StartServe(ctx context.Context, cfg ServeConfig) (s *Serve, err error) {
-	s = &Serve{cfg: cfg, log: cfg.Logger}
-	defer func() {
-		if err != nil {
-			s.Close(context.Background())
-			s = nil
-		}
-	}()
+func StartServe(ctx context.Context, cfg ServeConfig) (*Serve, error) {
+	s := &Serve{cfg: cfg, log: cfg.Logger}
+	if err := s.start(ctx); err != nil {
+		s.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Serve) start(ctx context.Context) (err error) {
+	cfg := s.cfg
 	if cfg.DatabaseURL == "" || cfg.TemporalAddress == "" {
 		if err := prepareDataDir(cfg.DataDir); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	var fresh bool
 	if s.OperatorToken, fresh, err = operatorToken(cfg.DataDir, cfg.OperatorToken); err != nil {
-		return nil, err
+		return err
 	}
 	if s.Stores, err = OpenStores(ctx, cfg.DataDir, cfg.DatabaseURL); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.startHTTP(); err != nil {
-		return nil, err
+		return err
 	}
 	if fresh {
 		fmt.Fprintf(cfg.Out, "operator token (shown once, kept in %s): %s\n", filepath.Join(cfg.DataDir, "operator-token"), s.OperatorToken)
 	}
 	s.log.Info("listening", "url", s.HTTP.URL())
 	if err := s.startEngine(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.seedDemo(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	s.ready.Store(true)
 	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
-	return s, nil
+	return nil
 }
 
 func (s *Serve) startHTTP() error {

@@ -31,6 +31,9 @@ func Dial(ctx context.Context, address, namespace string, log *slog.Logger) (cli
 	}
 	defer nc.Close()
 	if err := ensureNamespace(ctx, nc, namespace); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("Temporal at %s did not answer in time: %w", address, err)
+		}
 		return nil, fmt.Errorf("Temporal at %s: %w", address, err)
 	}
 	c, err := client.DialContext(ctx, opts)
