@@ -51,6 +51,23 @@ type ChatStore interface {
 	OAuthTokens(ctx context.Context, accountID int64) ([]*OAuthToken, error)
 	// RevokeOAuthTokens revokes every active token of the account and returns how many.
 	RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Time) (int, error)
+	// DeleteOAuthClient removes the account's client id with its pending
+	// authorization codes and revokes its active tokens at at; ENOTFOUND if
+	// the account has no such client.
+	DeleteOAuthClient(ctx context.Context, accountID, id int64, at time.Time) error
+	// OAuthTokenByRefreshHash returns the token whose refresh token has the
+	// hash, revoked or not; ENOTFOUND if none (or hash is empty).
+	OAuthTokenByRefreshHash(ctx context.Context, hash string) (*OAuthToken, error)
+	// RevokeOAuthToken revokes one token of the account at at and reports
+	// whether this call revoked it: of concurrent calls on an active token
+	// exactly one returns true. ENOTFOUND if the account has no such token.
+	RevokeOAuthToken(ctx context.Context, accountID, id int64, at time.Time) (bool, error)
+	// PutOAuthCode stores a new authorization code, dropping the account's
+	// codes that expired before c was created.
+	PutOAuthCode(ctx context.Context, c *OAuthCode) error
+	// TakeOAuthCode removes the code with the hash and returns it, expired or
+	// not, so that a code is redeemed at most once; ENOTFOUND if none.
+	TakeOAuthCode(ctx context.Context, hash string) (*OAuthCode, error)
 
 	// DeleteChatAccount removes the account and everything it holds.
 	DeleteChatAccount(ctx context.Context, accountID int64) error
@@ -96,6 +113,18 @@ type PlatformStore interface {
 	PutUpgrade(ctx context.Context, u *Upgrade) error
 	Upgrade(ctx context.Context, id string) (*Upgrade, error)
 	Upgrades(ctx context.Context, f UpgradeFilter) ([]*Upgrade, error)
+
+	// PutSnapshot keeps what an upgrade step saw before it changed anything,
+	// for its Undo; the first snapshot under a key wins.
+	PutSnapshot(ctx context.Context, key string, body []byte) error
+	Snapshot(ctx context.Context, key string) ([]byte, error)
+	DeleteUsers(ctx context.Context, accountID int64, ids []int64) error
+	// BookSlot books the upgrade into the slot starting at slot unless the
+	// slot already holds capacity upgrades; a previous booking of the same
+	// upgrade is released. Booking the same slot again is a no-op.
+	BookSlot(ctx context.Context, upgradeID string, slot time.Time, capacity int) (bool, error)
+	ReleaseSlot(ctx context.Context, upgradeID string) error
+	SlotBookings(ctx context.Context, slot time.Time) (int, error)
 
 	PutUnifiedAccount(ctx context.Context, u *UnifiedAccount) error
 	UnifiedAccount(ctx context.Context, accountID int64) (*UnifiedAccount, error)

@@ -12,9 +12,12 @@ import (
 var (
 	chatAccounts = &table[chatlift.ChatAccount]{name: "chat_accounts", cols: []string{"id", "state"}, nkey: 1,
 		vals: func(a *chatlift.ChatAccount) []any { return []any{a.ID, a.State} }}
-	agents = &table[chatlift.Agent]{name: "agents", cols: []string{"account_id", "id", "email_key"}, nkey: 2,
-		vals: func(a *chatlift.Agent) []any { return []any{a.AccountID, a.ID, chatlift.NormalizeEmail(a.Email)} },
-		kept: []string{"account_id"}, dest: func(a *chatlift.Agent) []any { return []any{&a.AccountID} }}
+	agents = &table[chatlift.Agent]{name: "agents", cols: []string{"account_id", "id", "email_key", "password_hash"}, nkey: 2,
+		vals: func(a *chatlift.Agent) []any {
+			return []any{a.AccountID, a.ID, chatlift.NormalizeEmail(a.Email), a.PasswordHash}
+		},
+		kept: []string{"account_id", "password_hash"},
+		dest: func(a *chatlift.Agent) []any { return []any{&a.AccountID, &a.PasswordHash} }}
 	objects = &table[chatlift.Object]{name: "chat_objects", cols: []string{"account_id", "kind", "id"}, nkey: 3,
 		vals: func(o *chatlift.Object) []any { return []any{o.AccountID, string(o.Kind), o.ID} },
 		kept: []string{"account_id"}, dest: func(o *chatlift.Object) []any { return []any{&o.AccountID} }}
@@ -254,7 +257,7 @@ func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Tim
 // DeleteChatAccount implements chatlift.ChatStore.
 func (d *DB) DeleteChatAccount(ctx context.Context, accountID int64) error {
 	return d.inTx(ctx, func(tx querier) error {
-		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "oauth_clients", "oauth_tokens"} {
+		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "oauth_clients", "oauth_tokens", "oauth_codes"} {
 			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
 				return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
 			}

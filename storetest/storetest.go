@@ -38,6 +38,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Notifications", func(t *testing.T) { testNotifications(t, open(t)) })
 	t.Run("Emails", func(t *testing.T) { testEmails(t, open(t)) })
 	t.Run("Upgrades", func(t *testing.T) { testUpgrades(t, open(t)) })
+	t.Run("Snapshots", func(t *testing.T) { testSnapshots(t, open(t)) })
+	t.Run("Slots", func(t *testing.T) { testSlots(t, open(t)) })
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
