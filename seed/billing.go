@@ -37,16 +37,15 @@ func (g *gen) billing() {
 		g.differ(&chat, support)
 	}
 	g.a.Billing = []*chatlift.BillingAccount{support, &chat}
-	var agents, seats int
+	agents := 0
 	for _, u := range g.a.Users {
 		if u.Role != chatlift.UserRoleEndUser {
 			agents++
 		}
 	}
-	seats = len(g.chatAgents())
 	g.a.Subscriptions = []*chatlift.Subscription{
 		subscription(support, g.a.Support.Plan, agents, supportPrices[g.a.Support.Plan]),
-		subscription(&chat, g.a.Chat.Plan, seats, chatPrices[g.a.Chat.Plan]),
+		subscription(&chat, g.a.Chat.Plan, len(g.chatAgents()), chatPrices[g.a.Chat.Plan]),
 	}
 }
 

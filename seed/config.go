@@ -147,7 +147,7 @@ func (g *gen) bans() {
 		id++
 		v := pick(g.r, g.a.Visitors)
 		b := &chatlift.Ban{ID: id, Type: "visitor", VisitorID: v.ID, VisitorName: v.Name, Reason: "Abusive language",
-			CreatedAt: g.after(v.UpdatedAt, 60, 86400)}
+			CreatedAt: g.after(v.UpdatedAt, 60, 3600)}
 		g.objs = append(g.objs, object{chatlift.KindBan, id, b})
 	}
 }

@@ -4,9 +4,9 @@
 // A customer is an [Account]: its legacy chat account with agents,
 // configuration, history and OAuth clients, and its support account with
 // users, apps, tickets and billing. [Generate] makes one from a [Spec] and an
-// index; the fleet it makes covers, by index, every case the upgrade has to
-// handle (see traitsOf). [ReadDocument] reads accounts from the JSON document
-// described in docs/seed-format.md.
+// index; by index, any fleet of five or more accounts covers every case the
+// upgrade has to handle (listed in docs/seed-format.md). [ReadDocument] reads
+// accounts from the JSON document that file describes.
 //
 // [Load] writes an account into the legacy chat store and the platform store
 // and makes fresh credentials for it (only their hashes are stored). [Fleet]

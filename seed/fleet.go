@@ -12,10 +12,11 @@ import (
 const idBlock = 256
 
 // Fleet generates spec.Accounts accounts with new account ids (the
-// platform's "account" sequence) and loads them, calling progress, if not
-// nil, with the number of accounts loaded so far. A zero spec.Start is taken
-// as the start of today (UTC), so that terms and history are current. It
-// returns each account's credentials, in index order.
+// platform's "account" sequence) and loads them. It calls progress, if not
+// nil, with the number of accounts loaded so far, from the writing
+// goroutines one call at a time. A zero spec.Start is taken as the start of
+// today (UTC), so that terms and history are current. It returns each
+// account's credentials, in index order.
 func Fleet(ctx context.Context, legacy chatlift.ChatStore, platform chatlift.PlatformStore, spec Spec, now time.Time, progress func(done int)) ([]*Credentials, error) {
 	if spec.Accounts < 1 || spec.ChatsPerAccount < 0 {
 		return nil, invalid("a fleet needs at least one account and no negative chat count")

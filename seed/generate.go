@@ -24,8 +24,12 @@ type Spec struct {
 // DefaultStart is the present of a generated account whose Spec has no Start.
 var DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// historySpan is how far back generated chats go.
-const historySpan = 180 * 24 * time.Hour
+// Generated chats start within historySpan, which ends historyEnd before the
+// present (so that even a long chat ends before it).
+const (
+	historySpan = 180 * 24 * time.Hour
+	historyEnd  = 24 * time.Hour
+)
 
 // largeTranscript is about how many messages the one huge chat of some
 // accounts has.

@@ -7,8 +7,9 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
-// history adds the visitors, the chats spread over historySpan before the
-// present, and the analytics events the chats made.
+// history adds the visitors, the chats spread over the historySpan that
+// ends historyEnd before the present, and the analytics events the chats
+// made.
 func (g *gen) history() {
 	n := g.spec.ChatsPerAccount
 	if n <= 0 {
@@ -22,13 +23,16 @@ func (g *gen) history() {
 	ids := make(map[string]bool, n)
 	step := historySpan / time.Duration(n)
 	for k := range n {
-		ts := g.now.Add(-historySpan + step*time.Duration(k) + time.Duration(g.r.Int64N(int64(step)))).Truncate(time.Second)
+		offset := step*time.Duration(k) + time.Duration(g.r.Int64N(int64(step)))
+		ts := g.now.Add(-historySpan - historyEnd + offset).Truncate(time.Second)
 		v := pick(g.r, g.a.Visitors)
 		c := g.chat(g.chatID(ts, ids), ts, v, k == large)
 		if v.CreatedAt.IsZero() {
 			v.CreatedAt = ts
 		}
-		v.UpdatedAt = c.UpdateTimestamp
+		if c.UpdateTimestamp.After(v.UpdatedAt) {
+			v.UpdatedAt = c.UpdateTimestamp
+		}
 		g.a.Chats = append(g.a.Chats, c)
 	}
 	for _, v := range g.a.Visitors {
@@ -97,7 +101,7 @@ func (g *gen) chat(id string, ts time.Time, v *chatlift.Visitor, large bool) *ch
 	}
 	finish(c, t.h)
 	if g.chance(0.2) {
-		c.UpdateTimestamp = g.after(c.UpdateTimestamp, 60, 7*86400) // tagged or noted later
+		c.UpdateTimestamp = g.after(c.UpdateTimestamp, 60, 86400) // tagged or noted later
 	}
 	return c
 }

@@ -83,7 +83,7 @@ func (g *gen) staff() {
 	}
 	for range g.between(1, 3) {
 		p := g.newPerson()
-		g.user(p, p.email[:len(p.email)-len(g.domain)]+pick(g.r, publicMailDomains), chatlift.UserRoleEndUser)
+		g.user(p, localPart(p.email)+"@"+pick(g.r, publicMailDomains), chatlift.UserRoleEndUser)
 	}
 }
 
