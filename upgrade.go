@@ -47,6 +47,7 @@ type Upgrade struct {
 	Attempt        int            `json:"attempt"`
 	RequestedBy    string         `json:"requested_by"` // email, or "operator"
 	ScheduledFor   *time.Time     `json:"scheduled_for"`
+	Paused         bool           `json:"paused"` // an operator holds the upgrade at its date
 	StartedAt      *time.Time     `json:"started_at"`
 	FinishedAt     *time.Time     `json:"finished_at"`
 	ChatDowntimeMS int64          `json:"chat_downtime_ms"`

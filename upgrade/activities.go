@@ -1,0 +1,128 @@
+package upgrade
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/chatlift/chatlift"
+)
+
+// Activities are the upgrade's side effects. Each is idempotent: Temporal
+// may run one again after a crash.
+type Activities struct {
+	Legacy   chatlift.ChatStore
+	Platform chatlift.PlatformStore
+	Billing  Billing
+	Notifier Notifier
+	Importer Importer
+	Rules    chatlift.ScheduleRules
+	// Faults, when set, makes chosen steps fail (serve --fault-injection).
+	Faults *Faults
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	Log *slog.Logger
+	// OnStep, when set, observes every Do and Undo as it starts.
+	OnStep func(upgradeID, step, phase string)
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// permanent marks err as one retrying cannot fix; joined errors are kept.
+func permanent(err error, more ...error) error {
+	err = errors.Join(append([]error{err}, more...)...)
+	return temporal.NewNonRetryableApplicationError(err.Error(), chatlift.ErrorCode(err), err)
+}
+
+// load reads an upgrade for an activity.
+func (a *Activities) load(ctx context.Context, id string) (*chatlift.Upgrade, error) {
+	u, err := a.Platform.Upgrade(ctx, id)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, permanent(err)
+	}
+	return u, err
+}
+
+// save stores u with its update time.
+func (a *Activities) save(ctx context.Context, u *chatlift.Upgrade) error {
+	u.UpdatedAt = a.now()
+	return a.Platform.PutUpgrade(ctx, u)
+}
+
+// moveTo sets u's state if the state machine allows it (staying is allowed).
+func (a *Activities) moveTo(u *chatlift.Upgrade, state string) error {
+	if u.State != state && !chatlift.CanTransition(u.State, state) {
+		return permanent(chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s cannot go from %s to %s", u.ID, u.State, state))
+	}
+	u.State = state
+	return nil
+}
+
+// view loads what tasks and notices are computed from.
+func (a *Activities) view(ctx context.Context, accountID int64) (*chatlift.AccountView, error) {
+	v := &chatlift.AccountView{Objects: map[chatlift.ObjectKind][]*chatlift.Object{}}
+	var err error
+	if v.Chat, err = a.Legacy.ChatAccount(ctx, accountID); err != nil {
+		return nil, fmt.Errorf("chat account: %w", err)
+	}
+	if v.Support, err = a.Platform.SupportAccount(ctx, accountID); err != nil {
+		return nil, fmt.Errorf("support account: %w", err)
+	}
+	if v.Agents, err = a.Legacy.Agents(ctx, accountID); err != nil {
+		return nil, err
+	}
+	if v.Users, err = a.Platform.Users(ctx, accountID); err != nil {
+		return nil, err
+	}
+	for _, k := range []chatlift.ObjectKind{chatlift.KindIntegration, chatlift.KindMessageChannel} {
+		if v.Objects[k], err = a.Legacy.Objects(ctx, accountID, k); err != nil {
+			return nil, err
+		}
+	}
+	if v.OAuthClients, err = a.Legacy.OAuthClients(ctx, accountID); err != nil {
+		return nil, err
+	}
+	tokens, err := a.Legacy.OAuthTokens(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tokens {
+		if t.Active(a.now()) {
+			v.ActiveTokens++
+		}
+	}
+	return v, nil
+}
+
+// owners are the addresses notices go to: the support owner and, when
+// different, the chat owner.
+func owners(v *chatlift.AccountView) []string {
+	to := []string{v.Support.OwnerEmail}
+	if chatlift.NormalizeEmail(v.Chat.OwnerEmail) != chatlift.NormalizeEmail(v.Support.OwnerEmail) {
+		to = append(to, v.Chat.OwnerEmail)
+	}
+	return to
+}
+
+// notify sends a notice about u keyed by its id, attempt and what.
+func (a *Activities) notify(ctx context.Context, u *chatlift.Upgrade, v *chatlift.AccountView, what, title, body string) error {
+	return a.Notifier.Notify(ctx, Notice{AccountID: u.AccountID, Key: fmt.Sprintf("%s/%d/%s", u.ID, u.Attempt, what),
+		Kind: "upgrade_" + what, Title: title, Body: body, EmailTo: owners(v)})
+}
+
+// heartbeat records progress for Temporal when running as an activity.
+func heartbeat(ctx context.Context, details ...any) {
+	if activity.IsActivity(ctx) {
+		activity.RecordHeartbeat(ctx, details...)
+	}
+}

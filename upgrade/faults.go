@@ -1,0 +1,62 @@
+package upgrade
+
+import (
+	"sync"
+
+	"github.com/chatlift/chatlift"
+)
+
+// Fault modes.
+const (
+	FaultError = "error" // the step fails
+	FaultCrash = "crash" // the process is killed at the step
+)
+
+// Faults holds injected faults: each makes one step of one account's next
+// run fail once. A nil *Faults injects nothing. Faults live in the process
+// that set them: a fleet of workers injects only where it was asked to.
+type Faults struct {
+	mu sync.Mutex
+	m  map[faultKey]string
+}
+
+type faultKey struct {
+	account int64
+	step    string
+}
+
+// Set arms a fault; the step must be one of the upgrade's steps.
+func (f *Faults) Set(accountID int64, step, mode string) error {
+	if mode != FaultError && mode != FaultCrash {
+		return chatlift.Errorf(chatlift.EINVALID, "mode must be error or crash")
+	}
+	if accountID <= 0 {
+		return chatlift.Errorf(chatlift.EINVALID, "account_id must be positive")
+	}
+	known := step == StepBilling
+	for _, s := range StepNames() {
+		known = known || s == step
+	}
+	if !known {
+		return chatlift.Errorf(chatlift.EINVALID, "unknown step %q; steps are %s and %v", step, StepBilling, StepNames())
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[faultKey]string{}
+	}
+	f.m[faultKey{accountID, step}] = mode
+	return nil
+}
+
+// take disarms and returns the fault for the step, "" if none.
+func (f *Faults) take(accountID int64, step string) string {
+	if f == nil {
+		return ""
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	mode := f.m[faultKey{accountID, step}]
+	delete(f.m, faultKey{accountID, step})
+	return mode
+}

@@ -1,0 +1,336 @@
+package upgrade
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/chatlift/chatlift"
+)
+
+// Cutover step names, in the order they run.
+const (
+	StepFreeze              = "freeze_chat"
+	StepCopyConfiguration   = "copy_configuration"
+	StepMergeUsers          = "merge_users"
+	StepRevokeTokens        = "revoke_tokens"
+	StepDisableIntegrations = "disable_integrations"
+	StepMessageChannels     = "mark_message_channels"
+	StepSwitch              = "switch_chat"
+)
+
+// step is one cutover step. Do moves the account forward; Undo puts back
+// exactly what Do changed. Both are idempotent and Undo is safe whether or
+// not Do ran (or finished).
+type step struct {
+	name     string
+	do, undo func(ctx context.Context, r *run) error
+}
+
+// cutoverSteps is the cutover, in order. Nothing after StepSwitch is undone.
+var cutoverSteps = []step{
+	{StepFreeze, freeze, unfreeze},
+	{StepCopyConfiguration, copyConfiguration, dropConfiguration},
+	{StepMergeUsers, mergeUsers, unmergeUsers},
+	{StepRevokeTokens, revokeTokens, restoreTokens},
+	{StepDisableIntegrations, objectsStep(chatlift.KindIntegration, disableIntegration), restoreObjects(chatlift.KindIntegration)},
+	{StepMessageChannels, objectsStep(chatlift.KindMessageChannel, markChannel), restoreObjects(chatlift.KindMessageChannel)},
+	{StepSwitch, switchChat, func(context.Context, *run) error { return nil }},
+}
+
+// StepNames lists the cutover steps in order.
+func StepNames() []string {
+	names := make([]string, len(cutoverSteps))
+	for i, s := range cutoverSteps {
+		names[i] = s.name
+	}
+	return names
+}
+
+// run is one attempt's cutover (or rollback) of one account.
+type run struct {
+	a       *Activities
+	upgrade *chatlift.Upgrade
+}
+
+func (r *run) accountID() int64 { return r.upgrade.AccountID }
+
+// snapshotKey names what a step saw before its Do, per attempt.
+func (r *run) snapshotKey(step string) string {
+	return fmt.Sprintf("%s/%d/%s", r.upgrade.ID, r.upgrade.Attempt, step)
+}
+
+// snapshot saves v under the step's key unless a snapshot is already there
+// (a retried Do must keep what the first try saw), and returns what is kept.
+func snapshot[T any](ctx context.Context, r *run, step string, v T) (T, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return v, fmt.Errorf("encode snapshot: %w", err)
+	}
+	if err := r.a.Platform.PutSnapshot(ctx, r.snapshotKey(step), body); err != nil {
+		return v, err
+	}
+	return loadSnapshot[T](ctx, r, step)
+}
+
+func loadSnapshot[T any](ctx context.Context, r *run, step string) (T, error) {
+	var v T
+	body, err := r.a.Platform.Snapshot(ctx, r.snapshotKey(step))
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return v, fmt.Errorf("decode snapshot %s: %w", r.snapshotKey(step), err)
+	}
+	return v, nil
+}
+
+func freeze(ctx context.Context, r *run) error {
+	prev, err := r.a.Legacy.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountMaintenance)
+	if err != nil {
+		return fmt.Errorf("freeze chat: %w", err)
+	}
+	if prev == chatlift.ChatAccountUpgraded {
+		_, err := r.a.Legacy.SetChatAccountState(ctx, r.accountID(), prev)
+		return permanent(chatlift.Errorf(chatlift.ECONFLICT, "account %d is already upgraded", r.accountID()), err)
+	}
+	return nil
+}
+
+func unfreeze(ctx context.Context, r *run) error {
+	a, err := r.a.Legacy.ChatAccount(ctx, r.accountID())
+	if err != nil {
+		return err
+	}
+	if a.State == chatlift.ChatAccountMaintenance {
+		_, err = r.a.Legacy.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountActive)
+	}
+	return err
+}
+
+// copyConfiguration copies the account, its agents, configuration objects
+// and OAuth clients to the platform, where the account stays frozen until
+// the switch.
+func copyConfiguration(ctx context.Context, r *run) error {
+	id := r.accountID()
+	a, err := r.a.Legacy.ChatAccount(ctx, id)
+	if err != nil {
+		return err
+	}
+	a.State = chatlift.ChatAccountMaintenance
+	if err := r.a.Platform.PutChatAccount(ctx, a); err != nil {
+		return fmt.Errorf("copy chat account: %w", err)
+	}
+	agents, err := r.a.Legacy.Agents(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := r.a.Platform.PutAgents(ctx, agents); err != nil {
+		return fmt.Errorf("copy agents: %w", err)
+	}
+	for _, kind := range chatlift.ObjectKinds {
+		objs, err := r.a.Legacy.Objects(ctx, id, kind)
+		if err != nil {
+			return err
+		}
+		if err := r.a.Platform.PutObjects(ctx, objs); err != nil {
+			return fmt.Errorf("copy %s objects: %w", kind, err)
+		}
+	}
+	clients, err := r.a.Legacy.OAuthClients(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, c := range clients {
+		if err := r.a.Platform.PutOAuthClient(ctx, c); err != nil {
+			return fmt.Errorf("copy OAuth client %s: %w", c.ClientIdentifier, err)
+		}
+	}
+	return nil
+}
+
+func dropConfiguration(ctx context.Context, r *run) error {
+	return r.a.Platform.DeleteChatAccount(ctx, r.accountID())
+}
+
+// mergeUsers applies the merge plan to the support account's users.
+func mergeUsers(ctx context.Context, r *run) error {
+	id := r.accountID()
+	current, err := r.a.Platform.Users(ctx, id)
+	if err != nil {
+		return err
+	}
+	before, err := snapshot(ctx, r, StepMergeUsers, current)
+	if err != nil {
+		return err
+	}
+	ownUsers(before, id)
+	agents, err := r.a.Legacy.Agents(ctx, id)
+	if err != nil {
+		return err
+	}
+	chat, err := r.a.Legacy.ChatAccount(ctx, id)
+	if err != nil {
+		return err
+	}
+	plan := chatlift.PlanMerge(chat.OwnerEmail, agents, before)
+	if blocked := plan.Blocked(); len(blocked) > 0 {
+		return permanent(chatlift.Errorf(chatlift.ECONFLICT, "merge blocked: %s", blocked[0].Note))
+	}
+	next := int64(0)
+	for _, u := range before {
+		next = max(next, u.ID)
+	}
+	merged := plan.Apply(id, before, func() int64 { next++; return next }, r.a.now())
+	return r.a.Platform.PutUsers(ctx, merged)
+}
+
+func unmergeUsers(ctx context.Context, r *run) error {
+	before, err := loadSnapshot[[]*chatlift.User](ctx, r, StepMergeUsers)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil // Do never changed anything
+	} else if err != nil {
+		return err
+	}
+	ownUsers(before, r.accountID())
+	now, err := r.a.Platform.Users(ctx, r.accountID())
+	if err != nil {
+		return err
+	}
+	kept := map[int64]bool{}
+	for _, u := range before {
+		kept[u.ID] = true
+	}
+	var added []int64
+	for _, u := range now {
+		if !kept[u.ID] {
+			added = append(added, u.ID)
+		}
+	}
+	if err := r.a.Platform.DeleteUsers(ctx, r.accountID(), added); err != nil {
+		return err
+	}
+	return r.a.Platform.PutUsers(ctx, before)
+}
+
+// ownUsers sets the account of users read back from a snapshot.
+func ownUsers(users []*chatlift.User, accountID int64) {
+	for _, u := range users {
+		u.AccountID = accountID
+	}
+}
+
+func revokeTokens(ctx context.Context, r *run) error {
+	tokens, err := r.a.Legacy.OAuthTokens(ctx, r.accountID())
+	if err != nil {
+		return err
+	}
+	if _, err := snapshot(ctx, r, StepRevokeTokens, tokensWithHashes(tokens)); err != nil {
+		return err
+	}
+	_, err = r.a.Legacy.RevokeOAuthTokens(ctx, r.accountID(), r.a.now())
+	return err
+}
+
+// storedToken is a token with the hashes its JSON leaves out, for snapshots.
+type storedToken struct {
+	Token       *chatlift.OAuthToken `json:"token"`
+	TokenHash   string               `json:"token_hash"`
+	RefreshHash string               `json:"refresh_hash"`
+}
+
+func tokensWithHashes(tokens []*chatlift.OAuthToken) []storedToken {
+	out := make([]storedToken, len(tokens))
+	for i, t := range tokens {
+		out[i] = storedToken{Token: t, TokenHash: t.TokenHash, RefreshHash: t.RefreshHash}
+	}
+	return out
+}
+
+func restoreTokens(ctx context.Context, r *run) error {
+	saved, err := loadSnapshot[[]storedToken](ctx, r, StepRevokeTokens)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	tokens := make([]*chatlift.OAuthToken, len(saved))
+	for i, s := range saved {
+		s.Token.AccountID, s.Token.TokenHash, s.Token.RefreshHash = r.accountID(), s.TokenHash, s.RefreshHash
+		tokens[i] = s.Token
+	}
+	return r.a.Legacy.PutOAuthTokens(ctx, tokens)
+}
+
+// objectsStep changes every legacy object of a kind with change, after
+// saving the objects for the Undo.
+func objectsStep(kind chatlift.ObjectKind, change func(body json.RawMessage, r *run) (json.RawMessage, error)) func(context.Context, *run) error {
+	return func(ctx context.Context, r *run) error {
+		objs, err := r.a.Legacy.Objects(ctx, r.accountID(), kind)
+		if err != nil {
+			return err
+		}
+		before, err := snapshot(ctx, r, string(kind), objs)
+		if err != nil {
+			return err
+		}
+		changed := make([]*chatlift.Object, len(before))
+		for i, o := range before {
+			c := *o
+			c.AccountID = r.accountID()
+			if c.Body, err = change(o.Body, r); err != nil {
+				return fmt.Errorf("%s %d: %w", kind, o.ID, err)
+			}
+			changed[i] = &c
+		}
+		return r.a.Legacy.PutObjects(ctx, changed)
+	}
+}
+
+func restoreObjects(kind chatlift.ObjectKind) func(context.Context, *run) error {
+	return func(ctx context.Context, r *run) error {
+		before, err := loadSnapshot[[]*chatlift.Object](ctx, r, string(kind))
+		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		for _, o := range before {
+			o.AccountID = r.accountID()
+		}
+		return r.a.Legacy.PutObjects(ctx, before)
+	}
+}
+
+func disableIntegration(body json.RawMessage, r *run) (json.RawMessage, error) {
+	var in chatlift.Integration
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, err
+	}
+	if in.Enabled {
+		at := r.a.now()
+		in.Enabled, in.DisabledAt = false, &at
+	}
+	return json.Marshal(in)
+}
+
+func markChannel(body json.RawMessage, r *run) (json.RawMessage, error) {
+	var ch chatlift.MessageChannel
+	if err := json.Unmarshal(body, &ch); err != nil {
+		return nil, err
+	}
+	ch.Enabled, ch.NeedsReconfiguration = false, true
+	return json.Marshal(ch)
+}
+
+// switchChat is the point of no return: the platform starts serving the
+// account's chat and the legacy product stops.
+func switchChat(ctx context.Context, r *run) error {
+	if _, err := r.a.Platform.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountActive); err != nil {
+		return fmt.Errorf("open chat on the platform: %w", err)
+	}
+	if _, err := r.a.Legacy.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountUpgraded); err != nil {
+		return fmt.Errorf("close chat on the legacy product: %w", err)
+	}
+	return nil
+}

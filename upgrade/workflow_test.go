@@ -1,0 +1,225 @@
+package upgrade_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/upgrade"
+)
+
+func TestWorkflowHappyPath(t *testing.T) {
+	t.Parallel()
+	f := setup(t, 0)
+	ctx := context.Background()
+	start := f.env.Now()
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if !f.env.IsWorkflowCompleted() || f.env.GetWorkflowError() != nil {
+		t.Fatalf("workflow: completed %v, error %v", f.env.IsWorkflowCompleted(), f.env.GetWorkflowError())
+	}
+	u := f.upgrade(t)
+	if u.State != chatlift.UpgradeCompleted || u.Attempt != 1 || u.FinishedAt == nil {
+		t.Fatalf("upgrade = %s attempt %d", u.State, u.Attempt)
+	}
+	t.Run("DurableTimerWeeksAhead", func(t *testing.T) {
+		if u.ScheduledFor == nil || u.ScheduledFor.Sub(start) < chatlift.DefaultScheduleRules.Notice || !u.StartedAt.Equal(*u.ScheduledFor) {
+			t.Fatalf("scheduled for %v, started %v; requested at %v", u.ScheduledFor, u.StartedAt, start)
+		}
+	})
+	t.Run("StepsInOrder", func(t *testing.T) {
+		want := []string{"do:" + upgrade.StepBilling}
+		for _, s := range upgrade.StepNames() {
+			want = append(want, "do:"+s)
+		}
+		if !slices.Equal(f.events, want) {
+			t.Fatalf("steps ran as %v, want %v", f.events, want)
+		}
+		for _, s := range u.Steps {
+			if s.State != chatlift.StepDone {
+				t.Fatalf("step %s is %s", s.Name, s.State)
+			}
+		}
+	})
+	t.Run("Switched", func(t *testing.T) {
+		legacy, err := f.legacy.ChatAccount(ctx, f.account)
+		if err != nil || legacy.State != chatlift.ChatAccountUpgraded {
+			t.Fatalf("legacy chat account: %v %v", legacy, err)
+		}
+		tokens, _ := f.legacy.OAuthTokens(ctx, f.account)
+		for _, tok := range tokens {
+			if tok.Active(f.env.Now()) {
+				t.Fatalf("token %d still active after the switch", tok.ID)
+			}
+		}
+		if _, err := f.platform.UnifiedAccount(ctx, f.account); err != nil {
+			t.Fatal(err)
+		}
+		from, _ := f.legacy.CountHistory(ctx, f.account)
+		to, _ := f.platform.CountHistory(ctx, f.account)
+		if from != to || to.Total() == 0 || u.Import.State != chatlift.ImportDone || u.Import.Done != to.Total() {
+			t.Fatalf("history legacy %+v, platform %+v, import %+v", from, to, u.Import)
+		}
+	})
+	t.Run("Notified", func(t *testing.T) {
+		if !slices.Equal(f.notes.keys, []string{"upgrade_scheduled_" + u.ScheduledFor.Format("20060102T1504"), "upgrade_completed"}) {
+			t.Fatalf("notices %v", f.notes.keys)
+		}
+		if !slices.Equal(f.billing.calls, []string{"consolidate"}) {
+			t.Fatalf("billing calls %v", f.billing.calls)
+		}
+	})
+}
+
+// TestWorkflowRollbackAtEveryStep fails each step before the switch in turn:
+// every Undo runs in reverse order, the legacy account is byte for byte as
+// it was, and the next attempt is scheduled.
+func TestWorkflowRollbackAtEveryStep(t *testing.T) {
+	t.Parallel()
+	steps := append([]string{upgrade.StepBilling}, upgrade.StepNames()...)
+	for i, failing := range steps {
+		t.Run(failing, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, 0)
+			before, usersBefore := f.legacyChecksum(t), f.platformUsersChecksum(t)
+			if err := f.acts.Faults.Set(f.account, failing, upgrade.FaultError); err != nil {
+				t.Fatal(err)
+			}
+			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+			var next *workflow.ContinueAsNewError
+			if err := f.env.GetWorkflowError(); !errors.As(err, &next) {
+				t.Fatalf("workflow ended with %v, want a continue-as-new to the next attempt", err)
+			}
+			var want []string
+			for _, s := range steps[:i+1] {
+				want = append(want, "do:"+s)
+			}
+			for j := len(steps) - 1; j >= 0; j-- { // every Undo, the last step's first
+				want = append(want, "undo:"+steps[j])
+			}
+			if !slices.Equal(f.events, want) {
+				t.Fatalf("events %v\nwant   %v", f.events, want)
+			}
+			if after := f.legacyChecksum(t); after != before {
+				t.Fatal("the legacy account differs after the rollback")
+			}
+			if f.platformUsersChecksum(t) != usersBefore {
+				t.Fatal("the support users differ after the rollback")
+			}
+			if n, _ := f.platform.CountHistory(context.Background(), f.account); n.Total() != 0 {
+				t.Fatalf("platform kept %d history rows", n.Total())
+			}
+			if _, err := f.platform.ChatAccount(context.Background(), f.account); chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
+				t.Fatalf("platform kept the chat account: %v", err)
+			}
+			u := f.upgrade(t)
+			if u.State != chatlift.UpgradeRolledBack || u.Attempt != 2 || !slices.Contains(f.notes.keys, "upgrade_rolled_back") {
+				t.Fatalf("upgrade %s attempt %d, notices %v", u.State, u.Attempt, f.notes.keys)
+			}
+		})
+	}
+}
+
+// TestWorkflowNextAttemptCompletes runs the attempt after a rollback.
+func TestWorkflowNextAttemptCompletes(t *testing.T) {
+	t.Parallel()
+	f := setup(t, 1)
+	if err := f.acts.Faults.Set(f.account, upgrade.StepRevokeTokens, upgrade.FaultError); err != nil {
+		t.Fatal(err)
+	}
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	var next *workflow.ContinueAsNewError
+	if !errors.As(f.env.GetWorkflowError(), &next) {
+		t.Fatalf("first attempt: %v", f.env.GetWorkflowError())
+	}
+	first := *f.upgrade(t).ScheduledFor
+	f.newEnv(f.env.Now()) // the next attempt runs as a new run, as after a continue-as-new
+	f.env.ExecuteWorkflow(upgrade.Workflow, upgrade.Input{UpgradeID: "u1", AccountID: f.account, Attempt: 2, NotBefore: f.env.Now()})
+	if err := f.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	u := f.upgrade(t)
+	if u.State != chatlift.UpgradeCompleted || u.Attempt != 2 || !u.ScheduledFor.After(first) {
+		t.Fatalf("second attempt: %s attempt %d scheduled %v (first %v)", u.State, u.Attempt, u.ScheduledFor, first)
+	}
+}
+
+// TestWorkflowRetriesAfterSwitch fails the import twice: the upgrade is
+// retried, never rolled back, and completes.
+func TestWorkflowRetriesAfterSwitch(t *testing.T) {
+	t.Parallel()
+	f := setup(t, 0)
+	failing := &flakyImporter{Importer: f.acts.Importer, failures: 2}
+	f.acts.Importer = failing
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if err := f.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	u := f.upgrade(t)
+	if u.State != chatlift.UpgradeCompleted || failing.calls != 3 || slices.ContainsFunc(f.events, func(e string) bool { return e[:5] == "undo:" }) {
+		t.Fatalf("upgrade %s after %d import calls; events %v", u.State, failing.calls, f.events)
+	}
+}
+
+type flakyImporter struct {
+	upgrade.Importer
+	failures, calls int
+}
+
+func (i *flakyImporter) Import(ctx context.Context, accountID int64, progress func(chatlift.ImportProgress)) error {
+	i.calls++
+	if i.calls <= i.failures {
+		return errors.New("platform store briefly unavailable")
+	}
+	return i.Importer.Import(ctx, accountID, progress)
+}
+
+func TestWorkflowSignals(t *testing.T) {
+	t.Parallel()
+	t.Run("RunNow", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		start := f.env.Now()
+		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(upgrade.SignalRunNow, nil) }, time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		u := f.upgrade(t)
+		if u.State != chatlift.UpgradeCompleted || u.StartedAt.Sub(start) > 2*time.Hour {
+			t.Fatalf("run-now: %s, started %v after request", u.State, u.StartedAt.Sub(start))
+		}
+	})
+	t.Run("Cancel", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(upgrade.SignalCancel, nil) }, 24*time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		u := f.upgrade(t)
+		if err := f.env.GetWorkflowError(); err != nil || u.State != chatlift.UpgradeCancelled || len(f.events) != 0 {
+			t.Fatalf("cancel: %v, state %s, steps %v", err, u.State, f.events)
+		}
+		if n, _ := f.platform.SlotBookings(context.Background(), *u.ScheduledFor); n != 0 {
+			t.Fatalf("cancelled upgrade still holds its slot (%d)", n)
+		}
+	})
+	t.Run("PauseResumeReschedule", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		later := time.Date(2027, 3, 1, 23, 0, 0, 0, time.UTC)
+		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(upgrade.SignalPause, nil) }, time.Hour)
+		f.env.RegisterDelayedCallback(func() {
+			if u := f.upgrade(t); !u.Paused {
+				t.Error("not paused after the pause signal")
+			}
+			f.env.SignalWorkflow(upgrade.SignalResume, nil)
+			f.env.SignalWorkflow(upgrade.SignalReschedule, later)
+		}, 60*24*time.Hour) // paused past its date: it must not have run
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		u := f.upgrade(t)
+		if u.State != chatlift.UpgradeCompleted || !u.ScheduledFor.Equal(later) || !u.StartedAt.Equal(later) || u.Paused {
+			t.Fatalf("state %s, scheduled %v, started %v, paused %v", u.State, u.ScheduledFor, u.StartedAt, u.Paused)
+		}
+	})
+}
