@@ -35,6 +35,8 @@ type ServeConfig struct {
 	Logger          *slog.Logger
 	Out             io.Writer // where the operator token and demo credentials are printed
 	Version         string
+	Rules           chatlift.ScheduleRules // when upgrades may run
+	FaultInjection  bool                   // accept POST /api/ops/faults
 }
 
 // Serve is a running `chatlift serve`.
@@ -125,13 +127,13 @@ func (s *Serve) startEngine(ctx context.Context) error {
 		return err
 	}
 	s.Temporal = c
-	if s.worker, err = engine.StartWorker(c); err != nil {
+	if s.worker, err = engine.StartWorker(c, s.upgradeRegistrar()); err != nil {
 		return err
 	}
 	if err := engine.CheckRoundTrip(dialCtx, c); err != nil {
 		return fmt.Errorf("workflow engine: %w", err)
 	}
-	return nil
+	return s.startUpgrades(ctx)
 }
 
 // seedDemo loads a demo fleet when the platform holds no account yet.

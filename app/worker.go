@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/engine"
+	"github.com/chatlift/chatlift/upgrade"
 )
 
 // WorkerConfig is what `chatlift worker` runs with.
@@ -17,6 +19,7 @@ type WorkerConfig struct {
 	TemporalAddress string
 	Namespace       string
 	Logger          *slog.Logger
+	Rules           chatlift.ScheduleRules
 }
 
 // RunWorker runs workers against an external Temporal cluster and the
@@ -42,7 +45,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		return err
 	}
 	defer c.Close()
-	w, err := engine.StartWorker(c)
+	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: newActivities(stores, cfg.Rules, nil, cfg.Logger)})
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

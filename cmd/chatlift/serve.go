@@ -26,6 +26,9 @@ func (m *Main) serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkRules(cfg.Rules); err != nil {
+				return err
+			}
 			cfg.Logger, cfg.Out, cfg.Version, cfg.Demo = log, m.Stdout, Version(), demo
 			s, err := app.StartServe(c.Context(), cfg)
 			if err != nil {
@@ -47,6 +50,8 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.IntVar(&demo.Accounts, "demo-accounts", 6, "accounts in the demo fleet")
 	f.IntVar(&demo.ChatsPerAccount, "demo-chats", 25, "chats per demo account")
 	f.Int64Var(&demo.Seed, "demo-seed", 1, "seed of the demo fleet")
+	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept POST /api/ops/faults, which makes chosen upgrade steps fail (tests and drills)")
+	addScheduleFlags(c, &cfg.Rules)
 	return c
 }
 

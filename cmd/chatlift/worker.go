@@ -20,11 +20,15 @@ func (m *Main) workerCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkRules(cfg.Rules); err != nil {
+				return err
+			}
 			cfg.Logger = log
 			return app.RunWorker(c.Context(), cfg)
 		},
 	}
 	c.Flags().StringVar(&cfg.DataDir, "data", "./chatlift-data", "data directory (SQLite databases when no --database-url)")
 	addBackendFlags(c, &cfg.DatabaseURL, &cfg.TemporalAddress, &cfg.Namespace)
+	addScheduleFlags(c, &cfg.Rules)
 	return c
 }

@@ -1,0 +1,52 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/billing"
+	"github.com/chatlift/chatlift/engine"
+	"github.com/chatlift/chatlift/importer"
+	"github.com/chatlift/chatlift/notification"
+	"github.com/chatlift/chatlift/upgrade"
+)
+
+// newActivities builds the upgrade's activities over the stores.
+func newActivities(stores *Stores, rules chatlift.ScheduleRules, faults *upgrade.Faults, log *slog.Logger) *upgrade.Activities {
+	return &upgrade.Activities{
+		Legacy: stores.Legacy, Platform: stores.Platform,
+		Billing:  billing.Service{Store: stores.Platform},
+		Notifier: notifier{stores.Platform},
+		Importer: &importer.Copier{From: stores.Legacy, To: stores.Platform},
+		Rules:    rules, Faults: faults, Log: log,
+	}
+}
+
+// notifier sends upgrade notices in-product and through the email outbox.
+type notifier struct{ store chatlift.PlatformStore }
+
+func (n notifier) Notify(ctx context.Context, x upgrade.Notice) error {
+	_, err := notification.Notify(ctx, n.store, x.AccountID, x.Kind, x.Title, x.Body, x.EmailTo, x.Key)
+	return err
+}
+
+// upgradeRegistrar registers the upgrade workflow and its activities with
+// the in-process worker, with fault injection when configured.
+func (s *Serve) upgradeRegistrar() engine.Registrar {
+	var faults *upgrade.Faults
+	if s.cfg.FaultInjection {
+		faults = &upgrade.Faults{}
+		s.HTTP.Faults = faults
+	}
+	return upgrade.Registrar{Activities: newActivities(s.Stores, s.cfg.Rules, faults, s.log)}
+}
+
+// startUpgrades serves the upgrade API and restarts any upgrade whose start
+// was cut short.
+func (s *Serve) startUpgrades(ctx context.Context) error {
+	svc := &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
+		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
+	s.HTTP.Upgrades = svc
+	return svc.Recover(ctx)
+}

@@ -1,0 +1,210 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// Upgrades is what the upgrade API needs from the upgrade service.
+type Upgrades interface {
+	Request(ctx context.Context, accountID int64, requestedBy string) (*chatlift.Upgrade, error)
+	Signal(ctx context.Context, upgradeID, signal string) (*chatlift.Upgrade, error)
+	Reschedule(ctx context.Context, upgradeID string, at time.Time) (*chatlift.Upgrade, error)
+}
+
+// Faults arms injected faults (serve --fault-injection only).
+type Faults interface {
+	Set(accountID int64, step, mode string) error
+}
+
+func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
+	handle("POST /api/v2/upgrades", s.requestUpgrade)
+	handle("GET /api/v2/upgrades", s.operator(s.listUpgrades))
+	handle("GET /api/v2/upgrades/{id}", s.showUpgrade)
+	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
+		handle("POST /api/ops/upgrades/{id}/"+action, s.operator(s.signalUpgrade(action)))
+	}
+	handle("POST /api/ops/upgrades/{id}/reschedule", s.operator(s.rescheduleUpgrade))
+	handle("POST /api/ops/faults", s.operator(s.injectFault))
+}
+
+// isOperator reports whether the request carries the operator token.
+func (s *Server) isOperator(r *http.Request) bool {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.OperatorToken)) == 1
+}
+
+// UpgradeRequest is the body of POST /api/v2/upgrades; account_id is for
+// operators (an account admin upgrades their own account).
+type UpgradeRequest struct {
+	AccountID int64 `json:"account_id"`
+}
+
+func (s *Server) requestUpgrade(w http.ResponseWriter, r *http.Request) {
+	var q UpgradeRequest
+	err := decodeOptional(r, &q)
+	var u *chatlift.Upgrade
+	switch {
+	case err != nil:
+	case s.isOperator(r):
+		if q.AccountID <= 0 {
+			err = chatlift.Errorf(chatlift.EINVALID, "account_id is required")
+		} else {
+			u, err = s.Upgrades.Request(r.Context(), q.AccountID, "operator")
+		}
+	default:
+		var c *supportCaller
+		if c, err = s.supportCaller(r); err == nil {
+			err = c.requireAdmin("request the upgrade")
+		}
+		if err == nil && q.AccountID != 0 && q.AccountID != c.account.ID {
+			err = chatlift.Errorf(chatlift.EFORBIDDEN, "you may request the upgrade of your own account only")
+		}
+		if err == nil {
+			u, err = s.Upgrades.Request(r.Context(), c.account.ID, c.user.Email)
+		}
+	}
+	if id := existingUpgrade(err); id != "" {
+		writeJSON(w, http.StatusConflict, map[string]string{"error": chatlift.ECONFLICT, "description": chatlift.ErrorMessage(err), "upgrade_id": id})
+		return
+	}
+	if err != nil {
+		writeError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"upgrade": u})
+}
+
+// existingUpgrade is the id a conflict error names, if any.
+func existingUpgrade(err error) string {
+	var named interface{ ExistingID() string }
+	if errors.As(err, &named) {
+		return named.ExistingID()
+	}
+	return ""
+}
+
+// decodeOptional decodes a JSON body if there is one.
+func decodeOptional(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decode(r, v)
+}
+
+func (s *Server) showUpgrade(w http.ResponseWriter, r *http.Request) {
+	u, err := s.Platform.Upgrade(r.Context(), r.PathValue("id"))
+	if err == nil && !s.isOperator(r) {
+		var c *supportCaller
+		if c, err = s.supportCaller(r); err == nil && c.account.ID != u.AccountID {
+			err = chatlift.Errorf(chatlift.ENOTFOUND, "upgrade %s not found", r.PathValue("id"))
+		}
+	}
+	if err != nil {
+		writeError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+}
+
+func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := chatlift.UpgradeFilter{State: q.Get("state"), AfterID: q.Get("after_id")}
+	var err error
+	if f.State != "" && !validState(f.State) {
+		err = chatlift.Errorf(chatlift.EINVALID, "unknown state %q", f.State)
+	}
+	if err == nil {
+		f.AccountID, err = intParam(q.Get("account_id"), "account_id")
+	}
+	var limit int64
+	if err == nil {
+		limit, err = intParam(q.Get("limit"), "limit")
+		f.Limit = int(limit)
+	}
+	var list []*chatlift.Upgrade
+	if err == nil {
+		list, err = s.Platform.Upgrades(r.Context(), f)
+	}
+	if err != nil {
+		writeError(w, r, s.Logger, err)
+		return
+	}
+	resp := map[string]any{"upgrades": nonNil(list)}
+	if len(list) == chatlift.PageSize(f.Limit) {
+		resp["next_after_id"] = list[len(list)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func validState(s string) bool {
+	for _, x := range chatlift.UpgradeStates {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) signalUpgrade(signal string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.Upgrades.Signal(r.Context(), r.PathValue("id"), signal)
+		if err != nil {
+			writeError(w, r, s.Logger, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, map[string]any{"upgrade": u})
+	}
+}
+
+// RescheduleRequest is the body of POST /api/ops/upgrades/{id}/reschedule.
+type RescheduleRequest struct {
+	ScheduledFor time.Time `json:"scheduled_for"`
+}
+
+func (s *Server) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
+	var q RescheduleRequest
+	err := decode(r, &q)
+	if err == nil && q.ScheduledFor.IsZero() {
+		err = chatlift.Errorf(chatlift.EINVALID, "scheduled_for is required (RFC 3339)")
+	}
+	var u *chatlift.Upgrade
+	if err == nil {
+		u, err = s.Upgrades.Reschedule(r.Context(), r.PathValue("id"), q.ScheduledFor)
+	}
+	if err != nil {
+		writeError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"upgrade": u})
+}
+
+// FaultRequest is the body of POST /api/ops/faults.
+type FaultRequest struct {
+	AccountID int64  `json:"account_id"`
+	Step      string `json:"step"`
+	Mode      string `json:"mode"`
+}
+
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) {
+	if s.Faults == nil {
+		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "fault injection is off; start serve with --fault-injection"))
+		return
+	}
+	var q FaultRequest
+	err := decode(r, &q)
+	if err == nil {
+		err = s.Faults.Set(q.AccountID, q.Step, q.Mode)
+	}
+	if err != nil {
+		writeError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, q)
+}
