@@ -18,7 +18,6 @@ func checkDecodeErr(t *testing.T, err error) {
 	}
 }
 
-
 func FuzzAgentRequest(f *testing.F) {
 	for _, s := range []string{`{"email":"a@b.test","role":"agent"}`, `{"email":null}`, `{"departments":[1,2]}`, `[]`, `{"enabled":"yes"}`, `{}{}`} {
 		f.Add([]byte(s))

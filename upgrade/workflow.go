@@ -120,7 +120,7 @@ var errCancelled = errors.New("cancelled")
 
 // waiter holds the operator signals of one run.
 type waiter struct {
-	ctx, short                                 workflow.Context
+	ctx, short                                workflow.Context
 	runNow, reschedule, pause, resume, cancel workflow.ReceiveChannel
 }
 

@@ -45,4 +45,3 @@ func checkRules(r chatlift.ScheduleRules) error {
 	}
 	return nil
 }
-
