@@ -11,11 +11,11 @@ import (
 // Cutover step names, in the order they run.
 const (
 	StepFreeze              = "freeze_chat"
-	StepCopyConfiguration   = "copy_configuration"
-	StepMergeUsers          = "merge_users"
 	StepRevokeTokens        = "revoke_tokens"
 	StepDisableIntegrations = "disable_integrations"
 	StepMessageChannels     = "mark_message_channels"
+	StepCopyConfiguration   = "copy_configuration"
+	StepMergeUsers          = "merge_users"
 	StepSwitch              = "switch_chat"
 )
 
@@ -28,13 +28,15 @@ type step struct {
 }
 
 // cutoverSteps is the cutover, in order. Nothing after StepSwitch is undone.
+// The legacy account is changed first (tokens, integrations, channels) so
+// the copy carries those changes to the platform.
 var cutoverSteps = []step{
 	{StepFreeze, freeze, unfreeze},
-	{StepCopyConfiguration, copyConfiguration, dropConfiguration},
-	{StepMergeUsers, mergeUsers, unmergeUsers},
 	{StepRevokeTokens, revokeTokens, restoreTokens},
 	{StepDisableIntegrations, objectsStep(chatlift.KindIntegration, disableIntegration), restoreObjects(chatlift.KindIntegration)},
 	{StepMessageChannels, objectsStep(chatlift.KindMessageChannel, markChannel), restoreObjects(chatlift.KindMessageChannel)},
+	{StepCopyConfiguration, copyConfiguration, dropConfiguration},
+	{StepMergeUsers, mergeUsers, unmergeUsers},
 	{StepSwitch, switchChat, func(context.Context, *run) error { return nil }},
 }
 

@@ -2,6 +2,7 @@ package upgrade_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -58,6 +59,28 @@ func TestWorkflowHappyPath(t *testing.T) {
 		}
 		if _, err := f.platform.UnifiedAccount(ctx, f.account); err != nil {
 			t.Fatal(err)
+		}
+		integrations, _ := f.platform.Objects(ctx, f.account, chatlift.KindIntegration)
+		channels, _ := f.platform.Objects(ctx, f.account, chatlift.KindMessageChannel)
+		if len(integrations) == 0 || len(channels) == 0 {
+			t.Fatalf("seed index 0 should have integrations (%d) and channels (%d)", len(integrations), len(channels))
+		}
+		for _, o := range integrations {
+			var in chatlift.Integration
+			if json.Unmarshal(o.Body, &in) != nil || in.Enabled || in.DisabledAt == nil {
+				t.Fatalf("integration on the platform not disabled: %s", o.Body)
+			}
+		}
+		for _, o := range channels {
+			var ch chatlift.MessageChannel
+			if json.Unmarshal(o.Body, &ch) != nil || ch.Enabled || !ch.NeedsReconfiguration {
+				t.Fatalf("channel not marked for reconfiguration: %s", o.Body)
+			}
+		}
+		clients, _ := f.legacy.OAuthClients(ctx, f.account)
+		kept, _ := f.platform.OAuthClients(ctx, f.account)
+		if len(clients) == 0 || len(kept) != len(clients) || kept[0].SecretHash != clients[0].SecretHash {
+			t.Fatalf("OAuth clients: legacy %d, platform %d", len(clients), len(kept))
 		}
 		from, _ := f.legacy.CountHistory(ctx, f.account)
 		to, _ := f.platform.CountHistory(ctx, f.account)
