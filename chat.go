@@ -90,6 +90,10 @@ type Agent struct {
 	Departments []int64   `json:"departments"`
 	Skills      []int64   `json:"skills"`
 	CreatedAt   time.Time `json:"create_date"`
+	// PasswordHash is the bcrypt hash of the password the agent signs in
+	// with on the OAuth consent page; "" means the agent has none and cannot
+	// sign in there. It is never shown.
+	PasswordHash string `json:"-"`
 }
 
 // Validate reports the first problem with g.

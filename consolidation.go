@@ -88,3 +88,15 @@ func convert(cents int64, from, to string) int64 {
 	}
 	return int64(math.Round(float64(cents) / centsPerUSD[from] * centsPerUSD[to]))
 }
+
+// ConsolidationRecord is what a billing consolidation changed, kept so that
+// it can be undone exactly, after a restart too: the chat billing account
+// and its subscriptions as they were, and the invoice it issued.
+type ConsolidationRecord struct {
+	AccountID      int64           `json:"account_id"`
+	Plan           *Consolidation  `json:"plan"`
+	InvoiceID      int64           `json:"invoice_id"` // on Plan.Into; 0 when none was issued
+	ChatBefore     *BillingAccount `json:"chat_before"`
+	SubsBefore     []*Subscription `json:"subscriptions_before"` // of the chat billing account
+	ConsolidatedAt time.Time       `json:"consolidated_at"`
+}

@@ -7,6 +7,7 @@ import "time"
 type Notification struct {
 	ID        int64      `json:"id"`
 	AccountID int64      `json:"account_id"`
+	Key       string     `json:"key,omitempty"` // unique per account when set: one notification per key
 	UserEmail string     `json:"user_email,omitempty"`
 	Kind      string     `json:"kind"` // upgrade_scheduled, upgrade_completed, upgrade_failed, ...
 	Title     string     `json:"title"`

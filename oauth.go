@@ -61,3 +61,32 @@ type OAuthToken struct {
 func (t *OAuthToken) Active(now time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
 }
+
+// OAuthCode is an authorization code waiting to be exchanged for a token at
+// the token endpoint: single use, short-lived, bound to its client, to the
+// redirect URI of its authorization request and, with PKCE, to the code
+// verifier. Only its hash is stored.
+type OAuthCode struct {
+	AccountID   int64     `json:"-"`
+	CodeHash    string    `json:"-"`
+	ClientID    int64     `json:"client_id"`
+	AgentID     int64     `json:"agent_id"` // the agent who approved it
+	RedirectURI string    `json:"redirect_uri"`
+	Scopes      []string  `json:"scopes"`
+	Challenge   string    `json:"code_challenge"` // PKCE S256 challenge; "" without PKCE
+	CreatedAt   time.Time `json:"create_date"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// Validate reports the first problem with c.
+func (c *OAuthCode) Validate() error {
+	switch {
+	case c.AccountID <= 0 || c.ClientID <= 0 || c.AgentID <= 0:
+		return Errorf(EINVALID, "authorization code needs an account, a client and an agent")
+	case c.CodeHash == "":
+		return Errorf(EINVALID, "authorization code needs a hash")
+	case !c.ExpiresAt.After(c.CreatedAt):
+		return Errorf(EINVALID, "authorization code expires before it is made")
+	}
+	return nil
+}

@@ -98,7 +98,22 @@ type PlatformStore interface {
 	Subscriptions(ctx context.Context, billingAccountID int64) ([]*Subscription, error)
 	PutInvoice(ctx context.Context, inv *Invoice) error
 	Invoices(ctx context.Context, billingAccountID int64) ([]*Invoice, error)
+	// BillingAccounts lists the account's billing accounts in id order.
+	BillingAccounts(ctx context.Context, accountID int64) ([]*BillingAccount, error)
+	DeleteSubscriptions(ctx context.Context, billingAccountID int64, ids []int64) error
+	DeleteInvoice(ctx context.Context, billingAccountID, id int64) error
+	// CreateConsolidationRecord stores what a billing consolidation changed;
+	// ECONFLICT if the account already has one, so that of two concurrent
+	// consolidations exactly one lands.
+	CreateConsolidationRecord(ctx context.Context, r *ConsolidationRecord) error
+	ConsolidationRecord(ctx context.Context, accountID int64) (*ConsolidationRecord, error)
+	DeleteConsolidationRecord(ctx context.Context, accountID int64) error
+	// InTx runs fn on a view of the store within one transaction, committed
+	// when fn returns nil: fn's writes land together or not at all.
+	InTx(ctx context.Context, fn func(PlatformStore) error) error
 
+	// PutNotification upserts n by (account, id); a new notification whose
+	// Key another notification of the account already has is ECONFLICT.
 	PutNotification(ctx context.Context, n *Notification) error
 	Notifications(ctx context.Context, accountID int64) ([]*Notification, error)
 	// QueueEmail adds e to the outbox unless an email with its key is there;

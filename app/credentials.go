@@ -1,8 +1,10 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/chatlift/chatlift/seed"
@@ -20,4 +22,16 @@ func PrintCredentials(w io.Writer, creds []*seed.Credentials) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// writeJSONFile writes v as indented JSON to a file only its owner can read.
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

@@ -149,7 +149,11 @@ func (s *Serve) seedDemo(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("seed demo fleet: %w", err)
 	}
-	fmt.Fprintf(s.cfg.Out, "seeded a demo fleet of %d accounts:\n", len(creds))
+	path := filepath.Join(s.cfg.DataDir, "demo-credentials.json")
+	if err := writeJSONFile(path, creds); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.cfg.Out, "seeded a demo fleet of %d accounts (credentials also in %s):\n", len(creds), path)
 	return PrintCredentials(s.cfg.Out, creds)
 }
 

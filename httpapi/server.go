@@ -30,8 +30,14 @@ type Server struct {
 	Platform chatlift.PlatformStore
 	// Registry collects the metrics served on /metrics.
 	Registry *prometheus.Registry
+	// Upgrades runs upgrades; Faults, when set, accepts injected faults.
+	Upgrades Upgrades
+	Faults   Faults
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AccessTokenLifetime is how long the chat API's OAuth access tokens
+	// live; 0 means 2 hours.
+	AccessTokenLifetime time.Duration
 
 	ln       net.Listener
 	srv      *http.Server
@@ -85,6 +91,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	handle("GET /api/ops/accounts", s.operator(s.listAccounts))
 	s.chatRoutes(handle)
+	s.supportRoutes(handle)
+	s.upgradeRoutes(handle)
+	s.oauthRoutes(handle)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})

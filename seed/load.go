@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/chatlift/chatlift"
 )
 
@@ -18,6 +20,9 @@ type Credentials struct {
 	SupportAPIToken   string `json:"support_api_token"` // the support owner's API token
 	ChatOwnerEmail    string `json:"chat_owner_email"`
 	ChatAccessToken   string `json:"chat_access_token"` // an OAuth access token of the chat owner
+	// ChatOwnerPassword signs the chat owner in on the OAuth consent page;
+	// every chat agent of the account has the same password.
+	ChatOwnerPassword string `json:"chat_owner_password"`
 	// OAuthClients are the account's Chat API clients with new secrets.
 	OAuthClients []ClientCredentials `json:"oauth_clients"`
 }
@@ -39,7 +44,8 @@ const tokenLifetime = 365 * 24 * time.Hour
 // side into platform, and makes fresh credentials for it: an API token of
 // the support owner, a secret for each OAuth client (a confidential client
 // "Chat API (seed)" is registered when there is none) and access tokens, on
-// the first client, for the chat owner and every other enabled chat admin.
+// the first client, for the chat owner and every other enabled chat admin,
+// and one password for every chat agent (shown as the owner's).
 //
 // Load fills in a's defaults (see docs/seed-format.md), its account ids and
 // any zero billing or subscription id. Every write is an upsert, so Load can
@@ -89,8 +95,29 @@ func (p *pipeline) prepare(ctx context.Context, a *Account, index int) (*job, er
 	if err != nil {
 		return nil, fmt.Errorf("account %d: allocate API token id: %w", a.ID(), err)
 	}
+	password, err := setPasswords(a)
+	if err != nil {
+		return nil, fmt.Errorf("account %d: %w", a.ID(), err)
+	}
 	return &job{index: index, a: a, apiTokenID: tokenID, creds: &Credentials{AccountID: a.ID(), AccountName: a.Support.Name,
-		SupportOwnerEmail: a.Support.OwnerEmail, ChatOwnerEmail: a.Chat.OwnerEmail, OAuthClients: []ClientCredentials{}}}, nil
+		SupportOwnerEmail: a.Support.OwnerEmail, ChatOwnerEmail: a.Chat.OwnerEmail, ChatOwnerPassword: password,
+		OAuthClients: []ClientCredentials{}}}, nil
+}
+
+// setPasswords gives every chat agent of a one new password and returns it.
+// The password is a 256-bit random secret, whose strength is its entropy:
+// bcrypt's cheapest cost guards it as well as any cost would, and a fleet of
+// thousands of accounts does not spend a tenth of a second on each.
+func setPasswords(a *Account) (string, error) {
+	password := chatlift.NewSecret()
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		return "", fmt.Errorf("hash agent password: %w", err)
+	}
+	for _, g := range a.Agents {
+		g.PasswordHash = string(hash)
+	}
+	return password, nil
 }
 
 // allocateBilling gives zero-id billing accounts and subscriptions new ids,

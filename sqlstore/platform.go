@@ -28,8 +28,8 @@ var (
 		vals: func(s *chatlift.Subscription) []any { return []any{s.BillingAccountID, s.ID} }}
 	invoices = &table[chatlift.Invoice]{name: "invoices", cols: []string{"billing_account_id", "id"}, nkey: 2,
 		vals: func(i *chatlift.Invoice) []any { return []any{i.BillingAccountID, i.ID} }}
-	notifications = &table[chatlift.Notification]{name: "notifications", cols: []string{"account_id", "id"}, nkey: 2,
-		vals: func(n *chatlift.Notification) []any { return []any{n.AccountID, n.ID} }}
+	notifications = &table[chatlift.Notification]{name: "notifications", cols: []string{"account_id", "id", "notification_key"}, nkey: 2,
+		vals: func(n *chatlift.Notification) []any { return []any{n.AccountID, n.ID, nullString(n.Key)} }}
 	emails = &table[chatlift.Email]{name: "emails", cols: []string{"id", "email_key", "sent"}, nkey: 1,
 		vals: func(e *chatlift.Email) []any { return []any{e.ID, e.Key, e.SentAt != nil} }}
 	upgrades = &table[chatlift.Upgrade]{name: "upgrades", cols: []string{"id", "account_id", "state", "active"}, nkey: 1,

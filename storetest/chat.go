@@ -29,6 +29,21 @@ func testAgents(t *testing.T, s chatlift.PlatformStore) {
 			t.Fatalf("account id not kept: %d", got[0].AccountID)
 		}
 	})
+	t.Run("PasswordHashKept", func(t *testing.T) {
+		a := agent(3, 1, "pw@acme.test", chatlift.ChatRoleAgent)
+		a.PasswordHash = "$2a$04$hash"
+		must(t, s.PutAgents(ctx, []*chatlift.Agent{a}))
+		got, err := s.Agents(ctx, 3)
+		must(t, err)
+		if got[0].PasswordHash != a.PasswordHash {
+			t.Fatalf("password hash read back as %q", got[0].PasswordHash)
+		}
+		got[0].PasswordHash = ""
+		must(t, s.PutAgents(ctx, got))
+		if got, _ = s.Agents(ctx, 3); got[0].PasswordHash != "" {
+			t.Fatal("a put without a password hash kept the old one")
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		bad := agent(1, 3, "nope", chatlift.ChatRoleAgent)
 		wantCode(t, s.PutAgents(ctx, []*chatlift.Agent{agent(1, 4, "ok@acme.test", "agent"), bad}), chatlift.EINVALID)
@@ -246,6 +261,7 @@ func testOAuth(t *testing.T, s chatlift.PlatformStore) {
 	}
 	_, err = s.OAuthTokenByHash(ctx, "nope")
 	wantCode(t, err, chatlift.ENOTFOUND)
+	testOAuthServer(t, s)
 }
 
 func testDeleteChatAccount(t *testing.T, s chatlift.PlatformStore) {

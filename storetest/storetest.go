@@ -38,6 +38,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Notifications", func(t *testing.T) { testNotifications(t, open(t)) })
 	t.Run("Emails", func(t *testing.T) { testEmails(t, open(t)) })
 	t.Run("Upgrades", func(t *testing.T) { testUpgrades(t, open(t)) })
+	t.Run("BillingConsolidation", func(t *testing.T) { testBillingConsolidation(t, open(t)) })
+	t.Run("InTx", func(t *testing.T) { testInTx(t, open(t)) })
+	t.Run("NotificationKeys", func(t *testing.T) { testNotificationKeys(t, open(t)) })
 	t.Run("Snapshots", func(t *testing.T) { testSnapshots(t, open(t)) })
 	t.Run("Slots", func(t *testing.T) { testSlots(t, open(t)) })
 }

@@ -56,6 +56,7 @@ func (a *Activities) runStep(ctx context.Context, u *chatlift.Upgrade, name stri
 	if a.OnStep != nil {
 		a.OnStep(u.ID, name, "do")
 	}
+	heartbeat(ctx, name)
 	i := stepIndex(u, name)
 	at := a.now()
 	u.Steps[i].State, u.Steps[i].StartedAt, u.Steps[i].Error = chatlift.StepRunning, &at, ""

@@ -51,10 +51,16 @@ var act *Activities // for activity names: a.Method resolves to "Method"
 
 // options: every activity retries with backoff until it succeeds, unless it
 // fails permanently; the cutover gets few tries, the import long ones.
+// Activities that run longer than a few seconds heartbeat, so a crashed
+// worker's activity is retried within heartbeat seconds.
 func options(ctx workflow.Context, timeout time.Duration, attempts int32) workflow.Context {
+	heartbeat := time.Duration(0)
+	if timeout > 30*time.Second {
+		heartbeat = 10 * time.Second
+	}
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: timeout,
-		HeartbeatTimeout:    min(timeout, 2*time.Minute),
+		HeartbeatTimeout:    heartbeat,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2,
 			MaximumInterval: time.Minute, MaximumAttempts: attempts},
 	})
@@ -63,7 +69,7 @@ func options(ctx workflow.Context, timeout time.Duration, attempts int32) workfl
 // Workflow is one attempt of an account's upgrade; a rolled-back attempt
 // continues as the next attempt, with a new date.
 func Workflow(ctx workflow.Context, in Input) error {
-	short := options(ctx, time.Minute, 0)
+	short := options(ctx, 30*time.Second, 0)
 	w := &waiter{ctx: ctx, short: short}
 	w.listen()
 	if err := w.scheduleAndWait(in); err != nil {
@@ -72,7 +78,7 @@ func Workflow(ctx workflow.Context, in Input) error {
 		}
 		return err
 	}
-	err := workflow.ExecuteActivity(options(ctx, time.Minute, 3), act.ConsolidateBilling, in.UpgradeID).Get(ctx, nil)
+	err := workflow.ExecuteActivity(options(ctx, 30*time.Second, 3), act.ConsolidateBilling, in.UpgradeID).Get(ctx, nil)
 	if err == nil {
 		err = workflow.ExecuteActivity(options(ctx, 2*time.Minute, 3), act.Cutover, in.UpgradeID).Get(ctx, nil)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -15,6 +16,7 @@ import (
 func (m *Main) seedCommand() *cobra.Command {
 	var spec seed.Spec
 	var dataDir, databaseURL, from string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "seed",
 		Short: "Create a fleet of customer accounts (generated, or from a JSON document)",
@@ -46,7 +48,13 @@ func (m *Main) seedCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := app.PrintCredentials(m.Stdout, creds); err != nil {
+			if asJSON {
+				enc := json.NewEncoder(m.Stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(creds); err != nil {
+					return err
+				}
+			} else if err := app.PrintCredentials(m.Stdout, creds); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stderr, "seeded %d accounts in %s\n", len(creds), time.Since(start).Round(time.Millisecond))
@@ -57,6 +65,7 @@ func (m *Main) seedCommand() *cobra.Command {
 	f.IntVar(&spec.Accounts, "accounts", 10, "accounts to generate")
 	f.IntVar(&spec.ChatsPerAccount, "chats-per-account", 50, "chats per generated account")
 	f.Int64Var(&spec.Seed, "seed", 1, "seed: the same seed makes the same fleet")
+	f.BoolVar(&asJSON, "json", false, "print the credentials as JSON")
 	f.StringVar(&from, "from", "", "load the accounts of this JSON document instead of generating them")
 	f.StringVar(&dataDir, "data", "./chatlift-data", "data directory (SQLite databases when no --database-url)")
 	addBackendFlags(c, &databaseURL, nil, nil)

@@ -1,0 +1,279 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi"
+)
+
+func TestOAuthClients(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 2, 0)
+	me, other := e.account(0), e.account(1)
+	c := e.newClient(t, me.token, nil)
+	if c.ClientSecret == "" || !strings.HasPrefix(c.ClientIdentifier, "chatlift_") || c.ClientType != chatlift.ClientConfidential ||
+		!slices.Equal(c.Scopes, []string{"read", "write"}) || c.AgentID != 1 {
+		t.Fatalf("created %+v", c)
+	}
+	path := "/api/v2/chat/oauth/clients/" + itoa(c.ID)
+	t.Run("SecretShownOnce", func(t *testing.T) {
+		var shown map[string]any
+		e.call(t, "GET", path, me.token, nil, http.StatusOK, &shown)
+		var list []map[string]any
+		e.call(t, "GET", "/api/v2/chat/oauth/clients", me.token, nil, http.StatusOK, &list)
+		for _, m := range append(list, shown) {
+			b, _ := json.Marshal(m)
+			if _, ok := m["client_secret"]; ok || strings.Contains(string(b), c.ClientSecret) || strings.Contains(string(b), "secret_hash") {
+				t.Fatalf("a client shows its secret: %s", b)
+			}
+		}
+		if len(list) < 2 || shown["client_identifier"] != c.ClientIdentifier {
+			t.Fatalf("list %v, shown %v", list, shown)
+		}
+	})
+	t.Run("Update", func(t *testing.T) {
+		var got chatlift.OAuthClient
+		e.call(t, "PUT", path, me.token, map[string]any{"name": "CRM 2", "scopes": []string{"read"}, "client_type": "confidential"}, http.StatusOK, &got)
+		if got.Name != "CRM 2" || !slices.Equal(got.Scopes, []string{"read"}) || got.ClientIdentifier != c.ClientIdentifier {
+			t.Fatalf("after update %+v", got)
+		}
+		e.call(t, "PUT", path, me.token, map[string]any{"client_type": "public"}, http.StatusBadRequest, nil)
+		e.call(t, "PUT", path, me.token, map[string]any{"client_identifier": "renamed"}, http.StatusBadRequest, nil)
+		tok, err := (&clientcredentials.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret,
+			TokenURL: e.url + "/oauth2/chat/token"}).Token(context.Background())
+		if err != nil || tok.Extra("scope") != "read" {
+			t.Fatalf("after narrowing the client's scopes: %v, %v", err, tok)
+		}
+	})
+	t.Run("ErrIdentifierTaken", func(t *testing.T) {
+		e.newClient(t, me.token, map[string]any{"client_identifier": "acme.app-1"})
+		e.call(t, "POST", "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "x", "client_identifier": "acme.app-1"}, http.StatusConflict, nil)
+		e.call(t, "POST", "/api/v2/chat/oauth/clients", other.token, map[string]any{"name": "x", "client_identifier": "acme.app-1"}, http.StatusConflict, nil)
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		for _, body := range []map[string]any{
+			{"company": "no name"},
+			{"name": "x", "redirect_uris": []string{"http://app.example.test/cb"}},
+			{"name": "x", "redirect_uris": []string{"javascript:alert(1)"}},
+			{"name": "x", "redirect_uris": []string{"https://app.example.test/cb#frag"}},
+			{"name": "x", "redirect_uris": []string{"/relative"}},
+			{"name": "x", "scopes": []string{"admin"}},
+			{"name": "x", "scopes": []string{}},
+			{"name": "x", "client_type": "secret"},
+			{"name": "x", "client_identifier": "has space"},
+			{"name": "x", "client_secret": "chosen"},
+		} {
+			e.call(t, "POST", "/api/v2/chat/oauth/clients", me.token, body, http.StatusBadRequest, nil)
+		}
+		e.newClient(t, me.token, map[string]any{"redirect_uris": []string{"http://127.0.0.1:8765/cb", "com.example.app:/oauth"}})
+	})
+	t.Run("ErrAnotherAccountsClient", func(t *testing.T) {
+		theirs := e.newClient(t, other.token, nil)
+		for e.hasClient(t, me.token, theirs.ID) {
+			theirs = e.newClient(t, other.token, nil)
+		}
+		p := "/api/v2/chat/oauth/clients/" + itoa(theirs.ID)
+		e.call(t, "GET", p, me.token, nil, http.StatusNotFound, nil)
+		e.call(t, "PUT", p, me.token, map[string]any{"name": "mine"}, http.StatusNotFound, nil)
+		e.call(t, "DELETE", p, me.token, nil, http.StatusNotFound, nil)
+		e.call(t, "GET", p, other.token, nil, http.StatusOK, nil)
+	})
+	t.Run("ErrNotAnAdmin", func(t *testing.T) {
+		token := e.agentToken(t, me.id)
+		e.call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusForbidden, nil)
+		e.call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusForbidden, nil)
+	})
+	t.Run("Delete", func(t *testing.T) {
+		conf := oauthConfig(e.url, c, oauth2.AuthStyleInHeader)
+		conf.Scopes = []string{"read"}
+		tok, err := conf.PasswordCredentialsToken(context.Background(), me.email, me.password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.call(t, "DELETE", path, me.token, nil, http.StatusNoContent, nil)
+		e.call(t, "GET", path, me.token, nil, http.StatusNotFound, nil)
+		e.call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusUnauthorized, nil)
+		_, err = conf.PasswordCredentialsToken(context.Background(), me.email, me.password)
+		wantOAuthError(t, err, "invalid_client", http.StatusUnauthorized)
+	})
+}
+
+// hasClient reports whether the token's account has a client with the id.
+func (e *env) hasClient(t *testing.T, token string, id int64) bool {
+	t.Helper()
+	var list []chatlift.OAuthClient
+	e.call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusOK, &list)
+	return slices.ContainsFunc(list, func(c chatlift.OAuthClient) bool { return c.ID == id })
+}
+
+// agentToken creates a plain agent in the account and returns a token of it.
+func (e *env) agentToken(t *testing.T, accountID int64) string {
+	t.Helper()
+	ctx := context.Background()
+	var a chatlift.Agent
+	e.call(t, "POST", "/api/v2/chat/agents", e.account(0).token, map[string]any{"email": "plain.agent@acme.test"}, http.StatusCreated, &a)
+	id, err := e.legacy.NextIDs(ctx, "oauth_tokens/"+itoa(accountID), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, exp := chatlift.NewSecret(), time.Now().Add(time.Hour)
+	err = e.legacy.PutOAuthTokens(ctx, []*chatlift.OAuthToken{{ID: id, AccountID: accountID, ClientID: 1, AgentID: a.ID,
+		TokenHash: chatlift.HashSecret(secret), Scopes: []string{"read", "write"}, CreatedAt: time.Now(), ExpiresAt: &exp}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+func TestOAuthTokens(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 2, 0)
+	me, other := e.account(0), e.account(1)
+	ctx := context.Background()
+	password := func(who accountCreds) (*oauth2.Token, *chatlift.OAuthToken) {
+		t.Helper()
+		conf := oauthConfig(e.url, e.newClient(t, who.token, nil), oauth2.AuthStyleInHeader)
+		tok, err := conf.PasswordCredentialsToken(ctx, who.email, who.password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := e.legacy.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok, stored
+	}
+	tok, stored := password(me)
+	var raw json.RawMessage
+	e.call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &raw)
+	var list []chatlift.OAuthToken
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(list, func(x chatlift.OAuthToken) bool {
+		return x.ID == stored.ID && x.AgentID == 1 && x.ClientID == stored.ClientID
+	}) {
+		t.Fatalf("token %d not listed: %s", stored.ID, raw)
+	}
+	for _, secret := range []string{tok.AccessToken, tok.RefreshToken, stored.TokenHash, stored.RefreshHash} {
+		if strings.Contains(string(raw), secret) {
+			t.Fatalf("the token list shows a secret or its hash: %s", raw)
+		}
+	}
+	t.Run("Revoke", func(t *testing.T) {
+		e.wantAccount(t, tok.AccessToken, me.id)
+		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(stored.ID), me.token, nil, http.StatusNoContent, nil)
+		e.call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusUnauthorized, nil)
+		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(stored.ID), me.token, nil, http.StatusNoContent, nil)
+		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/999999", me.token, nil, http.StatusNotFound, nil)
+	})
+	t.Run("ErrAnotherAccountsToken", func(t *testing.T) {
+		theirs, row := password(other)
+		for e.hasToken(t, me.token, row.ID) {
+			theirs, row = password(other)
+		}
+		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(row.ID), me.token, nil, http.StatusNotFound, nil)
+		e.wantAccount(t, theirs.AccessToken, other.id)
+	})
+}
+
+// hasToken reports whether the token's account has a token with the id.
+func (e *env) hasToken(t *testing.T, token string, id int64) bool {
+	t.Helper()
+	var list []chatlift.OAuthToken
+	e.call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusOK, &list)
+	return slices.ContainsFunc(list, func(x chatlift.OAuthToken) bool { return x.ID == id })
+}
+
+func TestOAuthMaintenance(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 1, 0)
+	me := e.account(0)
+	conf := oauthConfig(e.url, e.newClient(t, me.token, nil), oauth2.AuthStyleInHeader)
+	ctx := context.Background()
+	if _, err := e.legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountMaintenance); err != nil {
+		t.Fatal(err)
+	}
+	_, err := conf.PasswordCredentialsToken(ctx, me.email, me.password)
+	re := wantOAuthError(t, err, "temporarily_unavailable", http.StatusServiceUnavailable)
+	if re.Response.Header.Get("Retry-After") == "" {
+		t.Fatal("token endpoint: 503 without Retry-After")
+	}
+	if a := fetch(t, newBrowser(t), "GET", conf.AuthCodeURL("st"), nil); a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" {
+		t.Fatalf("consent page during maintenance: %d %v", a.status, a.header)
+	}
+	for _, method := range []string{"GET", "POST"} {
+		h := e.call(t, method, "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "x"}, http.StatusServiceUnavailable, nil)
+		if h.Get("Retry-After") == "" {
+			t.Fatalf("%s clients: 503 without Retry-After", method)
+		}
+	}
+	if _, err := e.legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountActive); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conf.PasswordCredentialsToken(ctx, me.email, me.password); err != nil {
+		t.Fatalf("after maintenance: %v", err)
+	}
+}
+
+// TestOAuthUpgradedAccount checks that once an account is upgraded its
+// clients (copied to the platform) get tokens from, and kept in, the
+// platform store, and that tokens of the legacy store stop working.
+func TestOAuthUpgradedAccount(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 1, 0)
+	me := e.account(0)
+	c := e.newClient(t, me.token, nil)
+	ctx := context.Background()
+	account, err := e.legacy.ChatAccount(ctx, me.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents, err := e.legacy.Agents(ctx, me.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clients, err := e.legacy.OAuthClients(ctx, me.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.platform.PutChatAccount(ctx, account); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.platform.PutAgents(ctx, agents); err != nil {
+		t.Fatal(err)
+	}
+	for _, oc := range clients {
+		if err := e.platform.PutOAuthClient(ctx, oc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountUpgraded); err != nil {
+		t.Fatal(err)
+	}
+	e.call(t, "GET", "/api/v2/chat/account", me.token, nil, http.StatusUnauthorized, nil)
+	tok, err := oauthConfig(e.url, c, oauth2.AuthStyleInHeader).PasswordCredentialsToken(ctx, me.email, me.password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.wantAccount(t, tok.AccessToken, me.id)
+	if _, err := e.platform.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken)); err != nil {
+		t.Fatalf("the token is not in the platform store: %v", err)
+	}
+	var created httpapi.NewOAuthClient
+	e.call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "After"}, http.StatusCreated, &created)
+	if _, err := e.platform.OAuthClientByIdentifier(ctx, created.ClientIdentifier); err != nil {
+		t.Fatalf("a client made after the upgrade is not in the platform store: %v", err)
+	}
+	e.call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "Dup", "client_identifier": c.ClientIdentifier}, http.StatusConflict, nil)
+}

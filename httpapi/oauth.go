@@ -1,0 +1,217 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/chatlift/chatlift"
+)
+
+// The OAuth 2 server of the legacy chat API (RFC 6749, with PKCE from RFC
+// 7636). Clients are looked up in the legacy store, then the platform's;
+// codes and tokens are kept, as hashes, in the store that serves the
+// client's account: the legacy one while it is active, the platform's once
+// upgraded. While the account is frozen for its upgrade, nothing is issued.
+
+// Lifetimes of what the OAuth server issues.
+const (
+	defaultAccessTokenLifetime = 2 * time.Hour
+	refreshTokenLifetime       = 30 * 24 * time.Hour
+	codeLifetime               = 10 * time.Minute
+)
+
+// oauthRoutes registers the authorization and token endpoints and the chat
+// API's OAuth resources.
+func (s *Server) oauthRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /oauth2/chat/authorize", s.authorizePage)
+	handle("POST /oauth2/chat/authorize", s.authorizeSubmit)
+	handle("POST /oauth2/chat/token", s.token)
+	const p = "/api/v2/chat/oauth"
+	handle("GET "+p+"/clients", s.chat(adminOnly(listOAuthClients)))
+	handle("POST "+p+"/clients", s.chat(adminOnly(s.createOAuthClient)))
+	handle("GET "+p+"/clients/{id}", s.chat(adminOnly(getOAuthClient)))
+	handle("PUT "+p+"/clients/{id}", s.chat(adminOnly(updateOAuthClient)))
+	handle("DELETE "+p+"/clients/{id}", s.chat(adminOnly(deleteOAuthClient)))
+	handle("GET "+p+"/tokens", s.chat(adminOnly(listOAuthTokens)))
+	handle("DELETE "+p+"/tokens/{id}", s.chat(adminOnly(revokeOAuthToken)))
+}
+
+func (s *Server) accessTokenLifetime() time.Duration {
+	if s.AccessTokenLifetime > 0 {
+		return s.AccessTokenLifetime
+	}
+	return defaultAccessTokenLifetime
+}
+
+// oauthTarget is an OAuth client and the store that serves its account.
+type oauthTarget struct {
+	client *chatlift.OAuthClient
+	// store is nil while the account is frozen for its upgrade.
+	store chatlift.ChatStore
+}
+
+// serving fails with EUNAVAILABLE while the client's account is frozen.
+func (t *oauthTarget) serving() error {
+	if t.store == nil {
+		return chatlift.Errorf(chatlift.EUNAVAILABLE, "chat is being upgraded for this account; retry shortly")
+	}
+	return nil
+}
+
+// oauthClient finds the client with the identifier, as the store serving its
+// account holds it; ENOTFOUND if there is none.
+func (s *Server) oauthClient(ctx context.Context, identifier string) (*oauthTarget, error) {
+	notFound := chatlift.Errorf(chatlift.ENOTFOUND, "unknown client_id")
+	if identifier == "" {
+		return nil, notFound
+	}
+	c, err := s.Legacy.OAuthClientByIdentifier(ctx, identifier)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		c, err = s.Platform.OAuthClientByIdentifier(ctx, identifier)
+	}
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	account, err := s.Legacy.ChatAccount(ctx, c.AccountID)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	var store chatlift.ChatStore = s.Legacy
+	switch account.State {
+	case chatlift.ChatAccountMaintenance:
+		return &oauthTarget{client: c}, nil
+	case chatlift.ChatAccountUpgraded:
+		store = s.Platform
+	}
+	c, err = store.OAuthClientByIdentifier(ctx, identifier)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && c.AccountID != account.ID {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	return &oauthTarget{client: c, store: store}, nil
+}
+
+// grantScopes returns the space-separated scopes requested, each of which
+// must be among allowed, in allowed's order; none requested means all of
+// allowed. what names whose scopes allowed are, for the error.
+func grantScopes(requested string, allowed []string, what string) ([]string, error) {
+	fields := strings.Fields(requested)
+	if len(fields) == 0 {
+		return slices.Clone(allowed), nil
+	}
+	for _, f := range fields {
+		if !slices.Contains(allowed, f) {
+			return nil, oauthErrorf(http.StatusBadRequest, "invalid_scope", "scope %q is not granted to this %s", f, what)
+		}
+	}
+	var out []string
+	for _, a := range allowed {
+		if slices.Contains(fields, a) && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// newToken stores a new access token (and, if refresh, a refresh token) of
+// the client for the agent, in tx, and returns the secrets to hand out.
+func (s *Server) newToken(ctx context.Context, tx chatlift.ChatStore, client *chatlift.OAuthClient, agentID int64, scopes []string, refresh bool) (*TokenResponse, error) {
+	id, err := tx.NextIDs(ctx, "oauth_tokens/"+strconv.FormatInt(client.AccountID, 10), 1)
+	if err != nil {
+		return nil, err
+	}
+	now, lifetime := s.now().UTC(), s.accessTokenLifetime()
+	expires := now.Add(lifetime)
+	access := chatlift.NewSecret()
+	tok := &chatlift.OAuthToken{ID: id, AccountID: client.AccountID, ClientID: client.ID, AgentID: agentID,
+		TokenHash: chatlift.HashSecret(access), Scopes: scopes, CreatedAt: now, ExpiresAt: &expires}
+	resp := &TokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int64(lifetime / time.Second), Scope: strings.Join(scopes, " ")}
+	if refresh {
+		resp.RefreshToken = chatlift.NewSecret()
+		tok.RefreshHash = chatlift.HashSecret(resp.RefreshToken)
+	}
+	if err := tx.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// issue stores a new token of t's client for the agent, provided the agent
+// is still enabled, in a write of the account.
+func (s *Server) issue(ctx context.Context, t *oauthTarget, agentID int64, scopes []string, refresh bool) (*TokenResponse, error) {
+	var resp *TokenResponse
+	err := t.store.InAccountWrite(ctx, t.client.AccountID, func(tx chatlift.ChatStore) error {
+		if err := enabledAgent(ctx, tx, t.client.AccountID, agentID); err != nil {
+			return err
+		}
+		var err error
+		resp, err = s.newToken(ctx, tx, t.client, agentID, scopes, refresh)
+		return err
+	})
+	return resp, err
+}
+
+// enabledAgent fails with invalid_grant unless the account has the agent
+// and it is enabled.
+func enabledAgent(ctx context.Context, store chatlift.ChatStore, accountID, agentID int64) error {
+	agents, err := store.Agents(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	for _, a := range agents {
+		if a.ID == agentID && a.Enabled {
+			return nil
+		}
+	}
+	return oauthErrorf(http.StatusBadRequest, "invalid_grant", "the agent this grant acts for is disabled or gone")
+}
+
+// maxPassword bounds the passwords compared: bcrypt reads at most 72 bytes.
+const maxPassword = 1024
+
+// dummyHash is compared against when no agent has the email, so that an
+// unknown email takes as long to refuse as a wrong password.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("no agent has this password"), bcrypt.DefaultCost)
+	if err != nil {
+		panic(fmt.Sprintf("bcrypt: %s", err.Error()))
+	}
+	return h
+})
+
+// signIn returns the enabled agent of the account with the email (any case)
+// and password, else EUNAUTHORIZED.
+func signIn(ctx context.Context, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
+	agents, err := store.Agents(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	var agent *chatlift.Agent
+	for _, a := range agents {
+		if chatlift.NormalizeEmail(a.Email) == chatlift.NormalizeEmail(email) {
+			agent = a
+		}
+	}
+	hash := dummyHash()
+	if agent != nil && agent.PasswordHash != "" {
+		hash = []byte(agent.PasswordHash)
+	}
+	match := len(password) <= maxPassword && bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	if agent == nil || agent.PasswordHash == "" || !match || !agent.Enabled {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "wrong email or password")
+	}
+	return agent, nil
+}

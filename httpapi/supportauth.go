@@ -1,0 +1,119 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// supportCaller is who a support API request acts for.
+type supportCaller struct {
+	store   chatlift.PlatformStore
+	account *chatlift.SupportAccount
+	user    *chatlift.User
+	token   *chatlift.APIToken
+	// now is when the request arrived, in UTC.
+	now time.Time
+}
+
+// admin reports whether the caller administers the account.
+func (c *supportCaller) admin() bool { return c.user.Role == chatlift.UserRoleAdmin }
+
+// requireAdmin is EFORBIDDEN unless the caller is an admin.
+func (c *supportCaller) requireAdmin(what string) error {
+	if !c.admin() {
+		return chatlift.Errorf(chatlift.EFORBIDDEN, "only admins may %s", what)
+	}
+	return nil
+}
+
+// supportHandler is a support API handler; a returned error is sent in the
+// error shape.
+type supportHandler func(w http.ResponseWriter, r *http.Request, c *supportCaller) error
+
+// support authenticates a support API request and serves it for the caller.
+func (s *Server) support(h supportHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.supportCaller(r)
+		if err == nil {
+			err = h(w, r, c)
+		}
+		if err != nil {
+			writeError(w, r, s.Logger, err)
+		}
+	}
+}
+
+var errSupportAuth = chatlift.Errorf(chatlift.EUNAUTHORIZED, "couldn't authenticate you: use Basic email/token:API_TOKEN or a Bearer API token")
+
+// supportCaller authenticates by an API token, either as Basic
+// "email/token:TOKEN" (acting as that user of the token's account) or as
+// "Bearer TOKEN" (acting as the token's own user). The user must be an
+// active agent or admin: unknown, suspended or mismatched users are 401,
+// end users 403.
+func (s *Server) supportCaller(r *http.Request) (*supportCaller, error) {
+	email, secret, err := supportCredentials(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	tok, err := s.Platform.APITokenByHash(ctx, chatlift.HashSecret(secret))
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && tok.RevokedAt != nil {
+		return nil, errSupportAuth
+	} else if err != nil {
+		return nil, err
+	}
+	account, err := s.Platform.SupportAccount(ctx, tok.AccountID)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, errSupportAuth
+	} else if err != nil {
+		return nil, err
+	}
+	var u *chatlift.User
+	if email != "" {
+		u, err = s.Platform.UserByEmail(ctx, tok.AccountID, email)
+	} else {
+		u, err = findUser(r, s.Platform, tok.AccountID, tok.UserID)
+	}
+	switch {
+	case chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !u.Active:
+		return nil, errSupportAuth
+	case err != nil:
+		return nil, err
+	case u.Role != chatlift.UserRoleAgent && u.Role != chatlift.UserRoleAdmin:
+		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the API is for agents and admins")
+	}
+	return &supportCaller{store: s.Platform, account: account, user: u, token: tok, now: s.now().UTC()}, nil
+}
+
+// supportCredentials returns the email (empty for a bearer token) and the
+// API token of the request.
+func supportCredentials(r *http.Request) (email, secret string, err error) {
+	if user, pass, ok := r.BasicAuth(); ok {
+		email, isToken := strings.CutSuffix(user, "/token")
+		if !isToken || email == "" || pass == "" {
+			return "", "", errSupportAuth
+		}
+		return email, pass, nil
+	}
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && bearer != "" {
+		return "", bearer, nil
+	}
+	return "", "", errSupportAuth
+}
+
+// findUser returns the account's user id, or ENOTFOUND.
+func findUser(r *http.Request, store chatlift.PlatformStore, accountID, id int64) (*chatlift.User, error) {
+	list, err := store.Users(r.Context(), accountID)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range list {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "user %d not found", id)
+}

@@ -1,0 +1,85 @@
+// Package notification tells customers about their upgrade: an in-product
+// message on the account and an email queued in the outbox (which the
+// mailer delivers), both at most once per key.
+package notification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// errSent ends a transaction that found the key already notified.
+var errSent = errors.New("already notified")
+
+// Notify creates an in-product message for everyone on the account and,
+// when emailTo is not empty, queues an email with the same title and body,
+// both in one transaction and both under key: a key already notified
+// changes nothing, however often or concurrently Notify is called with it.
+// It reports whether this call created them.
+func Notify(ctx context.Context, store chatlift.PlatformStore, accountID int64, kind, title, body string, emailTo []string, key string) (bool, error) {
+	now := time.Now().UTC()
+	n := &chatlift.Notification{AccountID: accountID, Key: key, Kind: kind, Title: title, Body: body, CreatedAt: now}
+	var email *chatlift.Email
+	if len(emailTo) > 0 {
+		email = &chatlift.Email{AccountID: accountID, Key: key, To: dedupe(emailTo), Subject: title, Body: body, CreatedAt: now}
+	}
+	if err := validate(n, email); err != nil {
+		return false, err
+	}
+	err := store.InTx(ctx, func(tx chatlift.PlatformStore) error {
+		id, err := tx.NextIDs(ctx, "notifications/"+strconv.FormatInt(accountID, 10), 1)
+		if err != nil {
+			return err
+		}
+		n.ID = id
+		if err := tx.PutNotification(ctx, n); chatlift.ErrorCode(err) == chatlift.ECONFLICT {
+			return errSent
+		} else if err != nil || email == nil {
+			return err
+		}
+		if email.ID, err = tx.NextIDs(ctx, "email", 1); err != nil {
+			return err
+		}
+		// false when an email with the key was queued by other means: still one.
+		_, err = tx.QueueEmail(ctx, email)
+		return err
+	})
+	if errors.Is(err, errSent) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("notify account %d (%s): %w", accountID, key, err)
+	}
+	return true, nil
+}
+
+func validate(n *chatlift.Notification, e *chatlift.Email) error {
+	switch {
+	case n.AccountID <= 0:
+		return chatlift.Errorf(chatlift.EINVALID, "account id must be positive")
+	case n.Key == "":
+		return chatlift.Errorf(chatlift.EINVALID, "notification key required")
+	case n.Title == "":
+		return chatlift.Errorf(chatlift.EINVALID, "notification title required")
+	case e != nil:
+		return e.Validate()
+	}
+	return nil
+}
+
+// dedupe drops repeated recipients, ignoring case, keeping the first spelling.
+func dedupe(to []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(to))
+	for _, addr := range to {
+		if k := chatlift.NormalizeEmail(addr); !seen[k] {
+			seen[k] = true
+			out = append(out, addr)
+		}
+	}
+	return out
+}
