@@ -18,6 +18,7 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/mailer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/temporalserver"
 )
@@ -37,6 +38,9 @@ type ServeConfig struct {
 	Version         string
 	Rules           chatlift.ScheduleRules // when upgrades may run
 	FaultInjection  bool                   // accept POST /api/ops/faults
+	// SMTPURL is where the outbox goes (smtp://user:pass@host:port); empty
+	// means appended to DataDir/outbox.mbox.
+	SMTPURL string
 }
 
 // Serve is a running `chatlift serve`.
@@ -49,6 +53,8 @@ type Serve struct {
 	embedded *temporalserver.Server
 	worker   worker.Worker
 	ready    atomic.Bool
+	// Mailer delivers the outbox.
+	Mailer *mailer.Mailer
 	// OperatorToken authorizes the operator API.
 	OperatorToken string
 }
@@ -78,6 +84,9 @@ func (s *Serve) start(ctx context.Context) (err error) {
 	if s.Stores, err = OpenStores(ctx, cfg.DataDir, cfg.DatabaseURL); err != nil {
 		return err
 	}
+	if err := s.startMailer(ctx); err != nil {
+		return err
+	}
 	if err := s.startHTTP(); err != nil {
 		return err
 	}
@@ -93,6 +102,17 @@ func (s *Serve) start(ctx context.Context) (err error) {
 	}
 	s.ready.Store(true)
 	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
+	return nil
+}
+
+// startMailer starts delivering the outbox, until Close.
+func (s *Serve) startMailer(ctx context.Context) error {
+	sender, from, err := mailer.Open(mailer.Config{URL: s.cfg.SMTPURL, MboxPath: filepath.Join(s.cfg.DataDir, "outbox.mbox")})
+	if err != nil {
+		return err
+	}
+	s.Mailer = &mailer.Mailer{Outbox: s.Stores.Platform, Sender: sender, From: from, Logger: s.log.With("component", "mailer")}
+	s.Mailer.Start(context.WithoutCancel(ctx))
 	return nil
 }
 
@@ -171,7 +191,8 @@ func (s *Serve) readiness(ctx context.Context) error {
 }
 
 // Close stops the parts in reverse order: HTTP (draining requests until ctx
-// ends), worker, engine client, embedded server, stores.
+// ends), worker, engine client, embedded server, mailer (finishing the send
+// in flight), stores.
 func (s *Serve) Close(ctx context.Context) error {
 	var errs []error
 	s.ready.Store(false)
@@ -186,6 +207,9 @@ func (s *Serve) Close(ctx context.Context) error {
 	}
 	if s.embedded != nil {
 		errs = append(errs, s.embedded.Stop())
+	}
+	if s.Mailer != nil {
+		s.Mailer.Stop()
 	}
 	if s.Stores != nil {
 		errs = append(errs, s.Stores.Close())

@@ -115,7 +115,7 @@ func (s *smtpServer) serve(conn net.Conn) {
 				return
 			}
 			cur.Data = string(data)
-			reply(s.accept(cur))
+			reply("%s", s.accept(cur))
 		case "RSET":
 			cur = received{}
 			reply("250 OK")

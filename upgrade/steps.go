@@ -184,7 +184,39 @@ func mergeUsers(ctx context.Context, r *run) error {
 		next = max(next, u.ID)
 	}
 	merged := plan.Apply(id, before, func() int64 { next++; return next }, r.a.now())
-	return r.a.Platform.PutUsers(ctx, merged)
+	if err := r.a.Platform.PutUsers(ctx, merged); err != nil {
+		return err
+	}
+	return mapChatAgents(ctx, r, plan)
+}
+
+// mapChatAgents gives the platform's chat agents their unified roles: the
+// chat owner becomes an administrator, and support admins (the owner among
+// them) get chat access as administrators.
+func mapChatAgents(ctx context.Context, r *run, plan *chatlift.MergePlan) error {
+	agents, err := r.a.Platform.Agents(ctx, r.accountID())
+	if err != nil {
+		return err
+	}
+	byID, byEmail, next := map[int64]*chatlift.Agent{}, map[string]bool{}, int64(0)
+	for _, ag := range agents {
+		byID[ag.ID], byEmail[chatlift.NormalizeEmail(ag.Email)], next = ag, true, max(next, ag.ID)
+	}
+	var changed []*chatlift.Agent
+	for _, e := range plan.Entries {
+		switch {
+		case e.ChatRole == "":
+		case e.ChatAgentID != 0 && byID[e.ChatAgentID] != nil:
+			ag := byID[e.ChatAgentID]
+			ag.Role = e.ChatRole
+			changed = append(changed, ag)
+		case !byEmail[chatlift.NormalizeEmail(e.Email)]:
+			next++
+			changed = append(changed, &chatlift.Agent{ID: next, AccountID: r.accountID(), Email: e.Email, DisplayName: e.Name,
+				Role: e.ChatRole, Enabled: true, Departments: []int64{}, Skills: []int64{}, CreatedAt: r.a.now()})
+		}
+	}
+	return r.a.Platform.PutAgents(ctx, changed)
 }
 
 func unmergeUsers(ctx context.Context, r *run) error {

@@ -77,6 +77,18 @@ func TestWorkflowHappyPath(t *testing.T) {
 				t.Fatalf("channel not marked for reconfiguration: %s", o.Body)
 			}
 		}
+		agents, _ := f.platform.Agents(ctx, f.account)
+		support, _ := f.platform.SupportAccount(ctx, f.account)
+		owner := false
+		for _, ag := range agents {
+			if ag.Role == chatlift.ChatRoleOwner {
+				t.Fatalf("agent %s is still chat owner on the platform", ag.Email)
+			}
+			owner = owner || chatlift.NormalizeEmail(ag.Email) == chatlift.NormalizeEmail(support.OwnerEmail) && ag.Role == chatlift.ChatRoleAdmin
+		}
+		if !owner {
+			t.Fatal("the support owner has no chat administrator access")
+		}
 		clients, _ := f.legacy.OAuthClients(ctx, f.account)
 		kept, _ := f.platform.OAuthClients(ctx, f.account)
 		if len(clients) == 0 || len(kept) != len(clients) || kept[0].SecretHash != clients[0].SecretHash {
