@@ -21,6 +21,7 @@ import (
 	"github.com/chatlift/chatlift/mailer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/temporalserver"
+	"github.com/chatlift/chatlift/upgrade"
 )
 
 // ServeConfig is what `chatlift serve` runs with.
@@ -52,6 +53,7 @@ type Serve struct {
 	Temporal client.Client
 	embedded *temporalserver.Server
 	worker   worker.Worker
+	upgrades *upgrade.Service
 	ready    atomic.Bool
 	// Mailer delivers the outbox.
 	Mailer *mailer.Mailer

@@ -39,14 +39,16 @@ func (s *Serve) upgradeRegistrar() engine.Registrar {
 		faults = &upgrade.Faults{}
 		s.HTTP.Faults = faults
 	}
-	return upgrade.Registrar{Activities: newActivities(s.Stores, s.cfg.Rules, faults, s.log)}
+	s.upgrades = &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
+		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
+	acts := newActivities(s.Stores, s.cfg.Rules, faults, s.log)
+	acts.Requester = s.upgrades
+	return upgrade.Registrar{Activities: acts}
 }
 
 // startUpgrades serves the upgrade API and restarts any upgrade whose start
 // was cut short.
 func (s *Serve) startUpgrades(ctx context.Context) error {
-	svc := &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
-		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
-	s.HTTP.Upgrades = svc
-	return svc.Recover(ctx)
+	s.HTTP.Upgrades = s.upgrades
+	return s.upgrades.Recover(ctx)
 }

@@ -45,7 +45,10 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		return err
 	}
 	defer c.Close()
-	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: newActivities(stores, cfg.Rules, nil, cfg.Logger)})
+	acts := newActivities(stores, cfg.Rules, nil, cfg.Logger)
+	acts.Requester = &upgrade.Service{Legacy: stores.Legacy, Platform: stores.Platform, Temporal: c,
+		TaskQueue: engine.TaskQueue, Rules: cfg.Rules, Log: cfg.Logger}
+	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: acts})
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/upgrade"
 )
 
 // Upgrades is what the upgrade API needs from the upgrade service.
@@ -16,6 +17,7 @@ type Upgrades interface {
 	Request(ctx context.Context, accountID int64, requestedBy string) (*chatlift.Upgrade, error)
 	Signal(ctx context.Context, upgradeID, signal string) (*chatlift.Upgrade, error)
 	Reschedule(ctx context.Context, upgradeID string, at time.Time) (*chatlift.Upgrade, error)
+	Enroll(ctx context.Context, e upgrade.Enrollment, deadline bool) (*upgrade.Enrollment, error)
 }
 
 // Faults arms injected faults (serve --fault-injection only).
@@ -32,6 +34,8 @@ func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	}
 	handle("POST /api/ops/upgrades/{id}/reschedule", s.operator(s.rescheduleUpgrade))
 	handle("POST /api/ops/faults", s.operator(s.injectFault))
+	handle("POST /api/ops/upgrades/enroll", s.operator(s.enroll(false)))
+	handle("POST /api/ops/fleet/deadline", s.operator(s.enroll(true)))
 }
 
 // isOperator reports whether the request carries the operator token.
@@ -207,4 +211,32 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, q)
+}
+
+// EnrollRequest is the body of POST /api/ops/upgrades/enroll (account_ids or
+// all, optionally at a time) and of POST /api/ops/fleet/deadline (at: the
+// deadline; every account not upgraded by then is enrolled).
+type EnrollRequest struct {
+	AccountIDs []int64   `json:"account_ids"`
+	All        bool      `json:"all"`
+	At         time.Time `json:"at"`
+}
+
+func (s *Server) enroll(deadline bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var q EnrollRequest
+		err := decode(r, &q)
+		if deadline {
+			q.All = true
+		}
+		var e *upgrade.Enrollment
+		if err == nil {
+			e, err = s.Upgrades.Enroll(r.Context(), upgrade.Enrollment{AccountIDs: q.AccountIDs, All: q.All, At: q.At}, deadline)
+		}
+		if err != nil {
+			writeError(w, r, s.Logger, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, map[string]any{"enrollment": e})
+	}
 }

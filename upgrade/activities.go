@@ -21,7 +21,9 @@ type Activities struct {
 	Billing  Billing
 	Notifier Notifier
 	Importer Importer
-	Rules    chatlift.ScheduleRules
+	// Requester requests upgrades for enrollments.
+	Requester Requester
+	Rules     chatlift.ScheduleRules
 	// Faults, when set, makes chosen steps fail (serve --fault-injection).
 	Faults *Faults
 	// Now is the clock; nil means time.Now.

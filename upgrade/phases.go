@@ -129,7 +129,11 @@ func (a *Activities) Prepare(ctx context.Context, upgradeID string) (PrepareResu
 			break
 		}
 	}
-	return res, a.save(ctx, u)
+	if err := a.save(ctx, u); err != nil || !res.Blocked {
+		return res, err
+	}
+	body := "Your chat upgrade cannot start until this is resolved: " + res.Reason + ". A new date will be scheduled."
+	return res, a.notify(ctx, u, v, "blocked_"+now.Format("20060102T1504"), "Your chat upgrade needs your attention", body)
 }
 
 func pendingSteps() []chatlift.Step {

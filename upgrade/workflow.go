@@ -38,6 +38,7 @@ func WorkflowID(upgradeID string) string { return "upgrade-" + upgradeID }
 // Register adds the workflow and activities to a worker.
 func Register(w worker.Registry, a *Activities) {
 	w.RegisterWorkflowWithOptions(Workflow, workflow.RegisterOptions{Name: WorkflowName})
+	w.RegisterWorkflowWithOptions(EnrollWorkflow, workflow.RegisterOptions{Name: EnrollWorkflowName})
 	w.RegisterActivity(a)
 }
 

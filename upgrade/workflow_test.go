@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,4 +258,56 @@ func TestWorkflowSignals(t *testing.T) {
 			t.Fatalf("state %s, scheduled %v, started %v, paused %v", u.State, u.ScheduledFor, u.StartedAt, u.Paused)
 		}
 	})
+}
+
+// TestWorkflowBlockedTask stops an upgrade whose merge plan is blocked
+// before anything changes, tells why, and reschedules it; once fixed, it runs.
+func TestWorkflowBlockedTask(t *testing.T) {
+	t.Parallel()
+	f := setup(t, 0)
+	ctx := context.Background()
+	agents, err := f.legacy.Agents(ctx, f.account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := *agents[1]
+	dup.ID, dup.Email = 900, strings.ToUpper(agents[1].Email)
+	if err := f.legacy.PutAgents(ctx, []*chatlift.Agent{&dup}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.legacyChecksum(t)
+	var blocked *chatlift.Upgrade
+	f.env.RegisterDelayedCallback(func() {
+		blocked = f.upgrade(t)
+		if f.legacyChecksum(t) != before {
+			t.Error("a blocked upgrade changed the legacy account")
+		}
+		dup.Email = "renamed@example.test"
+		if err := f.legacy.PutAgents(ctx, []*chatlift.Agent{&dup}); err != nil {
+			t.Error(err)
+		}
+	}, 22*24*time.Hour)
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if err := f.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(f.notes.keys, func(k string) bool { return strings.HasPrefix(k, "upgrade_blocked_") }) {
+		t.Fatalf("the customer was not told: %v", f.notes.keys)
+	}
+	if blocked == nil || blocked.State != chatlift.UpgradeScheduled || !strings.Contains(blocked.Error, "share the email") {
+		t.Fatalf("after the blocked prepare: %+v", blocked)
+	}
+	var task chatlift.Task
+	for _, x := range blocked.PreTasks {
+		if x.Key == chatlift.TaskAgentEmails {
+			task = x
+		}
+	}
+	if task.Status != chatlift.TaskBlocked {
+		t.Fatalf("merge task = %+v", task)
+	}
+	u := f.upgrade(t)
+	if u.State != chatlift.UpgradeCompleted || !u.ScheduledFor.After(*blocked.StartedAt) {
+		t.Fatalf("after the fix: %s, scheduled %v", u.State, u.ScheduledFor)
+	}
 }
