@@ -55,7 +55,17 @@ func (m *Main) upgradeCommand() *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			return m.printUpgrade(cl.do(c.Context(), "GET", "/api/v2/upgrades/"+args[0], nil))
 		}}
-	c.AddCommand(request, show, m.listUpgradesCommand(cl), m.watchCommand(cl))
+	var at string
+	reschedule := &cobra.Command{Use: "reschedule ID --at TIME", Short: "Move an upgrade to the slot starting at TIME (RFC 3339)", Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			when, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				return fmt.Errorf("--at must be an RFC 3339 time like 2027-01-12T22:00:00Z")
+			}
+			return m.printUpgrade(cl.do(c.Context(), "POST", "/api/ops/upgrades/"+args[0]+"/reschedule", map[string]time.Time{"scheduled_for": when}))
+		}}
+	reschedule.Flags().StringVar(&at, "at", "", "the new slot's start (RFC 3339)")
+	c.AddCommand(request, show, reschedule, m.listUpgradesCommand(cl), m.watchCommand(cl))
 	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
 		c.AddCommand(&cobra.Command{Use: action + " ID", Short: strings.ToUpper(action[:1]) + action[1:] + " an upgrade waiting for its date", Args: cobra.ExactArgs(1),
 			RunE: func(c *cobra.Command, args []string) error {
