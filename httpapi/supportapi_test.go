@@ -126,6 +126,30 @@ func TestSupportAuth(t *testing.T) {
 	t.Run("ErrForbiddenEndUser", func(t *testing.T) {
 		e.call(t, "GET", e.as(e.endUser.Email, e.token, "/api/v2/users/me"), "", nil, http.StatusForbidden, nil)
 	})
+	t.Run("EveryEndpoint", func(t *testing.T) {
+		for _, r := range []struct {
+			method, path string
+			adminOnly    bool
+		}{
+			{"GET", "/api/v2/users", false}, {"POST", "/api/v2/users", true}, {"GET", "/api/v2/users/me", false},
+			{"GET", "/api/v2/users/1", false}, {"PUT", "/api/v2/users/1", true},
+			{"GET", "/api/v2/tickets", false}, {"POST", "/api/v2/tickets", false}, {"GET", "/api/v2/tickets/1", false},
+			{"GET", "/api/v2/apps/installations", false}, {"POST", "/api/v2/apps/installations", true},
+			{"GET", "/api/v2/billing/accounts", true}, {"GET", "/api/v2/billing/invoices", true},
+			{"POST", "/api/v2/billing/consolidation/preview", true},
+			{"GET", "/api/v2/notifications", false}, {"POST", "/api/v2/notifications/1/read", false},
+		} {
+			t.Run(r.method+r.path, func(t *testing.T) {
+				body := []byte(`{}`)
+				e.call(t, r.method, r.path, "", body, http.StatusUnauthorized, nil)
+				e.call(t, r.method, e.as(e.owner, "wrong", r.path), "", body, http.StatusUnauthorized, nil)
+				e.call(t, r.method, e.as(e.endUser.Email, e.token, r.path), "", body, http.StatusForbidden, nil)
+				if r.adminOnly {
+					e.call(t, r.method, e.asAgent(r.path), "", body, http.StatusForbidden, nil)
+				}
+			})
+		}
+	})
 }
 
 func TestSupportUsers(t *testing.T) {
