@@ -14,11 +14,11 @@ import (
 // the seed made for them.
 func PrintCredentials(w io.Writer, creds []*seed.Credentials) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tNAME\tSUPPORT OWNER\tSUPPORT API TOKEN\tCHAT OWNER\tCHAT ACCESS TOKEN")
+	fmt.Fprintln(tw, "ACCOUNT\tNAME\tSUPPORT OWNER\tSUPPORT API TOKEN\tCHAT OWNER\tCHAT ACCESS TOKEN\tCHAT PASSWORD")
 	for _, c := range creds {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", c.AccountID, c.AccountName, c.SupportOwnerEmail, c.SupportAPIToken, c.ChatOwnerEmail, c.ChatAccessToken)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.AccountID, c.AccountName, c.SupportOwnerEmail, c.SupportAPIToken, c.ChatOwnerEmail, c.ChatAccessToken, c.ChatOwnerPassword)
 		for _, oc := range c.OAuthClients {
-			fmt.Fprintf(tw, "\t  oauth client %s (%s)\tsecret %s\t\t\t\n", oc.ClientIdentifier, oc.ClientType, oc.ClientSecret)
+			fmt.Fprintf(tw, "\t  oauth client %s (%s)\tsecret %s\t\t\t\t\n", oc.ClientIdentifier, oc.ClientType, oc.ClientSecret)
 		}
 	}
 	return tw.Flush()
