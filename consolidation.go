@@ -43,18 +43,35 @@ func PlanConsolidation(support, chat *BillingAccount, chatSub *Subscription, now
 	}
 	credit := prorate(chatSub.monthlyCents(), chatSub.Frequency, chatSub.TermStart, chatSub.TermEnd, now)
 	credit = convert(credit, chatSub.Currency, support.Currency)
+	termStart, termEnd := currentTerm(support.TermStart, support.TermEnd, now)
 	aligned := *chatSub
 	aligned.BillingAccountID, aligned.Currency, aligned.Frequency = support.ID, support.Currency, support.Frequency
 	aligned.UnitPriceCents = convert(chatSub.UnitPriceCents, chatSub.Currency, support.Currency)
-	aligned.TermStart, aligned.TermEnd = now, support.TermEnd
-	charge := prorate(aligned.monthlyCents(), support.Frequency, support.TermStart, support.TermEnd, now)
+	aligned.TermStart, aligned.TermEnd = now, termEnd
+	charge := prorate(aligned.monthlyCents(), support.Frequency, termStart, termEnd, now)
 	c.Subscription = &aligned
 	c.Lines = []InvoiceLine{
 		{Description: fmt.Sprintf("Credit: unused chat term until %s", chatSub.TermEnd.Format("2006-01-02")), AmountCents: -credit},
-		{Description: fmt.Sprintf("Chat %s, %d seats, aligned to term ending %s", chatSub.Plan, chatSub.Seats, support.TermEnd.Format("2006-01-02")), AmountCents: charge},
+		{Description: fmt.Sprintf("Chat %s, %d seats, aligned to term ending %s", chatSub.Plan, chatSub.Seats, termEnd.Format("2006-01-02")), AmountCents: charge},
 	}
 	c.TotalCents = charge - credit
 	return c, nil
+}
+
+// currentTerm is the term that renews [start, end) and holds now: a term
+// that has ended renews for the same length until it covers now.
+func currentTerm(start, end, now time.Time) (time.Time, time.Time) {
+	months := monthsBetween(start, end)
+	for months > 0 && !now.Before(end) {
+		start, end = end, end.AddDate(0, months, 0)
+	}
+	return start, end
+}
+
+// monthsBetween is the whole number of months from start to end (at least 1).
+func monthsBetween(start, end time.Time) int {
+	n := (end.Year()-start.Year())*12 + int(end.Month()-start.Month())
+	return max(n, 1)
 }
 
 // monthlyCents is what the subscription costs per month.

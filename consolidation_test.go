@@ -69,3 +69,17 @@ func TestPlanConsolidation(t *testing.T) {
 		}
 	})
 }
+
+func TestPlanConsolidationRenewsEndedTerm(t *testing.T) {
+	t.Parallel()
+	support, chat, sub := billingPair()
+	now := day(2027, 7, 2) // the support term ended 2027-04-01: it renewed to 2028-04-01
+	c, err := chatlift.PlanConsolidation(support, chat, sub, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// charge: 120000 × 274/366 days left of the renewed term = 89836; the chat term ended: no credit.
+	if !c.Subscription.TermEnd.Equal(day(2028, 4, 1)) || c.Lines[1].AmountCents != 89836 || c.Lines[0].AmountCents != 0 {
+		t.Fatalf("consolidation = %+v, subscription %+v", c, c.Subscription)
+	}
+}

@@ -2,10 +2,8 @@ package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -36,12 +34,6 @@ func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /api/ops/faults", s.operator(s.injectFault))
 	handle("POST /api/ops/upgrades/enroll", s.operator(s.enroll(false)))
 	handle("POST /api/ops/fleet/deadline", s.operator(s.enroll(true)))
-}
-
-// isOperator reports whether the request carries the operator token.
-func (s *Server) isOperator(r *http.Request) bool {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.OperatorToken)) == 1
 }
 
 // UpgradeRequest is the body of POST /api/v2/upgrades; account_id is for
