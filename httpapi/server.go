@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,9 +40,11 @@ type Server struct {
 	// live; 0 means 2 hours.
 	AccessTokenLifetime time.Duration
 
-	ln       net.Listener
-	srv      *http.Server
-	requests *prometheus.HistogramVec
+	handlerOnce sync.Once
+	handler     http.Handler
+	ln          net.Listener
+	srv         *http.Server
+	requests    *prometheus.HistogramVec
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
@@ -52,18 +55,26 @@ func (s *Server) Open(addr string) error {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.ln = ln
-	s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "chatlift_http_request_duration_seconds", Help: "HTTP requests by route and status.",
-		Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
-	}, []string{"route", "status"})
-	s.Registry.MustRegister(s.requests)
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("http server stopped", "error", err)
 		}
 	}()
 	return nil
+}
+
+// Handler is the server's routes, instrumented; Open serves it.
+func (s *Server) Handler() http.Handler {
+	s.handlerOnce.Do(func() {
+		s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "chatlift_http_request_duration_seconds", Help: "HTTP requests by route and status.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
+		}, []string{"route", "status"})
+		s.Registry.MustRegister(s.requests)
+		s.handler = s.routes()
+	})
+	return s.handler
 }
 
 func (s *Server) now() time.Time {

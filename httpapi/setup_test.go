@@ -29,7 +29,7 @@ type env struct {
 }
 
 // setup starts a server with `accounts` generated accounts of `chats` chats.
-func setup(t *testing.T, accounts, chats int) *env {
+func setup(t testing.TB, accounts, chats int) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
