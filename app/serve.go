@@ -39,6 +39,7 @@ type ServeConfig struct {
 	Version         string
 	Rules           chatlift.ScheduleRules // when upgrades may run
 	FaultInjection  bool                   // accept POST /api/ops/faults
+	NoWorker        bool                   // run no worker in this process
 	// SMTPURL is where the outbox goes (smtp://user:pass@host:port); empty
 	// means appended to DataDir/outbox.mbox.
 	SMTPURL string
@@ -131,7 +132,8 @@ func (s *Serve) startHTTP() error {
 }
 
 // startEngine starts the embedded Temporal server unless an external one is
-// configured, dials it, starts the worker and proves the loop end to end.
+// configured, dials it, and (unless NoWorker) starts the worker and proves
+// the loop end to end.
 func (s *Serve) startEngine(ctx context.Context) error {
 	address := s.cfg.TemporalAddress
 	if address == "" {
@@ -149,7 +151,11 @@ func (s *Serve) startEngine(ctx context.Context) error {
 		return err
 	}
 	s.Temporal = c
-	if s.worker, err = engine.StartWorker(c, s.upgradeRegistrar()); err != nil {
+	upgrades := s.upgradeRegistrar()
+	if s.cfg.NoWorker { // API only: `chatlift worker` processes run the workflows
+		return s.startUpgrades(ctx)
+	}
+	if s.worker, err = engine.StartWorker(c, upgrades); err != nil {
 		return err
 	}
 	if err := engine.CheckRoundTrip(dialCtx, c); err != nil {

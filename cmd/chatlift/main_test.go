@@ -184,6 +184,9 @@ func TestServeErrors(t *testing.T) {
 		"UnreachableDatabase": {[]string{"serve", "--data", t.TempDir(), "--database-url", "postgres://x@127.0.0.1:1/db?connect_timeout=2"}, "legacy chat database"},
 		"UnreachableTemporal": {[]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--temporal-address", "127.0.0.1:1"}, "Temporal at 127.0.0.1:1"},
 		"BadLogLevel":         {[]string{"serve", "--log-level", "loud"}, "invalid --log-level"},
+		"WorkerNeedsCluster":  {[]string{"worker", "--data", t.TempDir()}, "--temporal-address is required"},
+		"BadQuietHours":       {[]string{"serve", "--quiet-hours", "25-3"}, "hours 0 to 23"},
+		"BadSlotCapacity":     {[]string{"serve", "--slot-capacity", "0"}, "at least one upgrade"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
