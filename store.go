@@ -69,6 +69,12 @@ type ChatStore interface {
 	// not, so that a code is redeemed at most once; ENOTFOUND if none.
 	TakeOAuthCode(ctx context.Context, hash string) (*OAuthCode, error)
 
+	// RawRows reads a history table's rows of the account in key order, after
+	// afterKey and up to throughKey ("" = no bound), at most limit of them.
+	RawRows(ctx context.Context, table string, accountID int64, afterKey, throughKey string, limit int) ([]RawRow, error)
+	// PutRawRows writes rows as they are, replacing rows with the same keys.
+	PutRawRows(ctx context.Context, table string, accountID int64, rows []RawRow) error
+
 	// DeleteChatAccount removes the account and everything it holds.
 	DeleteChatAccount(ctx context.Context, accountID int64) error
 }
@@ -141,8 +147,32 @@ type PlatformStore interface {
 	ReleaseSlot(ctx context.Context, upgradeID string) error
 	SlotBookings(ctx context.Context, slot time.Time) (int, error)
 
+	// ImportBatch adds the rows the platform does not have yet (a row it has
+	// is left alone: an earlier copy, or newer) and moves the account's cursor
+	// for the table, in one transaction; it returns how many rows were new.
+	ImportBatch(ctx context.Context, table string, accountID int64, rows []RawRow, cursor ImportCursor) (int, error)
+	ImportCursor(ctx context.Context, table string, accountID int64) (ImportCursor, error)
+
 	PutUnifiedAccount(ctx context.Context, u *UnifiedAccount) error
 	UnifiedAccount(ctx context.Context, accountID int64) (*UnifiedAccount, error)
+
+	// ImportSettings returns the fleet's import limits, the defaults when
+	// none were ever put.
+	ImportSettings(ctx context.Context) (ImportSettings, error)
+	// PutImportSettings replaces them; EINVALID if they do not validate.
+	PutImportSettings(ctx context.Context, s ImportSettings) error
+	// AcquireImportLease takes one of max import slots for key until
+	// now+ttl, atomically across processes. It succeeds if key holds a live
+	// lease (renewing it) or fewer than max live leases exist; a lease
+	// whose time passed counts for nothing.
+	AcquireImportLease(ctx context.Context, key string, now time.Time, ttl time.Duration, max int) (bool, error)
+	// RenewImportLease extends key's live lease to now+ttl; ENOTFOUND if
+	// key holds none (never taken, released or expired).
+	RenewImportLease(ctx context.Context, key string, now time.Time, ttl time.Duration) error
+	// ReleaseImportLease frees key's slot; releasing twice is harmless.
+	ReleaseImportLease(ctx context.Context, key string) error
+	// ActiveImportLeases counts the leases live at now.
+	ActiveImportLeases(ctx context.Context, now time.Time) (int, error)
 }
 
 // AccountFilter pages through accounts in id order.

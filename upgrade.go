@@ -55,6 +55,7 @@ type Upgrade struct {
 	PreTasks       []Task         `json:"pre_tasks"`
 	PostTasks      []Task         `json:"post_tasks"`
 	Import         ImportProgress `json:"import"`
+	Verification   *Verification  `json:"verification"`
 	Error          string         `json:"error"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`

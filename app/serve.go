@@ -126,6 +126,7 @@ func (s *Serve) startHTTP() error {
 		ConstLabels: prometheus.Labels{"version": s.cfg.Version}})
 	build.Set(1)
 	reg.MustRegister(build)
+	reg.MustRegister(importLimiter(s.Stores).Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
 		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg}
 	return s.HTTP.Open(s.cfg.Addr)

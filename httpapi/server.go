@@ -104,6 +104,7 @@ func (s *Server) routes() http.Handler {
 	s.chatRoutes(handle)
 	s.supportRoutes(handle)
 	s.upgradeRoutes(handle)
+	s.importRoutes(handle)
 	s.oauthRoutes(handle)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))

@@ -42,7 +42,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("InTx", func(t *testing.T) { testInTx(t, open(t)) })
 	t.Run("NotificationKeys", func(t *testing.T) { testNotificationKeys(t, open(t)) })
 	t.Run("Snapshots", func(t *testing.T) { testSnapshots(t, open(t)) })
+	t.Run("RawRows", func(t *testing.T) { testRawRows(t, open(t)) })
 	t.Run("Slots", func(t *testing.T) { testSlots(t, open(t)) })
+	t.Run("ImportSettings", func(t *testing.T) { testImportSettings(t, open(t)) })
+	t.Run("ImportLeases", func(t *testing.T) { testImportLeases(t, open(t)) })
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

@@ -1,0 +1,50 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/chatlift/chatlift"
+)
+
+func (s *Server) importRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /api/ops/import/settings", s.operator(s.showImportSettings))
+	handle("PUT /api/ops/import/settings", s.operator(s.putImportSettings))
+}
+
+// ImportThrottle is the answer of the import settings endpoints: the
+// fleet's import limits and how many imports hold a slot now.
+type ImportThrottle struct {
+	Settings chatlift.ImportSettings `json:"settings"`
+	Running  int                     `json:"running"`
+}
+
+func (s *Server) showImportSettings(w http.ResponseWriter, r *http.Request) {
+	s.writeImportThrottle(w, r, nil)
+}
+
+// putImportSettings replaces the limits; running imports follow within
+// their poll interval.
+func (s *Server) putImportSettings(w http.ResponseWriter, r *http.Request) {
+	var q chatlift.ImportSettings
+	err := decode(r, &q)
+	if err == nil {
+		err = s.Platform.PutImportSettings(r.Context(), q)
+	}
+	s.writeImportThrottle(w, r, err)
+}
+
+// writeImportThrottle answers err, or else the throttle as it is now.
+func (s *Server) writeImportThrottle(w http.ResponseWriter, r *http.Request, err error) {
+	var t ImportThrottle
+	if err == nil {
+		t.Settings, err = s.Platform.ImportSettings(r.Context())
+	}
+	if err == nil {
+		t.Running, err = s.Platform.ActiveImportLeases(r.Context(), s.now())
+	}
+	if err != nil {
+		writeError(w, r, s.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
