@@ -44,6 +44,8 @@ type Verification struct {
 	Passed     bool                `json:"passed"`
 	Tables     []TableVerification `json:"tables"`
 	Repaired   int                 `json:"repaired"` // rows re-copied before it passed
+	Rows       int64               `json:"rows"`     // source rows compared
+	Seconds    float64             `json:"seconds"`  // how long the last pass took
 	VerifiedAt time.Time           `json:"verified_at"`
 }
 
@@ -57,6 +59,23 @@ type TableVerification struct {
 	TargetChecksum string     `json:"target_checksum"`
 	Mismatches     []Mismatch `json:"mismatches"` // at most MaxMismatches listed
 	MismatchCount  int        `json:"mismatch_count"`
+	// ChangedOnPlatform counts rows the platform changed after the switch:
+	// newer than the legacy copy, so not compared and never overwritten.
+	ChangedOnPlatform int64 `json:"changed_on_platform"`
+	// Repaired lists keys an earlier pass found different and re-copied
+	// (at most MaxMismatches); RepairedCount counts them all.
+	Repaired      []Mismatch `json:"repaired"`
+	RepairedCount int        `json:"repaired_count"`
+}
+
+// Table returns the verification of table, nil if it has none.
+func (v *Verification) Table(table string) *TableVerification {
+	for i := range v.Tables {
+		if v.Tables[i].Table == table {
+			return &v.Tables[i]
+		}
+	}
+	return nil
 }
 
 // MaxMismatches bounds the keys listed per table.

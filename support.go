@@ -153,4 +153,8 @@ type UnifiedAccount struct {
 	ChatPlan   string    `json:"chat_plan"`
 	Explore    bool      `json:"explore"`
 	UpgradedAt time.Time `json:"upgraded_at"`
+	// HistoryImported is set once the account's history is imported and
+	// verified; until then the platform's chat API also reads the legacy
+	// store's history.
+	HistoryImported bool `json:"history_imported"`
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/mailer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/temporalserver"
@@ -127,6 +128,7 @@ func (s *Serve) startHTTP() error {
 	build.Set(1)
 	reg.MustRegister(build)
 	reg.MustRegister(importLimiter(s.Stores).Collectors()...)
+	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
 		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg}
 	return s.HTTP.Open(s.cfg.Addr)

@@ -18,7 +18,7 @@ func newActivities(stores *Stores, rules chatlift.ScheduleRules, faults *upgrade
 		Legacy: stores.Legacy, Platform: stores.Platform,
 		Billing:  billing.Service{Store: stores.Platform},
 		Notifier: notifier{stores.Platform},
-		Importer: &importer.Copier{From: stores.Legacy, To: stores.Platform},
+		Importer: importer.New(stores.Legacy, stores.Platform, importLimiter(stores)),
 		Rules:    rules, Faults: faults, Log: log,
 	}
 }

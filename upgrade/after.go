@@ -3,7 +3,6 @@ package upgrade
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -62,7 +61,7 @@ func (a *Activities) FinishSwitch(ctx context.Context, upgradeID string) error {
 	unified := &chatlift.UnifiedAccount{AccountID: u.AccountID, UpgradeID: u.ID, OwnerEmail: v.Support.OwnerEmail,
 		ChatPlan: v.Chat.Plan, Explore: v.Support.Explore || explorePlan(v.Chat.Plan), UpgradedAt: a.now()}
 	if prev, err := a.Platform.UnifiedAccount(ctx, u.AccountID); err == nil {
-		unified.UpgradedAt = prev.UpgradedAt
+		unified.UpgradedAt, unified.HistoryImported = prev.UpgradedAt, prev.HistoryImported
 	}
 	if err := a.Platform.PutUnifiedAccount(ctx, unified); err != nil {
 		return err
@@ -88,29 +87,3 @@ func (a *Activities) FinishSwitch(ctx context.Context, upgradeID string) error {
 
 // explorePlan reports whether a chat plan includes the analytics product.
 func explorePlan(plan string) bool { return plan == "professional" || plan == "enterprise" }
-
-// Import copies the account's history to the platform, heartbeating, and
-// records progress on the upgrade as it goes.
-func (a *Activities) Import(ctx context.Context, upgradeID string) error {
-	u, err := a.load(ctx, upgradeID)
-	if err != nil {
-		return err
-	}
-	last := time.Time{}
-	progress := func(p chatlift.ImportProgress) {
-		heartbeat(ctx, p)
-		if now := a.now(); now.Sub(last) >= time.Second || p.State == chatlift.ImportDone {
-			last, u.Import = now, p
-			a.save(ctx, u) // progress is advisory; the import's own cursor is what resumes
-		}
-	}
-	if err := a.Importer.Import(ctx, u.AccountID, progress); err != nil {
-		return fmt.Errorf("import history: %w", err)
-	}
-	u, err = a.load(ctx, upgradeID)
-	if err != nil {
-		return err
-	}
-	u.Import.State = chatlift.ImportDone
-	return a.save(ctx, u)
-}

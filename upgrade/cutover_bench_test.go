@@ -70,7 +70,7 @@ func bigAccount(b *testing.B, id int64, chats int) (*upgrade.Activities, *chatli
 		b.Fatal(err)
 	}
 	acts := &upgrade.Activities{Legacy: legacy, Platform: platform, Billing: &fakeBilling{}, Notifier: &fakeNotifier{},
-		Importer: &importer.Copier{From: legacy, To: platform}, Rules: chatlift.DefaultScheduleRules}
+		Importer: importer.New(legacy, platform, nil), Rules: chatlift.DefaultScheduleRules}
 	u := &chatlift.Upgrade{ID: fmt.Sprintf("u%d", id), AccountID: id, State: chatlift.UpgradePreparing, Attempt: 1}
 	if err := platform.CreateUpgrade(ctx, u); err != nil {
 		b.Fatal(err)

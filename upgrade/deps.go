@@ -29,9 +29,13 @@ type Notifier interface {
 	Notify(ctx context.Context, n Notice) error
 }
 
-// Importer copies an account's history (chats, visitors, analytics) from
-// the legacy chat store to the platform's, resumably; progress is called as
-// it goes.
+// Importer moves an account's history (chats, visitors, analytics) from the
+// legacy chat store to the platform's and verifies the copy.
 type Importer interface {
-	Import(ctx context.Context, accountID int64, progress func(chatlift.ImportProgress)) error
+	// Import copies what is not copied yet, resuming from its durable
+	// cursor; progress is called as it goes.
+	Import(ctx context.Context, job chatlift.ImportJob, progress func(chatlift.ImportProgress)) error
+	// Verify compares source and target per table in key ranges; with
+	// repair it re-copies the rows that differ and compares them again.
+	Verify(ctx context.Context, job chatlift.ImportJob, repair bool, progress func(chatlift.ImportProgress)) (*chatlift.Verification, error)
 }

@@ -113,7 +113,7 @@ func (f *fixture) newEnv(start time.Time) {
 		faults = f.acts.Faults
 	}
 	f.acts = &upgrade.Activities{Legacy: f.legacy, Platform: f.platform, Billing: f.billing, Notifier: f.notes,
-		Importer: &importer.Copier{From: f.legacy, To: f.platform, Batch: 5}, Rules: chatlift.DefaultScheduleRules,
+		Importer: smallBatches(importer.New(f.legacy, f.platform, nil)), Rules: chatlift.DefaultScheduleRules,
 		Faults: faults, Now: f.env.Now, OnStep: f.onStep}
 	upgrade.Register(f.env, f.acts)
 }
@@ -184,4 +184,10 @@ func hashJSON(t *testing.T, v any) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// smallBatches makes the import take many batches on a small account.
+func smallBatches(h *importer.History) *importer.History {
+	h.Copier.Batch, h.Verifier.Range = 5, 7
+	return h
 }

@@ -100,6 +100,12 @@ func TestWorkflowHappyPath(t *testing.T) {
 		if from != to || to.Total() == 0 || u.Import.State != chatlift.ImportDone || u.Import.Done != to.Total() {
 			t.Fatalf("history legacy %+v, platform %+v, import %+v", from, to, u.Import)
 		}
+		if v := u.Verification; v == nil || !v.Passed || v.Rows != from.Total() || len(v.Tables) != len(chatlift.HistoryTables) {
+			t.Fatalf("verification %+v", v)
+		}
+		if unified, err := f.platform.UnifiedAccount(ctx, f.account); err != nil || !unified.HistoryImported {
+			t.Fatalf("unified account %+v, %v: history not marked imported", unified, err)
+		}
 	})
 	t.Run("Notified", func(t *testing.T) {
 		if !slices.Equal(f.notes.keys, []string{"upgrade_scheduled_" + u.ScheduledFor.Format("20060102T1504"), "upgrade_completed"}) {
@@ -206,12 +212,12 @@ type flakyImporter struct {
 	failures, calls int
 }
 
-func (i *flakyImporter) Import(ctx context.Context, accountID int64, progress func(chatlift.ImportProgress)) error {
+func (i *flakyImporter) Import(ctx context.Context, job chatlift.ImportJob, progress func(chatlift.ImportProgress)) error {
 	i.calls++
 	if i.calls <= i.failures {
 		return errors.New("platform store briefly unavailable")
 	}
-	return i.Importer.Import(ctx, accountID, progress)
+	return i.Importer.Import(ctx, job, progress)
 }
 
 func TestWorkflowSignals(t *testing.T) {
