@@ -286,7 +286,7 @@ func TestIncrementalExport(t *testing.T) {
 			seen[c.ID]++
 		}
 		if pages++; pages == 2 {
-			later := time.Now().Add(time.Hour)
+			later := time.Now().Add(-time.Hour) // after every seeded chat, before the open second
 			fresh := &chatlift.Chat{ID: "fresh", AccountID: id, Type: "chat", Timestamp: later, UpdateTimestamp: later}
 			all[0].UpdateTimestamp = later.Add(time.Second)
 			updatedAfterExport = seen[all[0].ID] > 0

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,6 +18,13 @@ type chatCaller struct {
 	// store is the legacy chat store, or the platform's once the account
 	// has been upgraded.
 	store chatlift.ChatStore
+	// platform is set when store is the platform's.
+	platform bool
+	// legacy is the legacy store while the platform's import of the
+	// account's history runs: reads merge it with the platform's rows.
+	legacy chatlift.ChatStore
+	// importing is the import's progress while it runs, nil after.
+	importing *chatlift.ImportProgress
 	// now is when the request arrived, in UTC.
 	now time.Time
 }
@@ -84,7 +92,35 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 	if need := scopeFor(r.Method); !hasScope(tok.Scopes, need) {
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
 	}
-	return &chatCaller{token: tok, account: account, store: store, now: s.now().UTC()}, nil
+	c := &chatCaller{token: tok, account: account, store: store, platform: store != s.Legacy, now: s.now().UTC()}
+	if c.platform {
+		if err := s.historyImport(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// historyImport gives c the legacy store's history and the import's
+// progress until the account's history is imported and verified.
+func (s *Server) historyImport(ctx context.Context, c *chatCaller) error {
+	u, err := s.Platform.UnifiedAccount(ctx, c.account.ID)
+	switch {
+	case err == nil && u.HistoryImported:
+		return nil
+	case err != nil && chatlift.ErrorCode(err) != chatlift.ENOTFOUND:
+		return err
+	}
+	p := chatlift.ImportProgress{State: chatlift.ImportPending}
+	if err == nil {
+		if up, err := s.Platform.Upgrade(ctx, u.UpgradeID); err == nil {
+			p = up.Import
+		} else if chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
+			return err
+		}
+	}
+	c.legacy, c.importing = s.Legacy, &p
+	return nil
 }
 
 func scopeFor(method string) string {

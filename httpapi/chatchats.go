@@ -18,6 +18,9 @@ type ChatPage struct {
 	Chats   []*chatlift.Chat `json:"chats"`
 	Count   int              `json:"count"`
 	NextURL *string          `json:"next_url"`
+	// Import is the history import's progress while it runs: until it is
+	// done the page merges imported chats with those not yet imported.
+	Import *chatlift.ImportProgress `json:"import,omitempty"`
 }
 
 // listChats serves GET /chats?cursor=&limit=: every chat, in key order.
@@ -26,11 +29,13 @@ func listChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	list, err := c.store.Chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, AfterID: after, Limit: limit})
+	list, err := c.chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, AfterID: after, Limit: limit})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, chatPage(r, list, limit, func(c *chatlift.Chat) string { return c.ID }))
+	page := chatPage(r, list, limit, func(c *chatlift.Chat) string { return c.ID })
+	page.Import = c.importing
+	writeJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -59,7 +64,7 @@ func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	resp := ChatPage{Chats: nonNil(found), Count: len(found)}
+	resp := ChatPage{Chats: nonNil(found), Count: len(found), Import: c.importing}
 	if more {
 		last := found[len(found)-1]
 		next := withQuery(r, "cursor", encodeTimeCursor(last.UpdateTimestamp.Unix(), last.ID))
@@ -73,7 +78,7 @@ func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 // before end, keeping those with the tag, until it has limit of them.
 func scanChats(r *http.Request, c *chatCaller, at int64, id string, end int64, tag string, limit int) (found []*chatlift.Chat, more bool, err error) {
 	for {
-		page, err := c.store.Chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, ByUpdate: true,
+		page, err := c.chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, ByUpdate: true,
 			AfterTime: time.Unix(at, 0), AfterID: id, Limit: chatlift.MaxLimit})
 		if err != nil {
 			return nil, false, err
@@ -105,7 +110,7 @@ func hasTag(tags []string, tag string) bool {
 }
 
 func getChat(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	ch, err := c.store.Chat(r.Context(), c.account.ID, r.PathValue("id"))
+	ch, err := c.chat(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -115,11 +120,12 @@ func getChat(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 
 // IncrementalPage is the answer of the incremental chat export.
 type IncrementalPage struct {
-	Chats    []*chatlift.Chat `json:"chats"`
-	Count    int              `json:"count"`
-	EndTime  int64            `json:"end_time"`
-	EndID    string           `json:"end_id"`
-	NextPage *string          `json:"next_page"`
+	Chats    []*chatlift.Chat         `json:"chats"`
+	Count    int                      `json:"count"`
+	EndTime  int64                    `json:"end_time"`
+	EndID    string                   `json:"end_id"`
+	NextPage *string                  `json:"next_page"`
+	Import   *chatlift.ImportProgress `json:"import,omitempty"`
 }
 
 // incrementalChats serves GET /incremental/chats?start_time=&start_id=&limit=:
@@ -143,11 +149,21 @@ func incrementalChats(w http.ResponseWriter, r *http.Request, c *chatCaller) err
 		after = time.Unix(start-1, 0)
 		startID = "\uffff"
 	}
-	list, err := c.store.Chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, ByUpdate: true, AfterTime: after, AfterID: startID, Limit: limit})
+	list, err := c.chats(r.Context(), chatlift.ChatFilter{AccountID: c.account.ID, ByUpdate: true, AfterTime: after, AfterID: startID, Limit: limit})
 	if err != nil {
 		return err
 	}
-	resp := IncrementalPage{Chats: nonNil(list), Count: len(list), EndTime: start, EndID: q.Get("start_id")}
+	// The current second is still open: a chat updated later in it could
+	// sort before a cursor that ends in it. Pages stop before it; the
+	// client gets such chats on its next poll.
+	open := c.now.Unix()
+	for i, ch := range list {
+		if ch.UpdateTimestamp.Unix() >= open {
+			list = list[:i]
+			break
+		}
+	}
+	resp := IncrementalPage{Chats: nonNil(list), Count: len(list), EndTime: start, EndID: q.Get("start_id"), Import: c.importing}
 	if n := len(list); n > 0 {
 		resp.EndTime, resp.EndID = list[n-1].UpdateTimestamp.Unix(), list[n-1].ID
 	}
@@ -162,11 +178,14 @@ func listVisitors(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	list, err := c.store.Visitors(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: limit})
+	list, err := c.visitors(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: limit})
 	if err != nil {
 		return err
 	}
 	resp := map[string]any{"visitors": nonNil(list), "count": len(list), "next_url": nil}
+	if c.importing != nil {
+		resp["import"] = c.importing
+	}
 	if len(list) == limit {
 		resp["next_url"] = withQuery(r, "cursor", encodeCursor(list[len(list)-1].ID))
 	}
@@ -175,7 +194,7 @@ func listVisitors(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 }
 
 func getVisitor(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	v, err := c.store.Visitor(r.Context(), c.account.ID, r.PathValue("id"))
+	v, err := c.visitor(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -257,8 +276,15 @@ func withQuery(r *http.Request, kv ...string) string {
 }
 
 // newChatID makes an id in the chat API's style: YYMM.account.random.
-func newChatID(accountID int64, now time.Time) string {
+// The platform's random part is lowercase and the legacy product's
+// uppercase, so a chat made on the platform never takes the id of one the
+// import has still to bring.
+func newChatID(accountID int64, now time.Time, platform bool) string {
 	b := make([]byte, 5)
 	rand.Read(b)
-	return now.Format("0601") + "." + strconv.FormatInt(accountID, 10) + "." + base32.StdEncoding.EncodeToString(b)
+	random := base32.StdEncoding.EncodeToString(b)
+	if platform {
+		random = strings.ToLower(random)
+	}
+	return now.Format("0601") + "." + strconv.FormatInt(accountID, 10) + "." + random
 }

@@ -34,10 +34,10 @@ func (q *OfflineMessageRequest) chat(c *chatCaller) (*chatlift.Chat, error) {
 		return nil, chatlift.Errorf(chatlift.EINVALID, "visitor name is required")
 	}
 	if q.Visitor.ID == "" {
-		q.Visitor.ID = "v." + newChatID(c.account.ID, c.now)
+		q.Visitor.ID = "v." + newChatID(c.account.ID, c.now, c.platform)
 	}
 	return &chatlift.Chat{
-		ID: newChatID(c.account.ID, c.now), AccountID: c.account.ID, Type: chatlift.ChatTypeOfflineMsg,
+		ID: newChatID(c.account.ID, c.now, c.platform), AccountID: c.account.ID, Type: chatlift.ChatTypeOfflineMsg,
 		Visitor:   chatlift.ChatVisitor{ID: q.Visitor.ID, Name: q.Visitor.Name, Email: q.Visitor.Email, Phone: q.Visitor.Phone},
 		Timestamp: c.now, UpdateTimestamp: c.now, DepartmentID: q.DepartmentID, AgentIDs: []int64{}, AgentNames: []string{}, Tags: []string{},
 		History: []chatlift.Message{{Type: "offline_msg", Msg: msg, Name: q.Visitor.Name, SenderType: "Visitor", Timestamp: c.now}},
@@ -99,7 +99,7 @@ func appendMessage(w http.ResponseWriter, r *http.Request, c *chatCaller) error 
 	var ch *chatlift.Chat
 	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
 		var err error
-		if ch, err = tx.Chat(r.Context(), c.account.ID, r.PathValue("id")); err != nil {
+		if ch, err = c.chatIn(r.Context(), tx, r.PathValue("id")); err != nil {
 			return err
 		}
 		if ch.Type != chatlift.ChatTypeChat || ch.EndTimestamp != nil {

@@ -66,6 +66,7 @@ func FuzzJSONEndpoints(f *testing.F) {
 		{"POST", "/api/v2/upgrades", support}, {"POST", "/api/v2/upgrades", op},
 		{"POST", "/api/ops/upgrades/u/reschedule", op}, {"POST", "/api/ops/faults", op},
 		{"POST", "/api/ops/upgrades/enroll", op}, {"POST", "/api/ops/fleet/deadline", op},
+		{"PUT", "/api/ops/import/settings", op},
 	}
 	for _, kind := range []string{"roles", "departments", "skills", "triggers", "shortcuts", "bans", "goals"} {
 		targets = append(targets, struct{ method, path, auth string }{"POST", "/api/v2/chat/" + kind, chatAuth})
