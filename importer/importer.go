@@ -160,12 +160,13 @@ func (c *Copier) read(ctx context.Context, accountID int64, table, afterKey stri
 			return
 		}
 		afterKey = rows[len(rows)-1].Key
-		limit = nextLimit(limit, most, aim, rows)
+		limit = BatchLimit(rows, most, aim)
 	}
 }
 
-// nextLimit sizes the next batch so that it holds about aim bytes.
-func nextLimit(limit, most, aim int, rows []chatlift.RawRow) int {
+// BatchLimit sizes the batch that follows rows so that it holds about aim
+// bytes and at most most rows.
+func BatchLimit(rows []chatlift.RawRow, most, aim int) int {
 	size := 0
 	for _, r := range rows {
 		size += len(r.Body) + len(r.Key) + 16

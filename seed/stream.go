@@ -50,12 +50,13 @@ func Stream(ctx context.Context, store chatlift.ChatStore, a *Account, n, messag
 				}
 				ts := g.now.Add(-historySpan - historyEnd + step*time.Duration(k)).Truncate(time.Second)
 				c := g.streamChat(fmt.Sprintf("%s.%d.%08d", ts.Format("0601"), a.ID(), k), ts, v, agents, messagesPerChat)
+				c.AccountID = a.ID()
 				p.chats = append(p.chats, c)
 				if len(c.AgentIDs) > 0 {
 					event += 2
 					p.events = append(p.events,
-						&chatlift.AnalyticsEvent{ID: event - 1, Type: "chat_served", ChatID: c.ID, AgentID: c.AgentIDs[0], Value: float64(c.Duration), Timestamp: c.Timestamp},
-						&chatlift.AnalyticsEvent{ID: event, Type: "first_response", ChatID: c.ID, AgentID: c.AgentIDs[0], Value: float64(c.ResponseTime.First),
+						&chatlift.AnalyticsEvent{AccountID: a.ID(), ID: event - 1, Type: "chat_served", ChatID: c.ID, AgentID: c.AgentIDs[0], Value: float64(c.Duration), Timestamp: c.Timestamp},
+						&chatlift.AnalyticsEvent{AccountID: a.ID(), ID: event, Type: "first_response", ChatID: c.ID, AgentID: c.AgentIDs[0], Value: float64(c.ResponseTime.First),
 							Timestamp: c.Timestamp.Add(time.Duration(c.ResponseTime.First) * time.Second)})
 				}
 			}
@@ -88,7 +89,7 @@ func Stream(ctx context.Context, store chatlift.ChatStore, a *Account, n, messag
 
 func (g *gen) streamVisitor(k int) *chatlift.Visitor {
 	p := pick(g.r, people)
-	v := &chatlift.Visitor{ID: fmt.Sprintf("%d.%08d", g.a.ID(), k), Name: p.first + " " + p.last,
+	v := &chatlift.Visitor{AccountID: g.a.ID(), ID: fmt.Sprintf("%d.%08d", g.a.ID(), k), Name: p.first + " " + p.last,
 		Email: fmt.Sprintf("%s.%s%d@%s", p.mailFirst, p.mailLast, g.r.IntN(100), pick(g.r, publicMailDomains))}
 	v.CreatedAt, v.UpdatedAt = g.now.Add(-historySpan-historyEnd), g.now.Add(-historyEnd)
 	return v

@@ -93,15 +93,26 @@ func (d *DB) RawRows(ctx context.Context, table string, accountID int64, afterKe
 	return out, rows.Err()
 }
 
-// insertRaw writes rows in statements of at most maxParams values; with
-// replace, rows with the same keys are overwritten, else left alone.
-func (d *DB) insertRaw(ctx context.Context, q querier, t rawTable, accountID int64, rows []chatlift.RawRow, replace bool) (int, error) {
+// What insertRaw does with a row whose key the table has.
+type onConflict int
+
+const (
+	conflictIgnore  onConflict = iota // leave the row there alone
+	conflictReplace                   // overwrite it
+	conflictFail                      // fail the statement (a plain INSERT)
+)
+
+// insertRaw writes rows in statements of at most maxParams values.
+func (d *DB) insertRaw(ctx context.Context, q querier, t rawTable, accountID int64, rows []chatlift.RawRow, mode onConflict) (int, error) {
 	cols, per := "account_id, id, body", 3
 	if t.update {
 		cols, per = "account_id, id, update_s, body", 4
 	}
-	conflict := " ON CONFLICT (account_id, id) DO NOTHING"
-	if replace {
+	conflict := ""
+	switch mode {
+	case conflictIgnore:
+		conflict = " ON CONFLICT (account_id, id) DO NOTHING"
+	case conflictReplace:
 		conflict = " ON CONFLICT (account_id, id) DO UPDATE SET body = excluded.body"
 		if t.update {
 			conflict += ", update_s = excluded.update_s"
@@ -148,7 +159,21 @@ func (d *DB) PutRawRows(ctx context.Context, table string, accountID int64, rows
 		return err
 	}
 	return d.inTx(ctx, func(q querier) error {
-		_, err := d.insertRaw(ctx, q, t, accountID, rows, true)
+		_, err := d.insertRaw(ctx, q, t, accountID, rows, conflictReplace)
+		return err
+	})
+}
+
+// InsertRawRows inserts rows into a history table with plain batched
+// INSERTs in one transaction, nothing else: the physical baseline the
+// import's rate is measured against (chatlift bench import).
+func (d *DB) InsertRawRows(ctx context.Context, table string, accountID int64, rows []chatlift.RawRow) error {
+	t, err := lookupRaw(table)
+	if err != nil {
+		return err
+	}
+	return d.inTx(ctx, func(q querier) error {
+		_, err := d.insertRaw(ctx, q, t, accountID, rows, conflictFail)
 		return err
 	})
 }
@@ -161,7 +186,7 @@ func (d *DB) ImportBatch(ctx context.Context, table string, accountID int64, row
 	}
 	added := 0
 	err = d.inTx(ctx, func(q querier) error {
-		if added, err = d.insertRaw(ctx, q, t, accountID, rows, false); err != nil {
+		if added, err = d.insertRaw(ctx, q, t, accountID, rows, conflictIgnore); err != nil {
 			return err
 		}
 		_, err := q.ExecContext(ctx, d.rebind(`INSERT INTO import_cursors (account_id, table_name, after_key, done, finished) VALUES (?, ?, ?, ?, ?)

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -166,6 +167,43 @@ func TestUpgradeKeepsPromises(t *testing.T) {
 			if in.Enabled {
 				t.Fatal("an integration still works after the upgrade")
 			}
+		}
+	})
+	t.Run("HistoryImportedAndVerified", func(t *testing.T) {
+		v := done.Upgrade.Verification
+		if v == nil || !v.Passed || v.Rows != done.Upgrade.Import.Total || v.Table("chats") == nil || v.Table("chats").SourceRows == 0 {
+			t.Fatalf("verification %+v of import %+v", v, done.Upgrade.Import)
+		}
+		client := differ.OAuthClients[0]
+		cfg := oauth2.Config{ClientID: client.ClientIdentifier, ClientSecret: client.ClientSecret, Scopes: []string{"read"},
+			Endpoint: oauth2.Endpoint{TokenURL: s.url + "/oauth2/chat/token", AuthStyle: oauth2.AuthStyleInHeader}}
+		tok, err := cfg.PasswordCredentialsToken(context.Background(), differ.ChatOwnerEmail, differ.ChatOwnerPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		next := s.url + "/api/v2/chat/incremental/chats?start_time=0&limit=10"
+		for {
+			var page struct {
+				Chats  []struct{ ID string }
+				Count  int
+				Next   string           `json:"next_page"`
+				Import *json.RawMessage `json:"import"`
+			}
+			api(t, "GET", next, "Bearer "+tok.AccessToken, nil, http.StatusOK, &page)
+			if page.Import != nil {
+				t.Fatalf("a completed upgrade's chat API still reports an import: %s", *page.Import)
+			}
+			for _, c := range page.Chats {
+				seen[c.ID] = true
+			}
+			if page.Count < 10 {
+				break
+			}
+			next = page.Next
+		}
+		if int64(len(seen)) != v.Table("chats").SourceRows {
+			t.Fatalf("the platform exports %d chats; the legacy account had %d", len(seen), v.Table("chats").SourceRows)
 		}
 	})
 	t.Run("AppsKept", func(t *testing.T) {

@@ -42,7 +42,7 @@ func NewMain(stdout, stderr io.Writer) *Main {
 	m.root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
-	m.root.AddCommand(m.serveCommand(), m.workerCommand(), m.seedCommand(), m.upgradeCommand(), m.versionCommand())
+	m.root.AddCommand(m.serveCommand(), m.workerCommand(), m.seedCommand(), m.upgradeCommand(), m.benchCommand(), m.versionCommand())
 	return m
 }
 

@@ -108,7 +108,7 @@ func (m *Main) watchCommand(cl *opsClient) *cobra.Command {
 	c := &cobra.Command{Use: "watch ID", Short: "Follow an upgrade: its state, steps and import progress with ETA", Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			var bar *progressbar.ProgressBar
-			last := ""
+			last, barFor := "", ""
 			for {
 				u, err := cl.upgrade(c.Context(), args[0])
 				if err != nil {
@@ -121,10 +121,19 @@ func (m *Main) watchCommand(cl *opsClient) *cobra.Command {
 					fmt.Fprintln(m.Stdout, line)
 					last = line
 				}
-				if u.State == chatlift.UpgradeImporting && u.Import.Total > 0 {
-					if bar == nil {
-						bar = progressbar.NewOptions64(u.Import.Total, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionSetDescription("importing history"),
+				if u.State == chatlift.UpgradeImporting && u.Import.Total > 0 && u.Import.State != chatlift.ImportDone {
+					if bar == nil || barFor != u.Import.State {
+						if bar != nil {
+							bar.Finish()
+							fmt.Fprintln(m.Stderr)
+						}
+						what := map[string]string{chatlift.ImportVerifying: "verifying history"}[u.Import.State]
+						if what == "" {
+							what = "importing history"
+						}
+						bar = progressbar.NewOptions64(u.Import.Total, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionSetDescription(what),
 							progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionShowIts())
+						barFor = u.Import.State
 					}
 					bar.Set64(u.Import.Done)
 				}
@@ -159,6 +168,23 @@ func describe(u *chatlift.Upgrade) string {
 	}
 	if u.ChatDowntimeMS > 0 {
 		line += fmt.Sprintf("  chat downtime %d ms", u.ChatDowntimeMS)
+	}
+	if u.State == chatlift.UpgradeImporting {
+		line += "  import " + u.Import.State
+	}
+	if v := u.Verification; v != nil {
+		if v.Passed {
+			line += fmt.Sprintf("  verified %d rows", v.Rows)
+			if v.Repaired > 0 {
+				line += fmt.Sprintf(" (%d repaired)", v.Repaired)
+			}
+		} else {
+			n := 0
+			for _, t := range v.Tables {
+				n += t.MismatchCount
+			}
+			line += fmt.Sprintf("  verification found %d rows that differ", n)
+		}
 	}
 	if u.Error != "" {
 		line += "  error: " + u.Error

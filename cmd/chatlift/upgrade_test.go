@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chatlift/chatlift"
 )
 
 // demoCredentials reads what serve wrote for its demo fleet.
@@ -69,6 +71,7 @@ type upgradeBody struct {
 			State       string
 			Total, Done int64
 		} `json:"import"`
+		Verification *chatlift.Verification `json:"verification"`
 	} `json:"upgrade"`
 }
 
