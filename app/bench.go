@@ -13,6 +13,7 @@ import (
 	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/sqlstore"
+	"github.com/chatlift/chatlift/throttle"
 )
 
 // ImportBench is what `chatlift bench import` measures.
@@ -114,7 +115,9 @@ func (b *ImportBench) importAndVerify(ctx context.Context, legacy, platform *sql
 	b.phase("importing", r.Rows)
 	settle()
 	start := time.Now()
-	copier := &importer.Copier{From: legacy, To: platform}
+	// The import paces itself as in production, through the fleet's
+	// throttle (at its defaults: no rate limit, a free slot).
+	copier := &importer.Copier{From: legacy, To: platform, Throttle: &throttle.Limiter{Store: platform}}
 	if err := copier.Import(ctx, job, func(p chatlift.ImportProgress) { b.progress(p.Done) }); err != nil {
 		return err
 	}

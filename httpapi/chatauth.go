@@ -113,7 +113,9 @@ func (s *Server) historyImport(ctx context.Context, c *chatCaller) error {
 	}
 	p := chatlift.ImportProgress{State: chatlift.ImportPending}
 	if err == nil {
-		if up, err := s.Platform.Upgrade(ctx, u.UpgradeID); err == nil {
+		if up, err := s.Platform.Upgrade(ctx, u.UpgradeID); err == nil && up.Import.State == chatlift.ImportDone {
+			return nil
+		} else if err == nil {
 			p = up.Import
 		} else if chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -316,4 +317,79 @@ func TestWorkflowBlockedTask(t *testing.T) {
 	if u.State != chatlift.UpgradeCompleted || !u.ScheduledFor.After(*blocked.StartedAt) {
 		t.Fatalf("after the fix: %s, scheduled %v", u.State, u.ScheduledFor)
 	}
+}
+
+// TestWorkflowRepairsImport corrupts a chat in the platform right after
+// the copy: the verification finds it by key, the upgrade shows the
+// mismatch while it is repaired, and completes only once a verification
+// passed, listing the key as repaired.
+func TestWorkflowRepairsImport(t *testing.T) {
+	t.Parallel()
+	f := setup(t, 0)
+	corrupting := &corruptingImporter{Importer: f.acts.Importer, platform: f.platform}
+	f.acts.Importer = corrupting
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if err := f.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	u := f.upgrade(t)
+	v := u.Verification
+	if u.State != chatlift.UpgradeCompleted || v == nil || !v.Passed || v.Repaired != 1 || corrupting.key == "" {
+		t.Fatalf("upgrade %s, verification %+v", u.State, v)
+	}
+	if tv := v.Table(chatlift.TableChats); tv.RepairedCount != 1 || tv.Repaired[0].Key != corrupting.key || tv.Repaired[0].Kind != chatlift.MismatchDifferent {
+		t.Fatalf("chats verification %+v; corrupted %s", tv, corrupting.key)
+	}
+	if !corrupting.sawMismatch {
+		t.Fatal("the failed verification was not on the upgrade while the repair ran")
+	}
+	want, err := f.legacy.RawRows(context.Background(), chatlift.TableChats, f.account, "", "", chatlift.MaxLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.platform.RawRows(context.Background(), chatlift.TableChats, f.account, "", "", chatlift.MaxLimit)
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("platform chats %d, legacy %d, %v", len(got), len(want), err)
+	}
+	for i := range want {
+		if string(want[i].Body) != string(got[i].Body) {
+			t.Fatalf("chat %s still differs", want[i].Key)
+		}
+	}
+}
+
+// corruptingImporter damages one imported chat, and notes whether the
+// upgrade showed the mismatch before the repair pass.
+type corruptingImporter struct {
+	upgrade.Importer
+	platform    chatlift.PlatformStore
+	key         string
+	sawMismatch bool
+}
+
+func (c *corruptingImporter) Import(ctx context.Context, job chatlift.ImportJob, progress func(chatlift.ImportProgress)) error {
+	if err := c.Importer.Import(ctx, job, progress); err != nil {
+		return err
+	}
+	rows, err := c.platform.RawRows(ctx, chatlift.TableChats, job.AccountID, "", "", 3)
+	if err != nil || len(rows) < 3 {
+		return fmt.Errorf("read imported chats: %d, %v", len(rows), err)
+	}
+	bad := rows[2]
+	bad.Body = append(append([]byte(nil), bad.Body[:len(bad.Body)-1]...), []byte(`,"x":1}`)...)
+	c.key = bad.Key
+	return c.platform.PutRawRows(ctx, chatlift.TableChats, job.AccountID, []chatlift.RawRow{bad})
+}
+
+func (c *corruptingImporter) Verify(ctx context.Context, job chatlift.ImportJob, repair bool, progress func(chatlift.ImportProgress)) (*chatlift.Verification, error) {
+	if repair {
+		u, err := c.platform.Upgrade(ctx, job.UpgradeID)
+		if err != nil {
+			return nil, err
+		}
+		if v := u.Verification; v != nil && !v.Passed && v.Table(chatlift.TableChats).Mismatches[0].Key == c.key {
+			c.sawMismatch = true
+		}
+	}
+	return c.Importer.Verify(ctx, job, repair, progress)
 }
