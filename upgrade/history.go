@@ -32,6 +32,7 @@ func (a *Activities) Import(ctx context.Context, upgradeID string) error {
 	if err := a.Importer.Import(ctx, job, rec.progress); err != nil {
 		return fmt.Errorf("import history: %w", err)
 	}
+	copied := rec.latest() // the copy's rate stays on the upgrade
 	v, err := a.Importer.Verify(ctx, job, false, rec.progress)
 	if err != nil {
 		return fmt.Errorf("verify history: %w", err)
@@ -58,7 +59,8 @@ func (a *Activities) Import(ctx context.Context, upgradeID string) error {
 		return err
 	}
 	u.Verification = v
-	u.Import.State, u.Import.Done, u.Import.ETASeconds = chatlift.ImportDone, u.Import.Total, 0
+	u.Import = copied
+	u.Import.State, u.Import.Done, u.Import.ETASeconds = chatlift.ImportDone, copied.Total, 0
 	if err := a.save(ctx, u); err != nil {
 		return err
 	}
@@ -130,6 +132,13 @@ func (r *recorder) progress(p chatlift.ImportProgress) {
 	if err := r.a.save(ctx, r.u); err != nil {
 		r.a.log().Warn("record import progress", "upgrade", r.u.ID, "error", err)
 	}
+}
+
+// latest is the last progress reported.
+func (r *recorder) latest() chatlift.ImportProgress {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.u.Import
 }
 
 // verified records a verification on the upgrade.
