@@ -68,6 +68,15 @@ type TableVerification struct {
 	RepairedCount int        `json:"repaired_count"`
 }
 
+// Mismatches counts the rows that differ, over every table.
+func (v *Verification) Mismatches() int {
+	n := 0
+	for _, t := range v.Tables {
+		n += t.MismatchCount
+	}
+	return n
+}
+
 // Table returns the verification of table, nil if it has none.
 func (v *Verification) Table(table string) *TableVerification {
 	for i := range v.Tables {

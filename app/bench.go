@@ -152,15 +152,9 @@ func (b *ImportBench) progress(done int64) {
 func (b *ImportBench) open(ctx context.Context) (legacy, platform *sqlstore.DB, raw [2]*sqlstore.DB, cleanup func(), err error) {
 	var opened []*sqlstore.DB
 	var schemas []string
-	dir := b.DataDir
-	made := false
+	dir := "" // the SQLite files' directory, made for this run
 	if b.DatabaseURL == "" {
-		if dir == "" {
-			if dir, err = os.MkdirTemp("", "chatlift-bench-"); err != nil {
-				return nil, nil, raw, nil, err
-			}
-			made = true
-		} else if dir, err = os.MkdirTemp(dir, "bench-"); err != nil {
+		if dir, err = os.MkdirTemp(b.DataDir, "chatlift-bench-"); err != nil { // "" is the temporary directory
 			return nil, nil, raw, nil, fmt.Errorf("bench directory: %w", err)
 		}
 	}
@@ -171,7 +165,7 @@ func (b *ImportBench) open(ctx context.Context) (legacy, platform *sqlstore.DB, 
 		if b.Keep {
 			return
 		}
-		if dir != "" && (made || b.DataDir != "") {
+		if dir != "" {
 			os.RemoveAll(dir)
 		}
 		if len(schemas) > 0 {

@@ -70,14 +70,22 @@ func (v *Verifier) now() time.Time {
 	return time.Now()
 }
 
-// sums is a table's running content checksums.
-type sums struct{ source, target hash.Hash }
-
-func (s sums) add(h hash.Hash, r chatlift.RawRow) {
+// hashRow adds a row to a running content checksum.
+func hashRow(h hash.Hash, r chatlift.RawRow) {
 	h.Write([]byte(r.Key))
 	h.Write([]byte{0})
 	h.Write(r.Body)
 	h.Write([]byte{0})
+}
+
+// note counts mismatches and lists the first MaxMismatches of them.
+func note(list *[]chatlift.Mismatch, count *int, found []indexed) {
+	for _, m := range found {
+		*count++
+		if len(*list) < chatlift.MaxMismatches {
+			*list = append(*list, m.Mismatch)
+		}
+	}
 }
 
 func (v *Verifier) table(ctx context.Context, job chatlift.ImportJob, table string, repair bool, p *tracker) (*chatlift.TableVerification, error) {
@@ -86,14 +94,15 @@ func (v *Verifier) table(ctx context.Context, job chatlift.ImportJob, table stri
 		size = DefaultRange
 	}
 	tv := &chatlift.TableVerification{Table: table, Mismatches: []chatlift.Mismatch{}, Repaired: []chatlift.Mismatch{}}
-	s := sums{sha256.New(), sha256.New()}
+	source, target := sha256.New(), sha256.New()
 	switched := job.SwitchedAt.Unix()
-	after := ""
-	for {
+	for after := ""; ; {
 		src, err := readRows(ctx, v.From, table, job.AccountID, after, "", size)
-		if err != nil || len(src) == 0 {
-			tv.SourceChecksum, tv.TargetChecksum = hex.EncodeToString(s.source.Sum(nil)), hex.EncodeToString(s.target.Sum(nil))
-			return tv, err
+		if err != nil {
+			return nil, err
+		}
+		if len(src) == 0 {
+			break
 		}
 		through := src[len(src)-1].Key
 		r, err := v.compare(ctx, table, job.AccountID, after, through, src, switched)
@@ -109,30 +118,20 @@ func (v *Verifier) table(ctx context.Context, job chatlift.ImportJob, table stri
 				return nil, fmt.Errorf("repair: %w", err)
 			}
 			metrics.repaired.WithLabelValues(table).Add(float64(len(fix)))
-			for _, m := range r.mismatches {
-				tv.RepairedCount++
-				if len(tv.Repaired) < chatlift.MaxMismatches {
-					tv.Repaired = append(tv.Repaired, m.Mismatch)
-				}
-			}
+			note(&tv.Repaired, &tv.RepairedCount, r.mismatches)
 			if r, err = v.compare(ctx, table, job.AccountID, after, through, src, switched); err != nil {
 				return nil, err
 			}
 		}
-		for _, m := range r.mismatches {
-			tv.MismatchCount++
-			if len(tv.Mismatches) < chatlift.MaxMismatches {
-				tv.Mismatches = append(tv.Mismatches, m.Mismatch)
-			}
-		}
+		note(&tv.Mismatches, &tv.MismatchCount, r.mismatches)
 		metrics.mismatches.WithLabelValues(table).Add(float64(len(r.mismatches)))
 		for i, row := range src {
 			if r.changed[i] {
 				continue
 			}
-			s.add(s.source, row)
+			hashRow(source, row)
 			if t, ok := r.target[row.Key]; ok {
-				s.add(s.target, t)
+				hashRow(target, t)
 			}
 		}
 		tv.SourceRows += int64(len(src))
@@ -142,11 +141,12 @@ func (v *Verifier) table(ctx context.Context, job chatlift.ImportJob, table stri
 		p.done += int64(len(src))
 		p.report(chatlift.ImportVerifying)
 		if len(src) < size {
-			tv.SourceChecksum, tv.TargetChecksum = hex.EncodeToString(s.source.Sum(nil)), hex.EncodeToString(s.target.Sum(nil))
-			return tv, nil
+			break
 		}
 		after = through
 	}
+	tv.SourceChecksum, tv.TargetChecksum = hex.EncodeToString(source.Sum(nil)), hex.EncodeToString(target.Sum(nil))
+	return tv, nil
 }
 
 // rangeResult is one key range compared.

@@ -39,7 +39,7 @@ func (a *Activities) Import(ctx context.Context, upgradeID string) error {
 	}
 	if !v.Passed {
 		rec.verified(ctx, v) // the mismatches, listed by key, before the repair
-		a.log().Warn("history verification found rows that differ; repairing", "upgrade", u.ID, "account", u.AccountID, "rows", mismatches(v))
+		a.log().Warn("history verification found rows that differ; repairing", "upgrade", u.ID, "account", u.AccountID, "rows", v.Mismatches())
 		fixed, err := a.Importer.Verify(ctx, job, true, rec.progress)
 		if err != nil {
 			return fmt.Errorf("repair history: %w", err)
@@ -50,7 +50,7 @@ func (a *Activities) Import(ctx context.Context, upgradeID string) error {
 		carryRepairs(v, fixed)
 		if !v.Passed {
 			rec.verified(ctx, v)
-			return fmt.Errorf("history still differs after repair in %d rows", mismatches(v))
+			return fmt.Errorf("history still differs after repair in %d rows", v.Mismatches())
 		}
 	}
 	stop()
@@ -84,14 +84,6 @@ func switchedAt(u *chatlift.Upgrade) time.Time {
 		return *u.StartedAt
 	}
 	return time.Time{}
-}
-
-func mismatches(v *chatlift.Verification) int {
-	n := 0
-	for _, t := range v.Tables {
-		n += t.MismatchCount
-	}
-	return n
 }
 
 // carryRepairs keeps the repair pass's list of repaired keys on the

@@ -179,11 +179,7 @@ func describe(u *chatlift.Upgrade) string {
 				line += fmt.Sprintf(" (%d repaired)", v.Repaired)
 			}
 		} else {
-			n := 0
-			for _, t := range v.Tables {
-				n += t.MismatchCount
-			}
-			line += fmt.Sprintf("  verification found %d rows that differ", n)
+			line += fmt.Sprintf("  verification found %d rows that differ", v.Mismatches())
 		}
 	}
 	if u.Error != "" {
