@@ -20,9 +20,12 @@ type chatCaller struct {
 	store chatlift.ChatStore
 	// platform is set when store is the platform's.
 	platform bool
+	server   *Server
 	// legacy is the legacy store while the platform's import of the
 	// account's history runs: reads merge it with the platform's rows.
-	legacy chatlift.ChatStore
+	// It and importing are set by loadHistory.
+	historyLoaded bool
+	legacy        chatlift.ChatStore
 	// importing is the import's progress while it runs, nil after.
 	importing *chatlift.ImportProgress
 	// now is when the request arrived, in UTC.
@@ -92,13 +95,17 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 	if need := scopeFor(r.Method); !hasScope(tok.Scopes, need) {
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
 	}
-	c := &chatCaller{token: tok, account: account, store: store, platform: store != s.Legacy, now: s.now().UTC()}
-	if c.platform {
-		if err := s.historyImport(ctx, c); err != nil {
-			return nil, err
-		}
+	return &chatCaller{token: tok, account: account, store: store, platform: store != s.Legacy, server: s, now: s.now().UTC()}, nil
+}
+
+// loadHistory finds out, once per request and only for the requests that
+// read history, whether the account's history import still runs.
+func (c *chatCaller) loadHistory(ctx context.Context) error {
+	if !c.platform || c.historyLoaded {
+		return nil
 	}
-	return c, nil
+	c.historyLoaded = true
+	return c.server.historyImport(ctx, c)
 }
 
 // historyImport gives c the legacy store's history and the import's

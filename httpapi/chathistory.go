@@ -19,6 +19,9 @@ import (
 // while the import runs.
 func (c *chatCaller) chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat, error) {
 	f.AccountID = c.account.ID
+	if err := c.loadHistory(ctx); err != nil {
+		return nil, err
+	}
 	list, err := c.store.Chats(ctx, f)
 	if err != nil || c.legacy == nil {
 		return list, err
@@ -44,6 +47,9 @@ func (c *chatCaller) chat(ctx context.Context, id string) (*chatlift.Chat, error
 
 // chatIn is chat reading the platform's side through s (a transaction).
 func (c *chatCaller) chatIn(ctx context.Context, s chatlift.ChatStore, id string) (*chatlift.Chat, error) {
+	if err := c.loadHistory(ctx); err != nil {
+		return nil, err
+	}
 	ch, err := s.Chat(ctx, c.account.ID, id)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND && c.legacy != nil {
 		return c.legacy.Chat(ctx, c.account.ID, id)
@@ -53,6 +59,9 @@ func (c *chatCaller) chatIn(ctx context.Context, s chatlift.ChatStore, id string
 
 func (c *chatCaller) visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error) {
 	f.AccountID = c.account.ID
+	if err := c.loadHistory(ctx); err != nil {
+		return nil, err
+	}
 	list, err := c.store.Visitors(ctx, f)
 	if err != nil || c.legacy == nil {
 		return list, err
@@ -65,6 +74,9 @@ func (c *chatCaller) visitors(ctx context.Context, f chatlift.KeyFilter) ([]*cha
 }
 
 func (c *chatCaller) visitor(ctx context.Context, id string) (*chatlift.Visitor, error) {
+	if err := c.loadHistory(ctx); err != nil {
+		return nil, err
+	}
 	v, err := c.store.Visitor(ctx, c.account.ID, id)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND && c.legacy != nil {
 		return c.legacy.Visitor(ctx, c.account.ID, id)
