@@ -212,11 +212,6 @@ func (d *DB) rebind(q string) string {
 	return b.String()
 }
 
-func (d *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	res, err := d.db.ExecContext(ctx, d.rebind(q), args...)
-	return res, interpret(err)
-}
-
 // q is what queries run on: the view's transaction, or the pool.
 func (d *DB) q() querier {
 	if d.tx != nil {
