@@ -134,6 +134,11 @@ type PlatformStore interface {
 	PutUpgrade(ctx context.Context, u *Upgrade) error
 	Upgrade(ctx context.Context, id string) (*Upgrade, error)
 	Upgrades(ctx context.Context, f UpgradeFilter) ([]*Upgrade, error)
+	// SetUpgradeAttention flags the upgrade as needing an operator, for
+	// reason, since at; an empty reason clears the flag. The flag is kept
+	// apart from the row PutUpgrade writes, so a concurrent save never
+	// clears it; Upgrade and Upgrades return it in Upgrade.Attention.
+	SetUpgradeAttention(ctx context.Context, id, reason string, at time.Time) error
 
 	// PutSnapshot keeps what an upgrade step saw before it changed anything,
 	// for its Undo; the first snapshot under a key wins.
@@ -203,6 +208,8 @@ type ChatFilter struct {
 type UpgradeFilter struct {
 	AccountID int64
 	State     string
+	// Attention selects the upgrades that need an operator.
+	Attention bool
 	AfterID   string
 	Limit     int
 }

@@ -41,24 +41,34 @@ func Terminal(state string) bool { return len(upgradeTransitions[state]) == 0 }
 // Upgrade is one customer's move from the legacy chat product to the unified
 // account. A rolled-back upgrade is scheduled again as its next attempt.
 type Upgrade struct {
-	ID             string         `json:"id"`
-	AccountID      int64          `json:"account_id"`
-	State          string         `json:"state"`
-	Attempt        int            `json:"attempt"`
-	RequestedBy    string         `json:"requested_by"` // email, or "operator"
-	ScheduledFor   *time.Time     `json:"scheduled_for"`
-	Paused         bool           `json:"paused"` // an operator holds the upgrade at its date
-	StartedAt      *time.Time     `json:"started_at"`
-	FinishedAt     *time.Time     `json:"finished_at"`
-	ChatDowntimeMS int64          `json:"chat_downtime_ms"`
-	Steps          []Step         `json:"steps"`
-	PreTasks       []Task         `json:"pre_tasks"`
-	PostTasks      []Task         `json:"post_tasks"`
-	Import         ImportProgress `json:"import"`
-	Verification   *Verification  `json:"verification"`
-	Error          string         `json:"error"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	ID           string     `json:"id"`
+	AccountID    int64      `json:"account_id"`
+	State        string     `json:"state"`
+	Attempt      int        `json:"attempt"`
+	RequestedBy  string     `json:"requested_by"` // email, or "operator"
+	ScheduledFor *time.Time `json:"scheduled_for"`
+	Paused       bool       `json:"paused"` // an operator holds the upgrade at its date
+	StartedAt    *time.Time `json:"started_at"`
+	FinishedAt   *time.Time `json:"finished_at"`
+	// FrozenAt is when this attempt froze chat; ChatDowntimeMS runs from it
+	// to the switch, or to the unfreeze of a rolled-back attempt.
+	FrozenAt       *time.Time `json:"frozen_at"`
+	ChatDowntimeMS int64      `json:"chat_downtime_ms"`
+	// ScheduleRound counts the dates booked in this attempt: notices about
+	// a date are sent once per round.
+	ScheduleRound int `json:"schedule_round"`
+	// Attention, when set, says why the upgrade needs an operator: a
+	// cutover or rollback that keeps chat frozen has run too long. It is
+	// kept apart from the rest of the row (see PlatformStore.SetUpgradeAttention).
+	Attention    *Attention     `json:"attention"`
+	Steps        []Step         `json:"steps"`
+	PreTasks     []Task         `json:"pre_tasks"`
+	PostTasks    []Task         `json:"post_tasks"`
+	Import       ImportProgress `json:"import"`
+	Verification *Verification  `json:"verification"`
+	Error        string         `json:"error"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
 }
 
 // Validate reports the first problem with u.
@@ -74,6 +84,12 @@ func (u *Upgrade) Validate() error {
 		return Errorf(EINVALID, "attempt starts at 1")
 	}
 	return nil
+}
+
+// Attention is why an upgrade needs an operator, and since when.
+type Attention struct {
+	Reason string    `json:"reason"`
+	Since  time.Time `json:"since"`
 }
 
 // Step states.

@@ -23,7 +23,7 @@ type fakeUpgrades struct{}
 func (fakeUpgrades) Request(ctx context.Context, accountID int64, by string) (*chatlift.Upgrade, error) {
 	return &chatlift.Upgrade{ID: "u", AccountID: accountID, State: chatlift.UpgradeRequested, Attempt: 1}, nil
 }
-func (fakeUpgrades) Signal(ctx context.Context, id, signal string) (*chatlift.Upgrade, error) {
+func (fakeUpgrades) Act(ctx context.Context, id, action string) (*chatlift.Upgrade, error) {
 	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "upgrade %s not found", id)
 }
 func (fakeUpgrades) Reschedule(ctx context.Context, id string, at time.Time) (*chatlift.Upgrade, error) {

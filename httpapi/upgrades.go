@@ -13,7 +13,9 @@ import (
 // Upgrades is what the upgrade API needs from the upgrade service.
 type Upgrades interface {
 	Request(ctx context.Context, accountID int64, requestedBy string) (*chatlift.Upgrade, error)
-	Signal(ctx context.Context, upgradeID, signal string) (*chatlift.Upgrade, error)
+	// Act carries out an operator action, answering with the upgrade as the
+	// action left it, or refuses it (conflict) with the reason.
+	Act(ctx context.Context, upgradeID, action string) (*chatlift.Upgrade, error)
 	Reschedule(ctx context.Context, upgradeID string, at time.Time) (*chatlift.Upgrade, error)
 	Enroll(ctx context.Context, e upgrade.Enrollment, deadline bool) (*upgrade.Enrollment, error)
 }
@@ -28,7 +30,7 @@ func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /api/v2/upgrades", s.operator(s.listUpgrades))
 	handle("GET /api/v2/upgrades/{id}", s.showUpgrade)
 	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
-		handle("POST /api/ops/upgrades/{id}/"+action, s.operator(s.signalUpgrade(action)))
+		handle("POST /api/ops/upgrades/{id}/"+action, s.operator(s.actOnUpgrade(action)))
 	}
 	handle("POST /api/ops/upgrades/{id}/reschedule", s.operator(s.rescheduleUpgrade))
 	handle("POST /api/ops/faults", s.operator(s.injectFault))
@@ -148,14 +150,14 @@ func validState(s string) bool {
 	return false
 }
 
-func (s *Server) signalUpgrade(signal string) http.HandlerFunc {
+func (s *Server) actOnUpgrade(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.Upgrades.Signal(r.Context(), r.PathValue("id"), signal)
+		u, err := s.Upgrades.Act(r.Context(), r.PathValue("id"), action)
 		if err != nil {
 			writeError(w, r, s.Logger, err)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, map[string]any{"upgrade": u})
+		writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
 	}
 }
 
@@ -178,7 +180,7 @@ func (s *Server) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"upgrade": u})
+	writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
 }
 
 // FaultRequest is the body of POST /api/ops/faults.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -242,7 +243,11 @@ func (d *DB) PutUpgrade(ctx context.Context, u *chatlift.Upgrade) error {
 
 // Upgrade implements chatlift.PlatformStore.
 func (d *DB) Upgrade(ctx context.Context, id string) (*chatlift.Upgrade, error) {
-	return upgrades.get(ctx, d, d.q(), "upgrade", "WHERE id = ?", id)
+	u, err := upgrades.get(ctx, d, d.q(), "upgrade", "WHERE id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	return u, d.attachAttention(ctx, []*chatlift.Upgrade{u})
 }
 
 // Upgrades implements chatlift.PlatformStore.
@@ -254,7 +259,56 @@ func (d *DB) Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlif
 	if f.State != "" {
 		where, args = where+" AND state = ?", append(args, f.State)
 	}
-	return upgrades.list(ctx, d, d.q(), where+" ORDER BY id LIMIT ?", append(args, chatlift.PageSize(f.Limit))...)
+	if f.Attention {
+		where += " AND id IN (SELECT upgrade_id FROM upgrade_attention)"
+	}
+	list, err := upgrades.list(ctx, d, d.q(), where+" ORDER BY id LIMIT ?", append(args, chatlift.PageSize(f.Limit))...)
+	if err != nil {
+		return nil, err
+	}
+	return list, d.attachAttention(ctx, list)
+}
+
+// SetUpgradeAttention implements chatlift.PlatformStore.
+func (d *DB) SetUpgradeAttention(ctx context.Context, id, reason string, at time.Time) error {
+	var err error
+	if reason == "" {
+		_, err = d.q().ExecContext(ctx, d.rebind("DELETE FROM upgrade_attention WHERE upgrade_id = ?"), id)
+	} else {
+		_, err = d.q().ExecContext(ctx, d.rebind(`INSERT INTO upgrade_attention (upgrade_id, reason, since) VALUES (?, ?, ?)
+			ON CONFLICT (upgrade_id) DO UPDATE SET reason = excluded.reason`), id, reason, at.Unix())
+	}
+	if err != nil {
+		return fmt.Errorf("set attention of upgrade %s: %w", id, interpret(err))
+	}
+	return nil
+}
+
+// attachAttention sets the Attention of each upgrade from its flag, if any.
+func (d *DB) attachAttention(ctx context.Context, list []*chatlift.Upgrade) error {
+	byID := make(map[string]*chatlift.Upgrade, len(list))
+	for _, u := range list {
+		u.Attention, byID[u.ID] = nil, u
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	rows, err := d.q().QueryContext(ctx, "SELECT upgrade_id, reason, since FROM upgrade_attention")
+	if err != nil {
+		return fmt.Errorf("read upgrade attention: %w", interpret(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, reason string
+		var since int64
+		if err := rows.Scan(&id, &reason, &since); err != nil {
+			return fmt.Errorf("scan upgrade attention: %w", err)
+		}
+		if u := byID[id]; u != nil {
+			u.Attention = &chatlift.Attention{Reason: reason, Since: time.Unix(since, 0).UTC()}
+		}
+	}
+	return rows.Err()
 }
 
 // PutUnifiedAccount implements chatlift.PlatformStore.

@@ -116,10 +116,34 @@ func owners(v *chatlift.AccountView) []string {
 	return to
 }
 
-// notify sends a notice about u keyed by its id, attempt and what.
-func (a *Activities) notify(ctx context.Context, u *chatlift.Upgrade, v *chatlift.AccountView, what, title, body string) error {
-	return a.Notifier.Notify(ctx, Notice{AccountID: u.AccountID, Key: fmt.Sprintf("%s/%d/%s", u.ID, u.Attempt, what),
-		Kind: "upgrade_" + what, Title: title, Body: body, EmailTo: owners(v)})
+// notify sends a notice of a kind about u, once per upgrade, attempt, kind
+// and (when set) round: the key is derived from the upgrade, never from the
+// clock, so a retried activity sends nothing again.
+func (a *Activities) notify(ctx context.Context, u *chatlift.Upgrade, v *chatlift.AccountView, kind, round, title, body string) error {
+	key := fmt.Sprintf("%s/%d/%s", u.ID, u.Attempt, kind)
+	if round != "" {
+		key += "_" + round
+	}
+	return a.Notifier.Notify(ctx, Notice{AccountID: u.AccountID, Key: key,
+		Kind: "upgrade_" + kind, Title: title, Body: body, EmailTo: owners(v)})
+}
+
+// Attention flags the upgrade as needing an operator, for reason (an empty
+// reason clears the flag), and logs it as an error.
+func (a *Activities) Attention(ctx context.Context, upgradeID, reason string) error {
+	if reason != "" {
+		a.logger().Error("upgrade needs attention", "upgrade_id", upgradeID, "reason", reason)
+	} else {
+		a.logger().Info("upgrade no longer needs attention", "upgrade_id", upgradeID)
+	}
+	return a.Platform.SetUpgradeAttention(ctx, upgradeID, reason, a.now())
+}
+
+func (a *Activities) logger() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 // heartbeat records progress for Temporal when running as an activity.

@@ -30,7 +30,7 @@ func (a *Activities) RolledBack(ctx context.Context, upgradeID, reason string) e
 		return err
 	}
 	body := fmt.Sprintf("Your chat upgrade (attempt %d) did not complete and was rolled back: your chat account is exactly as it was, and no data was lost. A new date will be scheduled automatically. Reason: %s", u.Attempt, reason)
-	return a.notify(ctx, u, v, "rolled_back", "Your chat upgrade was rolled back", body)
+	return a.notify(ctx, u, v, "rolled_back", "", "Your chat upgrade was rolled back", body)
 }
 
 // NextAttempt turns a rolled-back upgrade into its next attempt.
@@ -42,13 +42,14 @@ func (a *Activities) NextAttempt(ctx context.Context, upgradeID string, attempt 
 	if u.Attempt >= attempt {
 		return nil // already done
 	}
-	u.Attempt, u.StartedAt, u.FinishedAt, u.ChatDowntimeMS = attempt, nil, nil, 0
+	u.Attempt, u.StartedAt, u.FinishedAt, u.FrozenAt, u.ChatDowntimeMS, u.ScheduleRound = attempt, nil, nil, nil, 0, 0
 	u.Steps = pendingSteps()
 	return a.save(ctx, u)
 }
 
-// FinishSwitch records the unified account, computes the post-upgrade tasks,
-// tells the customer, and moves the upgrade on to importing.
+// FinishSwitch records the unified account, revokes the legacy access
+// tokens (which stopped working at the switch), computes the post-upgrade
+// tasks, tells the customer, and moves the upgrade on to importing.
 func (a *Activities) FinishSwitch(ctx context.Context, upgradeID string) error {
 	u, err := a.load(ctx, upgradeID)
 	if err != nil {
@@ -72,17 +73,24 @@ func (a *Activities) FinishSwitch(ctx context.Context, upgradeID string) error {
 	}
 	plan := chatlift.PlanMerge(v.Chat.OwnerEmail, v.Agents, before)
 	u.PostTasks = chatlift.PostUpgradeTasks(v, plan)
-	for _, state := range []string{chatlift.UpgradeUpgraded, chatlift.UpgradeImporting} {
-		if err := a.moveTo(u, state); err != nil {
-			return err
-		}
+	if err := revokeTokens(ctx, &run{a: a, upgrade: u}); err != nil {
+		return err
 	}
-	u.Import = chatlift.ImportProgress{State: chatlift.ImportPending}
+	switch u.State {
+	case chatlift.UpgradeImporting, chatlift.UpgradeCompleted: // a retry: already moved on
+	default:
+		for _, state := range []string{chatlift.UpgradeUpgraded, chatlift.UpgradeImporting} {
+			if err := a.moveTo(u, state); err != nil {
+				return err
+			}
+		}
+		u.Import = chatlift.ImportProgress{State: chatlift.ImportPending}
+	}
 	if err := a.save(ctx, u); err != nil {
 		return err
 	}
 	body := fmt.Sprintf("Chat now runs on your unified account (it was unavailable for %d ms). Your full chat history is being imported in the background; see the post-upgrade tasks.", u.ChatDowntimeMS)
-	return a.notify(ctx, u, v, "completed", "Your chat upgrade is complete", body)
+	return a.notify(ctx, u, v, "completed", "", "Your chat upgrade is complete", body)
 }
 
 // explorePlan reports whether a chat plan includes the analytics product.

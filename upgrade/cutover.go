@@ -40,13 +40,11 @@ func (a *Activities) Cutover(ctx context.Context, upgradeID string) (CutoverResu
 		return CutoverResult{}, err
 	}
 	r := &run{a: a, upgrade: u}
-	start := a.now()
 	for _, s := range cutoverSteps {
 		if err := a.runStep(ctx, u, s.name, func(ctx context.Context) error { return s.do(ctx, r) }); err != nil {
 			return CutoverResult{}, err
 		}
 	}
-	u.ChatDowntimeMS = a.now().Sub(start).Milliseconds()
 	return CutoverResult{DowntimeMS: u.ChatDowntimeMS}, a.save(ctx, u)
 }
 
@@ -105,6 +103,8 @@ func (a *Activities) injected(accountID int64, step string) error {
 	switch a.Faults.take(accountID, step) {
 	case FaultError:
 		return permanent(chatlift.Errorf(chatlift.EUNAVAILABLE, "injected fault in step %s", step))
+	case FaultTransient:
+		return chatlift.Errorf(chatlift.EUNAVAILABLE, "injected transient fault in step %s", step)
 	case FaultCrash:
 		a.Log.Warn("injected crash", "account_id", accountID, "step", step)
 		syscall.Kill(os.Getpid(), syscall.SIGKILL)

@@ -8,8 +8,9 @@ import (
 
 // Fault modes.
 const (
-	FaultError = "error" // the step fails
-	FaultCrash = "crash" // the process is killed at the step
+	FaultError     = "error"     // the step fails, permanently
+	FaultTransient = "transient" // the step fails once with an error worth retrying
+	FaultCrash     = "crash"     // the process is killed at the step
 )
 
 // Faults holds injected faults: each makes one step of one account's next
@@ -27,8 +28,8 @@ type faultKey struct {
 
 // Set arms a fault; the step must be one of the upgrade's steps.
 func (f *Faults) Set(accountID int64, step, mode string) error {
-	if mode != FaultError && mode != FaultCrash {
-		return chatlift.Errorf(chatlift.EINVALID, "mode must be error or crash")
+	if mode != FaultError && mode != FaultTransient && mode != FaultCrash {
+		return chatlift.Errorf(chatlift.EINVALID, "mode must be error, transient or crash")
 	}
 	if accountID <= 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "account_id must be positive")

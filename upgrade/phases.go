@@ -14,6 +14,9 @@ type ScheduleInput struct {
 	UpgradeID string
 	NotBefore time.Time
 	Exact     bool
+	// Round numbers the dates booked in this attempt; a retry of the same
+	// round keeps the date it booked (0: from a run that did not number them).
+	Round int
 }
 
 // Schedule books the first free slot the rules allow, records the date and
@@ -27,21 +30,33 @@ func (a *Activities) Schedule(ctx context.Context, in ScheduleInput) (time.Time,
 	if err != nil {
 		return time.Time{}, err
 	}
-	at, err := a.book(ctx, u, v, in)
-	if err != nil {
+	var at time.Time
+	if in.Round > 0 && u.ScheduleRound == in.Round && u.ScheduledFor != nil && u.State == chatlift.UpgradeScheduled {
+		at = *u.ScheduledFor // a retry: this round's date is booked
+	} else if at, err = a.book(ctx, u, v, in); err != nil {
 		return time.Time{}, err
 	}
 	if err := a.moveTo(u, chatlift.UpgradeScheduled); err != nil {
 		return time.Time{}, err
 	}
-	u.ScheduledFor = &at
+	u.ScheduledFor, u.ScheduleRound = &at, in.Round
 	u.PreTasks = chatlift.PreUpgradeTasks(v)
 	if err := a.save(ctx, u); err != nil {
 		return time.Time{}, err
 	}
 	local := at.In(location(v.Chat.TimeZone)).Format("Mon 2 Jan 2006 15:04 MST")
 	body := fmt.Sprintf("Your chat upgrade (attempt %d) is scheduled for %s. Chat will be unavailable for a few seconds; support is not affected. Review the pre-upgrade tasks before then.", u.Attempt, local)
-	return at, a.notify(ctx, u, v, "scheduled_"+at.Format("20060102T1504"), "Your chat upgrade is scheduled", body)
+	return at, a.notify(ctx, u, v, "scheduled", roundKey(u, at), "Your chat upgrade is scheduled", body)
+}
+
+// roundKey tells this date's notices apart from those of the attempt's
+// other dates: by the round, or for runs that did not number their rounds,
+// by the date.
+func roundKey(u *chatlift.Upgrade, at time.Time) string {
+	if u.ScheduleRound > 0 {
+		return fmt.Sprintf("round%d", u.ScheduleRound)
+	}
+	return at.Format("20060102T1504")
 }
 
 func (a *Activities) book(ctx context.Context, u *chatlift.Upgrade, v *chatlift.AccountView, in ScheduleInput) (time.Time, error) {
@@ -133,7 +148,7 @@ func (a *Activities) Prepare(ctx context.Context, upgradeID string) (PrepareResu
 		return res, err
 	}
 	body := "Your chat upgrade cannot start until this is resolved: " + res.Reason + ". A new date will be scheduled."
-	return res, a.notify(ctx, u, v, "blocked_"+now.Format("20060102T1504"), "Your chat upgrade needs your attention", body)
+	return res, a.notify(ctx, u, v, "blocked", roundKey(u, *u.ScheduledFor), "Your chat upgrade needs your attention", body)
 }
 
 func pendingSteps() []chatlift.Step {

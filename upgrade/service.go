@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/chatlift/chatlift"
 )
@@ -122,53 +124,70 @@ func (s *Service) Recover(ctx context.Context) error {
 	}
 }
 
-// Signal sends an operator action to an upgrade that is waiting for its date.
-func (s *Service) Signal(ctx context.Context, upgradeID, signal string) (*chatlift.Upgrade, error) {
-	u, err := s.waiting(ctx, upgradeID, signal)
-	if err != nil {
-		return nil, err
+// Act carries out an operator action (run-now, pause, resume, cancel) on
+// an upgrade: the upgrade's workflow accepts and carries it out, or refuses
+// it with a conflict naming the reason. It returns the upgrade as the action
+// left it.
+func (s *Service) Act(ctx context.Context, upgradeID, action string) (*chatlift.Upgrade, error) {
+	if !slices.Contains(Actions, action) || action == ActionReschedule {
+		return nil, chatlift.Errorf(chatlift.EINVALID, "unknown action %q", action)
 	}
-	if err := s.Temporal.SignalWorkflow(ctx, WorkflowID(u.ID), "", signal, nil); err != nil {
-		return nil, fmt.Errorf("signal %s: %w", signal, err)
-	}
-	return u, nil
+	return s.update(ctx, upgradeID, action)
 }
 
-// Reschedule books the slot at `at` and moves the upgrade there.
+// Reschedule moves an upgrade waiting for its date to the slot at `at`,
+// which must start a slot, lie ahead and within the scheduling horizon,
+// and have room.
 func (s *Service) Reschedule(ctx context.Context, upgradeID string, at time.Time) (*chatlift.Upgrade, error) {
-	u, err := s.waiting(ctx, upgradeID, SignalReschedule)
-	if err != nil {
-		return nil, err
-	}
-	at = at.UTC()
-	if !at.After(s.now()) {
+	at, now := at.UTC(), s.now()
+	switch {
+	case !at.After(now):
 		return nil, chatlift.Errorf(chatlift.EINVALID, "scheduled_for must be in the future")
-	}
-	if at.Truncate(s.Rules.Slot) != at {
+	case at.After(now.Add(s.Rules.Horizon)):
+		return nil, chatlift.Errorf(chatlift.EINVALID, "scheduled_for must be within %s of now (the scheduling horizon)", s.Rules.Horizon)
+	case at.Truncate(s.Rules.Slot) != at:
 		return nil, chatlift.Errorf(chatlift.EINVALID, "scheduled_for must start a slot (every %s)", s.Rules.Slot)
 	}
-	ok, err := s.Platform.BookSlot(ctx, u.ID, at, s.Rules.Capacity)
-	if err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, chatlift.Errorf(chatlift.ECONFLICT, "the slot at %s is full", at.Format(time.RFC3339))
-	}
-	if err := s.Temporal.SignalWorkflow(ctx, WorkflowID(u.ID), "", SignalReschedule, at); err != nil {
-		return nil, fmt.Errorf("signal reschedule: %w", err)
-	}
-	return u, nil
+	return s.update(ctx, upgradeID, ActionReschedule, at)
 }
 
-// waiting loads an upgrade that can still take operator actions.
-func (s *Service) waiting(ctx context.Context, upgradeID, action string) (*chatlift.Upgrade, error) {
+// update sends the action to the upgrade's workflow and waits for its answer.
+func (s *Service) update(ctx context.Context, upgradeID, action string, args ...any) (*chatlift.Upgrade, error) {
 	u, err := s.Platform.Upgrade(ctx, upgradeID)
 	if err != nil {
 		return nil, err
 	}
-	if u.State != chatlift.UpgradeRequested && u.State != chatlift.UpgradeScheduled {
-		return nil, chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s is %s; %s applies only before it starts", u.ID, u.State, action)
+	if chatlift.Terminal(u.State) {
+		return nil, chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s is %s; %s does not apply", u.ID, u.State, action)
 	}
-	return u, nil
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: WorkflowID(u.ID), UpdateName: action,
+		Args: args, WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err == nil {
+		err = h.Get(ctx, nil)
+	}
+	if err != nil {
+		return nil, s.refused(ctx, u, action, err)
+	}
+	return s.Platform.Upgrade(ctx, upgradeID)
+}
+
+// refused turns the workflow's refusal into a conflict; other errors are
+// the engine's.
+func (s *Service) refused(ctx context.Context, u *chatlift.Upgrade, action string, err error) error {
+	var app *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &app) && app.Type() == chatlift.ECONFLICT:
+		return chatlift.Errorf(chatlift.ECONFLICT, "%s refused: %s", action, app.Message())
+	case errors.As(err, &app):
+		return chatlift.Errorf(chatlift.ECONFLICT, "%s failed: %s", action, app.Message())
+	case errors.As(err, &notFound): // the run ended meanwhile
+		if now, lerr := s.Platform.Upgrade(ctx, u.ID); lerr == nil {
+			return chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s is %s; %s does not apply", u.ID, now.State, action)
+		}
+		return chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s has no running workflow; %s does not apply", u.ID, action)
+	}
+	return fmt.Errorf("%s upgrade %s: %w", action, u.ID, err)
 }
 
 func newUpgradeID() string {

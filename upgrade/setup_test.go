@@ -72,6 +72,7 @@ type fixture struct {
 	input    upgrade.Input
 	mu       sync.Mutex
 	events   []string // "do:step" and "undo:step", in order
+	updates  int      // operator actions sent, for their ids
 }
 
 // setup seeds the account made for seed index `index` and requests its upgrade.

@@ -28,16 +28,20 @@ type step struct {
 }
 
 // cutoverSteps is the cutover, in order. Nothing after StepSwitch is undone.
-// The legacy account is changed first (tokens, integrations, channels) so
-// the copy carries those changes to the platform.
+// The legacy account is changed first (integrations, channels) so the copy
+// carries those changes to the platform. Access tokens stop working at the
+// switch itself (the chat API refuses a legacy token once its account is
+// upgraded), so nothing a client holds is invalidated before it: they are
+// revoked after it, for the record. restoreTokens puts back tokens that
+// runs of earlier code revoked before the freeze.
 var cutoverSteps = []step{
 	{StepFreeze, freeze, unfreeze},
-	{StepRevokeTokens, revokeTokens, restoreTokens},
 	{StepDisableIntegrations, objectsStep(chatlift.KindIntegration, disableIntegration), restoreObjects(chatlift.KindIntegration)},
 	{StepMessageChannels, objectsStep(chatlift.KindMessageChannel, markChannel), restoreObjects(chatlift.KindMessageChannel)},
 	{StepCopyConfiguration, copyConfiguration, dropConfiguration},
 	{StepMergeUsers, mergeUsers, unmergeUsers},
 	{StepSwitch, switchChat, func(context.Context, *run) error { return nil }},
+	{StepRevokeTokens, revokeTokens, restoreTokens},
 }
 
 // StepNames lists the cutover steps in order.
@@ -87,7 +91,16 @@ func loadSnapshot[T any](ctx context.Context, r *run, step string) (T, error) {
 	return v, nil
 }
 
+// freeze records when chat froze (kept across retries and restarts, so the
+// downtime reported is what clients saw), then freezes it.
 func freeze(ctx context.Context, r *run) error {
+	if r.upgrade.FrozenAt == nil {
+		at := r.a.now()
+		r.upgrade.FrozenAt = &at
+		if err := r.a.save(ctx, r.upgrade); err != nil {
+			return err
+		}
+	}
 	prev, err := r.a.Legacy.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountMaintenance)
 	if err != nil {
 		return fmt.Errorf("freeze chat: %w", err)
@@ -99,15 +112,29 @@ func freeze(ctx context.Context, r *run) error {
 	return nil
 }
 
+// unfreeze records the downtime up to now, then opens chat again; once chat
+// is open it changes nothing.
 func unfreeze(ctx context.Context, r *run) error {
 	a, err := r.a.Legacy.ChatAccount(ctx, r.accountID())
-	if err != nil {
+	if err != nil || a.State != chatlift.ChatAccountMaintenance {
 		return err
 	}
-	if a.State == chatlift.ChatAccountMaintenance {
-		_, err = r.a.Legacy.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountActive)
+	if err := r.recordDowntime(ctx); err != nil {
+		return err
 	}
+	_, err = r.a.Legacy.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountActive)
 	return err
+}
+
+// recordDowntime saves the downtime from the freeze to now: called just
+// before chat opens again, so a crash after it keeps a figure no shorter
+// than what clients saw.
+func (r *run) recordDowntime(ctx context.Context) error {
+	if r.upgrade.FrozenAt == nil {
+		return nil
+	}
+	r.upgrade.ChatDowntimeMS = r.a.now().Sub(*r.upgrade.FrozenAt).Milliseconds()
+	return r.a.save(ctx, r.upgrade)
 }
 
 // copyConfiguration copies the account, its agents, configuration objects
@@ -254,31 +281,19 @@ func ownUsers(users []*chatlift.User, accountID int64) {
 	}
 }
 
+// revokeTokens revokes the legacy account's access tokens; it is run after
+// the switch only, so it needs no undo of its own.
 func revokeTokens(ctx context.Context, r *run) error {
-	tokens, err := r.a.Legacy.OAuthTokens(ctx, r.accountID())
-	if err != nil {
-		return err
-	}
-	if _, err := snapshot(ctx, r, StepRevokeTokens, tokensWithHashes(tokens)); err != nil {
-		return err
-	}
-	_, err = r.a.Legacy.RevokeOAuthTokens(ctx, r.accountID(), r.a.now())
+	_, err := r.a.Legacy.RevokeOAuthTokens(ctx, r.accountID(), r.a.now())
 	return err
 }
 
-// storedToken is a token with the hashes its JSON leaves out, for snapshots.
+// storedToken is a token with the hashes its JSON leaves out, as runs of
+// earlier code kept them in snapshots.
 type storedToken struct {
 	Token       *chatlift.OAuthToken `json:"token"`
 	TokenHash   string               `json:"token_hash"`
 	RefreshHash string               `json:"refresh_hash"`
-}
-
-func tokensWithHashes(tokens []*chatlift.OAuthToken) []storedToken {
-	out := make([]storedToken, len(tokens))
-	for i, t := range tokens {
-		out[i] = storedToken{Token: t, TokenHash: t.TokenHash, RefreshHash: t.RefreshHash}
-	}
-	return out
 }
 
 func restoreTokens(ctx context.Context, r *run) error {
@@ -360,6 +375,9 @@ func markChannel(body json.RawMessage, r *run) (json.RawMessage, error) {
 // switchChat is the point of no return: the platform starts serving the
 // account's chat and the legacy product stops.
 func switchChat(ctx context.Context, r *run) error {
+	if err := r.recordDowntime(ctx); err != nil {
+		return err
+	}
 	if _, err := r.a.Platform.SetChatAccountState(ctx, r.accountID(), chatlift.ChatAccountActive); err != nil {
 		return fmt.Errorf("open chat on the platform: %w", err)
 	}

@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -13,15 +14,6 @@ import (
 
 // WorkflowName is the upgrade workflow's registered name.
 const WorkflowName = "chatlift.upgrade"
-
-// Signals operators send to an upgrade waiting for its date.
-const (
-	SignalRunNow     = "run-now"
-	SignalReschedule = "reschedule" // payload: time.Time, a slot already booked
-	SignalPause      = "pause"
-	SignalResume     = "resume"
-	SignalCancel     = "cancel"
-)
 
 // Input starts one attempt of an upgrade.
 type Input struct {
@@ -67,31 +59,61 @@ func options(ctx workflow.Context, timeout time.Duration, attempts int32) workfl
 	})
 }
 
+// AttentionAfter is how long a cutover or rollback may run before its
+// upgrade is flagged as needing an operator's attention (it keeps retrying).
+const AttentionAfter = 45 * time.Second
+
+// Workflow changes, each behind workflow.GetVersion so that runs started
+// by earlier code replay unchanged (see testdata/histories).
+const (
+	// changeOperatorUpdates: operator actions are Updates; signals are read
+	// only by runs started before it.
+	changeOperatorUpdates = "operator-updates"
+	// changeWatch: a cutover or rollback that runs past AttentionAfter flags
+	// the upgrade.
+	changeWatch = "watch-frozen"
+)
+
 // Workflow is one attempt of an account's upgrade; a rolled-back attempt
 // continues as the next attempt, with a new date.
 func Workflow(ctx workflow.Context, in Input) error {
-	short := options(ctx, 30*time.Second, 0)
-	w := &waiter{ctx: ctx, short: short}
-	w.listen()
-	if err := w.scheduleAndWait(in); err != nil {
-		if errors.Is(err, errCancelled) {
-			return workflow.ExecuteActivity(short, act.SetState, in.UpgradeID, chatlift.UpgradeCancelled, "cancelled by an operator").Get(ctx, nil)
-		}
+	w := &waiter{ctx: ctx, short: options(ctx, 30*time.Second, 0), upgradeID: in.UpgradeID, phase: phaseScheduling}
+	w.signals = workflow.GetVersion(ctx, changeOperatorUpdates, workflow.DefaultVersion, 1) == workflow.DefaultVersion
+	if err := w.listen(); err != nil {
 		return err
 	}
+	err := w.run(in)
+	w.phase = phaseEnded
+	if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// run is the attempt: wait for the date, consolidate billing, cut over
+// (rolling back on failure), finish the switch and import the history.
+func (w *waiter) run(in Input) error {
+	ctx, short := w.ctx, w.short
+	if err := w.scheduleAndWait(in); errors.Is(err, errCancelled) {
+		return w.cancelUpgrade()
+	} else if err != nil {
+		return err
+	}
+	w.phase = phaseCutover
 	err := workflow.ExecuteActivity(options(ctx, 30*time.Second, 3), act.ConsolidateBilling, in.UpgradeID).Get(ctx, nil)
 	if err == nil {
-		err = workflow.ExecuteActivity(options(ctx, 2*time.Minute, 3), act.Cutover, in.UpgradeID).Get(ctx, nil)
+		err = w.watched("cutover", workflow.ExecuteActivity(options(ctx, 2*time.Minute, 3), act.Cutover, in.UpgradeID), nil)
 	}
 	if err != nil {
 		var rb RollbackResult
-		if rerr := workflow.ExecuteActivity(short, act.Rollback, in.UpgradeID).Get(ctx, &rb); rerr != nil {
+		if rerr := w.watched("rollback", workflow.ExecuteActivity(short, act.Rollback, in.UpgradeID), &rb); rerr != nil {
 			return rerr
 		}
 		if !rb.Switched {
 			return nextAttempt(ctx, short, in, reason(err))
 		}
 	}
+	w.phase = phaseFinishing
 	if err := workflow.ExecuteActivity(short, act.FinishSwitch, in.UpgradeID).Get(ctx, nil); err != nil {
 		return err
 	}
@@ -99,6 +121,41 @@ func Workflow(ctx workflow.Context, in Input) error {
 		return err
 	}
 	return workflow.ExecuteActivity(short, act.SetState, in.UpgradeID, chatlift.UpgradeCompleted, "").Get(ctx, nil)
+}
+
+// cancelUpgrade records the cancellation an operator asked for.
+func (w *waiter) cancelUpgrade() error {
+	err := workflow.ExecuteActivity(w.short, act.SetState, w.upgradeID, chatlift.UpgradeCancelled, "cancelled by an operator").Get(w.ctx, nil)
+	w.cancelled = err == nil
+	return err
+}
+
+// watched waits for an activity that keeps chat frozen (the cutover or the
+// rollback); if it has not finished within AttentionAfter, the upgrade is
+// flagged as needing attention until it does.
+func (w *waiter) watched(what string, f workflow.Future, out any) error {
+	ctx := w.ctx
+	if workflow.GetVersion(ctx, changeWatch, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return f.Get(ctx, out)
+	}
+	timerCtx, stop := workflow.WithCancel(ctx)
+	sel := workflow.NewSelector(ctx)
+	sel.AddFuture(f, func(workflow.Future) {})
+	sel.AddFuture(workflow.NewTimer(timerCtx, AttentionAfter), func(workflow.Future) {})
+	sel.Select(ctx)
+	stop()
+	if f.IsReady() {
+		return f.Get(ctx, out)
+	}
+	note := fmt.Sprintf("the %s has not finished after %s; chat stays frozen while it retries", what, AttentionAfter)
+	if err := workflow.ExecuteActivity(w.short, act.Attention, w.upgradeID, note).Get(ctx, nil); err != nil {
+		return err
+	}
+	err := f.Get(ctx, out)
+	if cerr := workflow.ExecuteActivity(w.short, act.Attention, w.upgradeID, "").Get(ctx, nil); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // nextAttempt records the rollback and continues as the next attempt.
@@ -123,86 +180,121 @@ func reason(err error) string {
 	return err.Error()
 }
 
-var errCancelled = errors.New("cancelled")
+var (
+	errCancelled = errors.New("cancelled")
+	errStart     = errors.New("start now")
+)
 
-// waiter holds the operator signals of one run.
+// waiter is one run's state as operator actions see it.
 type waiter struct {
-	ctx, short                                workflow.Context
+	ctx, short workflow.Context
+	upgradeID  string
+	// signals: this run was started before operator actions were Updates,
+	// so it reads them as signals too.
+	signals                                   bool
 	runNow, reschedule, pause, resume, cancel workflow.ReceiveChannel
-}
-
-func (w *waiter) listen() {
-	w.runNow = workflow.GetSignalChannel(w.ctx, SignalRunNow)
-	w.reschedule = workflow.GetSignalChannel(w.ctx, SignalReschedule)
-	w.pause = workflow.GetSignalChannel(w.ctx, SignalPause)
-	w.resume = workflow.GetSignalChannel(w.ctx, SignalResume)
-	w.cancel = workflow.GetSignalChannel(w.ctx, SignalCancel)
+	// wake tells the wait loop that an Update changed what it waits for.
+	wake  workflow.Channel
+	phase string
+	at    time.Time // the booked date
+	round int       // how many times this attempt has been scheduled
+	// busy: an activity that writes the upgrade's row runs (see lock).
+	busy, paused                    bool
+	starting, cancelling, cancelled bool
 }
 
 // scheduleAndWait books a date, waits for it (or an operator), and prepares;
 // a blocking pre-upgrade task sends it back to a new date.
 func (w *waiter) scheduleAndWait(in Input) error {
-	sched := ScheduleInput{UpgradeID: in.UpgradeID, NotBefore: in.NotBefore}
+	notBefore := in.NotBefore
 	for {
-		var at time.Time
-		if err := workflow.ExecuteActivity(w.short, act.Schedule, sched).Get(w.ctx, &at); err != nil {
+		w.phase = phaseScheduling
+		if err := w.book(notBefore); err != nil {
 			return err
 		}
-		if err := w.wait(in.UpgradeID, at); err != nil {
+		if err := w.wait(); err != nil {
 			return err
 		}
+		w.phase = phasePreparing
 		var prep PrepareResult
-		if err := workflow.ExecuteActivity(w.short, act.Prepare, in.UpgradeID).Get(w.ctx, &prep); err != nil {
+		err := workflow.ExecuteActivity(w.short, act.Prepare, in.UpgradeID).Get(w.ctx, &prep)
+		switch {
+		case err != nil:
 			return err
-		}
-		if !prep.Blocked {
+		case w.cancelling:
+			return errCancelled
+		case !prep.Blocked:
 			return nil
 		}
-		sched = ScheduleInput{UpgradeID: in.UpgradeID, NotBefore: workflow.Now(w.ctx)}
+		notBefore = workflow.Now(w.ctx)
 	}
 }
 
-// wait blocks until the date, a run-now, or a cancel; pause holds the date
-// until resume, and reschedule moves it. Signals already sent are handled
-// before a date that has passed.
-func (w *waiter) wait(upgradeID string, at time.Time) error {
-	paused := false
+// book schedules the next round of this attempt, holding the run's lock.
+func (w *waiter) book(notBefore time.Time) error {
+	if err := w.lock(w.ctx); err != nil {
+		return err
+	}
+	defer w.unlock()
+	w.round++
+	in := ScheduleInput{UpgradeID: w.upgradeID, NotBefore: notBefore, Round: w.round}
+	return workflow.ExecuteActivity(w.short, act.Schedule, in).Get(w.ctx, &w.at)
+}
+
+// wait blocks until the date, run-now or cancel; pause holds the date until
+// resume, and reschedule moves it. Actions already taken are handled before
+// a date that has passed.
+func (w *waiter) wait() error {
+	w.phase = phaseWaiting
+	if w.signals { // such runs forgot a pause at each new date
+		w.paused = false
+	}
 	for {
+		switch {
+		case w.cancelling:
+			return errCancelled
+		case w.starting:
+			return nil
+		}
 		timerCtx, stopTimer := workflow.WithCancel(w.ctx)
 		sel := workflow.NewSelector(w.ctx)
 		due := false
-		switch left := at.Sub(workflow.Now(w.ctx)); {
-		case paused: // no date while paused
+		switch left := w.at.Sub(workflow.Now(w.ctx)); {
+		case w.paused: // no date while paused
 		case left <= 0:
 			sel.AddDefault(func() { due = true })
 		default:
 			sel.AddFuture(workflow.NewTimer(timerCtx, left), func(workflow.Future) { due = true })
 		}
+		sel.AddReceive(w.wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(w.ctx, nil) })
 		signal, newAt := w.addSignals(sel)
 		sel.Select(w.ctx)
 		stopTimer()
 		switch {
-		case due || *signal == SignalRunNow:
-			return nil
-		case *signal == SignalCancel:
-			return errCancelled
-		case *signal == SignalReschedule:
-			if err := workflow.ExecuteActivity(w.short, act.Schedule, ScheduleInput{UpgradeID: upgradeID, NotBefore: *newAt, Exact: true}).Get(w.ctx, &at); err != nil {
+		case due && w.busy: // an action is being recorded: let it finish, then look again
+			if err := workflow.Await(w.ctx, func() bool { return !w.busy }); err != nil {
 				return err
 			}
-		case *signal == SignalPause || *signal == SignalResume:
-			paused = *signal == SignalPause
-			if err := workflow.ExecuteActivity(w.short, act.SetPaused, upgradeID, paused).Get(w.ctx, nil); err != nil {
+		case due:
+			return nil
+		case *signal != "":
+			if err := w.onSignal(*signal, *newAt); errors.Is(err, errStart) {
+				return nil
+			} else if err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// addSignals makes sel receive any operator signal; after Select, the
-// returned pointers hold the signal's name and, for reschedule, its date.
+// addSignals makes sel receive the operator signals of runs started before
+// Updates; after Select, the returned pointers hold the signal's name and,
+// for reschedule, its date.
 func (w *waiter) addSignals(sel workflow.Selector) (*string, *time.Time) {
 	signal, newAt := new(string), new(time.Time)
+	if !w.signals {
+		return signal, newAt
+	}
 	for _, s := range []struct {
 		name string
 		ch   workflow.ReceiveChannel
@@ -211,4 +303,21 @@ func (w *waiter) addSignals(sel workflow.Selector) (*string, *time.Time) {
 	}
 	sel.AddReceive(w.reschedule, func(c workflow.ReceiveChannel, _ bool) { c.Receive(w.ctx, newAt); *signal = SignalReschedule })
 	return signal, newAt
+}
+
+// onSignal carries out a signal as runs started before Updates did.
+func (w *waiter) onSignal(signal string, newAt time.Time) error {
+	switch signal {
+	case SignalRunNow:
+		return errStart
+	case SignalCancel:
+		return errCancelled
+	case SignalReschedule:
+		w.round++
+		in := ScheduleInput{UpgradeID: w.upgradeID, NotBefore: newAt, Exact: true, Round: w.round}
+		return workflow.ExecuteActivity(w.short, act.Schedule, in).Get(w.ctx, &w.at)
+	default: // pause or resume
+		w.paused = signal == SignalPause
+		return workflow.ExecuteActivity(w.short, act.SetPaused, w.upgradeID, w.paused).Get(w.ctx, nil)
+	}
 }

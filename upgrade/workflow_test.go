@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/chatlift/chatlift"
@@ -109,7 +110,7 @@ func TestWorkflowHappyPath(t *testing.T) {
 		}
 	})
 	t.Run("Notified", func(t *testing.T) {
-		if !slices.Equal(f.notes.keys, []string{"upgrade_scheduled_" + u.ScheduledFor.Format("20060102T1504"), "upgrade_completed"}) {
+		if !slices.Equal(f.notes.keys, []string{"upgrade_scheduled", "upgrade_completed"}) {
 			t.Fatalf("notices %v", f.notes.keys)
 		}
 		if !slices.Equal(f.billing.calls, []string{"consolidate"}) {
@@ -124,7 +125,8 @@ func TestWorkflowHappyPath(t *testing.T) {
 func TestWorkflowRollbackAtEveryStep(t *testing.T) {
 	t.Parallel()
 	steps := append([]string{upgrade.StepBilling}, upgrade.StepNames()...)
-	for i, failing := range steps {
+	beforeSwitch := steps[:slices.Index(steps, upgrade.StepSwitch)+1]
+	for i, failing := range beforeSwitch {
 		t.Run(failing, func(t *testing.T) {
 			t.Parallel()
 			f := setup(t, 0)
@@ -171,7 +173,7 @@ func TestWorkflowRollbackAtEveryStep(t *testing.T) {
 func TestWorkflowNextAttemptCompletes(t *testing.T) {
 	t.Parallel()
 	f := setup(t, 1)
-	if err := f.acts.Faults.Set(f.account, upgrade.StepRevokeTokens, upgrade.FaultError); err != nil {
+	if err := f.acts.Faults.Set(f.account, upgrade.StepCopyConfiguration, upgrade.FaultError); err != nil {
 		t.Fatal(err)
 	}
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
@@ -221,14 +223,51 @@ func (i *flakyImporter) Import(ctx context.Context, job chatlift.ImportJob, prog
 	return i.Importer.Import(ctx, job, progress)
 }
 
-func TestWorkflowSignals(t *testing.T) {
+// answer is what the workflow said to an operator action.
+type answer struct {
+	accepted bool
+	err      error // the refusal, or the failure of an accepted action
+	done     bool
+}
+
+// act sends an operator action to the workflow as an Update.
+func (f *fixture) act(name string, args ...any) *answer {
+	a := &answer{}
+	f.updates++
+	f.env.UpdateWorkflow(name, fmt.Sprint(name, f.updates), &testsuite.TestUpdateCallback{
+		OnAccept:   func() { a.accepted = true },
+		OnReject:   func(err error) { a.err, a.done = err, true },
+		OnComplete: func(_ any, err error) { a.err, a.done = err, true },
+	}, args...)
+	return a
+}
+
+func (a *answer) wantYes(t *testing.T, what string) {
+	t.Helper()
+	if !a.done || !a.accepted || a.err != nil {
+		t.Errorf("%s: accepted %v, done %v, error %v; want carried out", what, a.accepted, a.done, a.err)
+	}
+}
+
+func (a *answer) wantNo(t *testing.T, what, reason string) {
+	t.Helper()
+	if !a.done || a.err == nil || !strings.Contains(a.err.Error(), reason) {
+		t.Errorf("%s: accepted %v, done %v, error %v; want refused with %q", what, a.accepted, a.done, a.err, reason)
+	}
+}
+
+// TestOperatorActions: an action the workflow answers "yes" is carried out,
+// one it cannot carry out is answered "no" with the reason.
+func TestOperatorActions(t *testing.T) {
 	t.Parallel()
 	t.Run("RunNow", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, 0)
 		start := f.env.Now()
-		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(upgrade.SignalRunNow, nil) }, time.Hour)
+		var runNow *answer
+		f.env.RegisterDelayedCallback(func() { runNow = f.act(upgrade.ActionRunNow) }, time.Hour)
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		runNow.wantYes(t, "run-now")
 		u := f.upgrade(t)
 		if u.State != chatlift.UpgradeCompleted || u.StartedAt.Sub(start) > 2*time.Hour {
 			t.Fatalf("run-now: %s, started %v after request", u.State, u.StartedAt.Sub(start))
@@ -237,34 +276,107 @@ func TestWorkflowSignals(t *testing.T) {
 	t.Run("Cancel", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, 0)
-		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(upgrade.SignalCancel, nil) }, 24*time.Hour)
+		var cancel *answer
+		f.env.RegisterDelayedCallback(func() { cancel = f.act(upgrade.ActionCancel) }, 24*time.Hour)
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
-		u := f.upgrade(t)
-		if err := f.env.GetWorkflowError(); err != nil || u.State != chatlift.UpgradeCancelled || len(f.events) != 0 {
-			t.Fatalf("cancel: %v, state %s, steps %v", err, u.State, f.events)
+		cancel.wantYes(t, "cancel")
+		f.wantCancelled(t)
+	})
+	t.Run("RunNowAndCancelAtOnce", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		var runNow, cancel *answer
+		f.env.RegisterDelayedCallback(func() { runNow, cancel = f.act(upgrade.ActionRunNow), f.act(upgrade.ActionCancel) }, time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		runNow.wantYes(t, "run-now")
+		cancel.wantYes(t, "cancel")
+		f.wantCancelled(t)
+	})
+	t.Run("ErrPauseAfterRunNow", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		var runNow, pause *answer
+		f.env.RegisterDelayedCallback(func() { runNow, pause = f.act(upgrade.ActionRunNow), f.act(upgrade.ActionPause) }, time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		runNow.wantYes(t, "run-now")
+		pause.wantNo(t, "pause", "the upgrade is")
+		if u := f.upgrade(t); u.State != chatlift.UpgradeCompleted || u.Paused {
+			t.Fatalf("state %s, paused %v", u.State, u.Paused)
 		}
-		if n, _ := f.platform.SlotBookings(context.Background(), *u.ScheduledFor); n != 0 {
-			t.Fatalf("cancelled upgrade still holds its slot (%d)", n)
+	})
+	t.Run("PauseThenRunNow", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		var pause, runNow *answer
+		f.env.RegisterDelayedCallback(func() { pause = f.act(upgrade.ActionPause) }, time.Hour)
+		f.env.RegisterDelayedCallback(func() {
+			if u := f.upgrade(t); !u.Paused {
+				t.Error("the upgrade is not marked paused after pause answered yes")
+			}
+			runNow = f.act(upgrade.ActionRunNow)
+		}, 2*time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		pause.wantYes(t, "pause")
+		runNow.wantYes(t, "run-now")
+		if u := f.upgrade(t); u.State != chatlift.UpgradeCompleted || u.Paused {
+			t.Fatalf("state %s, paused %v: run-now lifts the pause", u.State, u.Paused)
 		}
 	})
 	t.Run("PauseResumeReschedule", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, 0)
 		later := time.Date(2027, 3, 1, 23, 0, 0, 0, time.UTC)
-		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(upgrade.SignalPause, nil) }, time.Hour)
+		var answers []*answer
+		f.env.RegisterDelayedCallback(func() { answers = append(answers, f.act(upgrade.ActionPause)) }, time.Hour)
 		f.env.RegisterDelayedCallback(func() {
-			if u := f.upgrade(t); !u.Paused {
-				t.Error("not paused after the pause signal")
-			}
-			f.env.SignalWorkflow(upgrade.SignalResume, nil)
-			f.env.SignalWorkflow(upgrade.SignalReschedule, later)
+			answers = append(answers, f.act(upgrade.ActionReschedule, later), f.act(upgrade.ActionResume))
 		}, 60*24*time.Hour) // paused past its date: it must not have run
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		for i, a := range answers {
+			a.wantYes(t, fmt.Sprint("action ", i))
+		}
 		u := f.upgrade(t)
 		if u.State != chatlift.UpgradeCompleted || !u.ScheduledFor.Equal(later) || !u.StartedAt.Equal(later) || u.Paused {
 			t.Fatalf("state %s, scheduled %v, started %v, paused %v", u.State, u.ScheduledFor, u.StartedAt, u.Paused)
 		}
 	})
+	t.Run("ErrRefused", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		full := time.Date(2027, 3, 1, 23, 0, 0, 0, time.UTC)
+		for i := range f.acts.Rules.Capacity {
+			if ok, err := f.platform.BookSlot(context.Background(), fmt.Sprint("other", i), full, f.acts.Rules.Capacity); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+		}
+		var resume, past, fullSlot, runNow *answer
+		f.env.RegisterDelayedCallback(func() {
+			resume = f.act(upgrade.ActionResume)
+			past = f.act(upgrade.ActionReschedule, f.env.Now().Add(-time.Hour))
+			fullSlot = f.act(upgrade.ActionReschedule, full)
+			runNow = f.act(upgrade.ActionRunNow)
+		}, time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		resume.wantNo(t, "resume", "not paused")
+		past.wantNo(t, "reschedule to the past", "has passed")
+		fullSlot.wantNo(t, "reschedule to a full slot", "is full")
+		runNow.wantYes(t, "run-now")
+		if u := f.upgrade(t); u.State != chatlift.UpgradeCompleted || u.ScheduledFor.Equal(full) {
+			t.Fatalf("state %s, scheduled for %v", u.State, u.ScheduledFor)
+		}
+	})
+}
+
+// wantCancelled checks the upgrade was cancelled before anything changed.
+func (f *fixture) wantCancelled(t *testing.T) {
+	t.Helper()
+	u := f.upgrade(t)
+	if err := f.env.GetWorkflowError(); err != nil || u.State != chatlift.UpgradeCancelled || len(f.events) != 0 {
+		t.Fatalf("cancel: %v, state %s, steps %v", err, u.State, f.events)
+	}
+	if n, _ := f.platform.SlotBookings(context.Background(), *u.ScheduledFor); n != 0 {
+		t.Fatalf("cancelled upgrade still holds its slot (%d)", n)
+	}
 }
 
 // TestWorkflowBlockedTask stops an upgrade whose merge plan is blocked
@@ -298,7 +410,7 @@ func TestWorkflowBlockedTask(t *testing.T) {
 	if err := f.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(f.notes.keys, func(k string) bool { return strings.HasPrefix(k, "upgrade_blocked_") }) {
+	if !slices.ContainsFunc(f.notes.keys, func(k string) bool { return k == "upgrade_blocked" }) {
 		t.Fatalf("the customer was not told: %v", f.notes.keys)
 	}
 	if blocked == nil || blocked.State != chatlift.UpgradeScheduled || !strings.Contains(blocked.Error, "share the email") {

@@ -96,7 +96,7 @@ func TestUpgradeKeepsPromises(t *testing.T) {
 	api(t, "POST", s.url+"/api/v2/upgrades", op, map[string]any{"account_id": channels.AccountID}, http.StatusCreated, &second)
 	for _, id := range []string{first.Upgrade.ID, second.Upgrade.ID} {
 		waitState(t, s, op, id, "scheduled", 20*time.Second)
-		api(t, "POST", s.url+"/api/ops/upgrades/"+id+"/run-now", op, nil, http.StatusAccepted, nil)
+		api(t, "POST", s.url+"/api/ops/upgrades/"+id+"/run-now", op, nil, http.StatusOK, nil)
 	}
 	done := waitState(t, s, op, first.Upgrade.ID, "completed", 60*time.Second)
 	waitState(t, s, op, second.Upgrade.ID, "completed", 60*time.Second)

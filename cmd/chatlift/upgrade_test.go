@@ -115,7 +115,7 @@ func TestUpgradeSurvivesCrash(t *testing.T) {
 		t.Fatalf("second request named %q, want %q", conflict.UpgradeID, id)
 	}
 	waitState(t, s, op, id, "scheduled", 20*time.Second)
-	api(t, "POST", s.url+"/api/ops/upgrades/"+id+"/run-now", op, nil, http.StatusAccepted, nil)
+	api(t, "POST", s.url+"/api/ops/upgrades/"+id+"/run-now", op, nil, http.StatusOK, nil)
 	select {
 	case <-s.exited: // killed by the injected crash
 	case <-time.After(60 * time.Second):

@@ -56,7 +56,7 @@ func TestWorkerProcess(t *testing.T) {
 	var u upgradeBody
 	api(t, "POST", s.url+"/api/v2/upgrades", op, map[string]any{"account_id": creds[2].AccountID}, http.StatusCreated, &u)
 	waitState(t, s, op, u.Upgrade.ID, "scheduled", 30*time.Second)
-	api(t, "POST", s.url+"/api/ops/upgrades/"+u.Upgrade.ID+"/run-now", op, nil, http.StatusAccepted, nil)
+	api(t, "POST", s.url+"/api/ops/upgrades/"+u.Upgrade.ID+"/run-now", op, nil, http.StatusOK, nil)
 	waitState(t, s, op, u.Upgrade.ID, "completed", 60*time.Second)
 
 	worker.Process.Signal(syscall.SIGINT)
