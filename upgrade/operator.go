@@ -89,8 +89,6 @@ func (w *waiter) check(action string, at time.Time) error {
 		return refusal("the upgrade is starting (run-now was accepted)")
 	case action == ActionResume && !w.paused:
 		return refusal("the upgrade is not paused")
-	case action == ActionReschedule && w.phase == phaseScheduling:
-		return refusal("the upgrade is being scheduled; try again in a moment")
 	case action == ActionReschedule && !at.After(workflow.Now(w.ctx)):
 		return refusal("the new date %s has passed", at.Format(time.RFC3339))
 	}
@@ -145,11 +143,14 @@ func (w *waiter) rescheduleTo(ctx workflow.Context, at time.Time) error {
 	if err := w.check(ActionReschedule, at); err != nil {
 		return err
 	}
+	if err := workflow.Await(ctx, func() bool { return w.phase != phaseScheduling }); err != nil { // the date being booked
+		return err
+	}
 	if err := w.lock(ctx); err != nil {
 		return err
 	}
 	defer w.unlock()
-	if err := w.check(ActionReschedule, at); err != nil { // the lock may have waited
+	if err := w.check(ActionReschedule, at); err != nil { // things may have moved on meanwhile
 		return err
 	}
 	w.round++
