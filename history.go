@@ -73,12 +73,16 @@ func (c *Chat) checkLimits() error {
 	return err
 }
 
-// checkVisitorFields bounds a visitor's fields, wherever they are kept.
+// checkVisitorFields bounds a visitor's fields, wherever they are kept;
+// prefix is put before the field's name in an error.
 func checkVisitorFields(prefix, id, name, email, phone, notes string) error {
-	err := firstError(checkRunes(prefix+"name", name, MaxNameRunes), checkEmailLen(prefix+"email", email),
-		checkRunes(prefix+"phone", phone, MaxShortRunes), checkBytes(prefix+"notes", notes, MaxTextBytes))
+	err := firstError(checkRunes("name", name, MaxNameRunes), checkEmailLen("email", email),
+		checkRunes("phone", phone, MaxShortRunes), checkBytes("notes", notes, MaxTextBytes))
 	if err == nil && id != "" {
-		err = checkKey(prefix+"id", id)
+		err = checkKey("id", id)
+	}
+	if err != nil && prefix != "" {
+		err = Errorf(EINVALID, "%s%s", prefix, ErrorMessage(err))
 	}
 	return err
 }
