@@ -33,6 +33,9 @@ type ChatAccount struct {
 
 // Validate reports the first problem with a, as an EINVALID *Error.
 func (a *ChatAccount) Validate() error {
+	if err := a.checkLimits(); err != nil {
+		return err
+	}
 	switch {
 	case a.ID <= 0:
 		return Errorf(EINVALID, "account id must be positive")
@@ -46,6 +49,18 @@ func (a *ChatAccount) Validate() error {
 		return Errorf(EINVALID, "unknown time zone %q", a.TimeZone)
 	}
 	return nil
+}
+
+func (a *ChatAccount) checkLimits() error {
+	w := a.Widget
+	return firstError(checkRunes("name", a.Name, MaxNameRunes), checkEmailLen("owner_email", a.OwnerEmail),
+		checkRunes("plan", a.Plan, MaxShortRunes), checkRunes("time_zone", a.TimeZone, MaxShortRunes),
+		checkEach("ip_restrictions", a.IPRestrictions, MaxListItems, checkBytes, MaxShortRunes),
+		checkRunes("sso", a.SSO, MaxShortRunes), checkRunes("widget_version", a.WidgetVersion, MaxShortRunes),
+		checkRunes("routing_mode", a.Routing.RoutingMode, MaxShortRunes),
+		checkRunes("widget_settings.color", w.Color, MaxShortRunes), checkRunes("widget_settings.position", w.Position, MaxShortRunes),
+		checkRunes("widget_settings.title", w.Title, MaxNameRunes), checkRunes("widget_settings.greeting", w.Greeting, MaxDescriptionRunes),
+		checkRunes("widget_settings.language", w.Language, MaxShortRunes))
 }
 
 // RoutingSettings is an account's chat routing configuration.
@@ -98,7 +113,13 @@ type Agent struct {
 
 // Validate reports the first problem with g.
 func (g *Agent) Validate() error {
+	err := firstError(checkEmailLen("email", g.Email), checkRunes("display_name", g.DisplayName, MaxNameRunes),
+		checkRunes("first_name", g.FirstName, MaxNameRunes), checkRunes("last_name", g.LastName, MaxNameRunes),
+		checkRunes("role", g.Role, MaxNameRunes), checkCount("departments", len(g.Departments), MaxIDs),
+		checkCount("skills", len(g.Skills), MaxIDs))
 	switch {
+	case err != nil:
+		return err
 	case g.ID <= 0:
 		return Errorf(EINVALID, "agent id must be positive")
 	case !ValidEmail(g.Email):

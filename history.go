@@ -41,9 +41,9 @@ type Chat struct {
 
 // Validate reports the first problem with c.
 func (c *Chat) Validate() error {
-	switch {
-	case c.ID == "" || len(c.ID) > 64:
-		return Errorf(EINVALID, "chat id must have 1 to 64 characters")
+	switch err := c.checkLimits(); {
+	case err != nil:
+		return err
 	case !oneOf(c.Type, ChatTypeChat, ChatTypeOfflineMsg):
 		return Errorf(EINVALID, "chat type must be chat or offline_msg, not %q", c.Type)
 	case c.Timestamp.IsZero():
@@ -52,6 +52,39 @@ func (c *Chat) Validate() error {
 		return Errorf(EINVALID, "rating must be good or bad")
 	}
 	return nil
+}
+
+// checkLimits checks the chat's id and the sizes of its strings and lists.
+func (c *Chat) checkLimits() error {
+	v, s := c.Visitor, c.Session
+	err := firstError(checkKey("id", c.ID), checkRunes("type", c.Type, MaxShortRunes),
+		checkVisitorFields("visitor.", v.ID, v.Name, v.Email, v.Phone, v.Notes),
+		checkBytes("session.ip", s.IP, MaxShortRunes), checkRunes("session.city", s.City, MaxNameRunes),
+		checkRunes("session.country_code", s.CountryCode, MaxShortRunes), checkRunes("session.browser", s.Browser, MaxNameRunes),
+		checkRunes("session.platform", s.Platform, MaxNameRunes), checkBytes("session.user_agent", s.UserAgent, MaxURLBytes),
+		checkCount("agent_ids", len(c.AgentIDs), MaxIDs), checkEach("agent_names", c.AgentNames, MaxIDs, checkRunes, MaxNameRunes),
+		checkTags("tags", c.Tags), checkCount("history", len(c.History), MaxHistory), checkCount("engagements", len(c.Engagements), MaxHistory))
+	if err == nil && c.Comment != nil {
+		err = checkBytes("comment", *c.Comment, MaxTextBytes)
+	}
+	for i := 0; err == nil && i < len(c.History); i++ {
+		err = c.History[i].checkLimits()
+	}
+	return err
+}
+
+// checkVisitorFields bounds a visitor's fields, wherever they are kept;
+// prefix is put before the field's name in an error.
+func checkVisitorFields(prefix, id, name, email, phone, notes string) error {
+	err := firstError(checkRunes("name", name, MaxNameRunes), checkEmailLen("email", email),
+		checkRunes("phone", phone, MaxShortRunes), checkBytes("notes", notes, MaxTextBytes))
+	if err == nil && id != "" {
+		err = checkKey("id", id)
+	}
+	if err != nil && prefix != "" {
+		err = Errorf(EINVALID, "%s%s", prefix, ErrorMessage(err))
+	}
+	return err
 }
 
 // ChatVisitor is the visitor as recorded on a chat.
@@ -85,6 +118,13 @@ type Message struct {
 	Timestamp  time.Time `json:"timestamp"`
 	Options    string    `json:"options,omitempty"`
 	NewRating  string    `json:"new_rating,omitempty"`
+}
+
+// checkLimits bounds the sizes of the message's strings.
+func (m *Message) checkLimits() error {
+	return firstError(checkRunes("history.type", m.Type, MaxShortRunes), checkBytes("history.msg", m.Msg, MaxTextBytes),
+		checkRunes("history.name", m.Name, MaxNameRunes), checkRunes("history.sender_type", m.SenderType, MaxShortRunes),
+		checkRunes("history.options", m.Options, MaxDescriptionRunes), checkRunes("history.new_rating", m.NewRating, MaxShortRunes))
 }
 
 // MessageCount counts a chat's messages by sender.
@@ -126,8 +166,8 @@ type Visitor struct {
 
 // Validate reports the first problem with v.
 func (v *Visitor) Validate() error {
-	if v.ID == "" || len(v.ID) > 64 {
-		return Errorf(EINVALID, "visitor id must have 1 to 64 characters")
+	if err := firstError(checkKey("id", v.ID), checkVisitorFields("", v.ID, v.Name, v.Email, v.Phone, v.Notes), checkTags("tags", v.Tags)); err != nil {
+		return err
 	} else if v.Email != "" && !ValidEmail(v.Email) {
 		return Errorf(EINVALID, "visitor email %q is not an email address", v.Email)
 	}

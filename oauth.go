@@ -26,7 +26,13 @@ type OAuthClient struct {
 
 // Validate reports the first problem with c.
 func (c *OAuthClient) Validate() error {
+	err := firstError(checkRunes("name", c.Name, MaxNameRunes), checkRunes("company", c.Company, MaxNameRunes),
+		checkBytes("client_identifier", c.ClientIdentifier, MaxKeyBytes),
+		checkEach("redirect_uris", c.RedirectURIs, MaxListItems, checkBytes, MaxURLBytes),
+		checkCount("scopes", len(c.Scopes), MaxListItems))
 	switch {
+	case err != nil:
+		return err
 	case c.Name == "":
 		return Errorf(EINVALID, "client name required")
 	case c.ClientIdentifier == "":

@@ -32,7 +32,11 @@ type SupportAccount struct {
 
 // Validate reports the first problem with a.
 func (a *SupportAccount) Validate() error {
+	err := firstError(checkRunes("name", a.Name, MaxNameRunes), checkEmailLen("owner_email", a.OwnerEmail),
+		checkRunes("plan", a.Plan, MaxShortRunes), checkRunes("time_zone", a.TimeZone, MaxShortRunes))
 	switch {
+	case err != nil:
+		return err
 	case a.ID <= 0:
 		return Errorf(EINVALID, "account id must be positive")
 	case a.Name == "":
@@ -66,7 +70,11 @@ type User struct {
 
 // Validate reports the first problem with u.
 func (u *User) Validate() error {
+	err := firstError(checkEmailLen("email", u.Email), checkRunes("name", u.Name, MaxNameRunes),
+		checkRunes("chat_role", u.ChatRole, MaxNameRunes))
 	switch {
+	case err != nil:
+		return err
 	case u.ID <= 0:
 		return Errorf(EINVALID, "user id must be positive")
 	case !ValidEmail(u.Email):
@@ -99,7 +107,9 @@ type AppInstallation struct {
 
 // Validate reports the first problem with i.
 func (i *AppInstallation) Validate() error {
-	if i.Name == "" {
+	if err := firstError(checkRunes("name", i.Name, MaxNameRunes), checkCount("products", len(i.Products), MaxListItems)); err != nil {
+		return err
+	} else if i.Name == "" {
 		return Errorf(EINVALID, "app name required")
 	} else if !oneOf(i.Kind, AppPublic, AppPrivate) {
 		return Errorf(EINVALID, "app kind must be public or private")
@@ -133,7 +143,12 @@ type Ticket struct {
 
 // Validate reports the first problem with t.
 func (t *Ticket) Validate() error {
+	err := firstError(checkRunes("subject", t.Subject, MaxNameRunes), checkBytes("description", t.Description, MaxTextBytes),
+		checkEmailLen("requester_email", t.RequesterEmail), checkRunes("via", t.Via, MaxShortRunes),
+		checkBytes("chat_id", t.ChatID, MaxKeyBytes), checkTags("tags", t.Tags))
 	switch {
+	case err != nil:
+		return err
 	case t.Subject == "" && t.Description == "":
 		return Errorf(EINVALID, "ticket needs a subject or a description")
 	case !oneOf(t.Status, "new", "open", "pending", "hold", "solved", "closed"):

@@ -6,8 +6,12 @@ import (
 	"time"
 )
 
-// ValidEmail reports whether s is a bare email address ("a@b.c", no name).
+// ValidEmail reports whether s is a bare email address ("a@b.c", no name)
+// of at most MaxEmailBytes.
 func ValidEmail(s string) bool {
+	if len(s) > MaxEmailBytes {
+		return false
+	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && a.Name == "" && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
 }

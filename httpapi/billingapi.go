@@ -146,6 +146,9 @@ func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCall
 	}
 	at := c.now
 	if q.At != nil {
+		if err := chatlift.CheckTime("at", *q.At); err != nil {
+			return err
+		}
 		at = q.At.UTC()
 	}
 	plan, rec, err := billing.Preview(r.Context(), c.store, c.accountID, at)

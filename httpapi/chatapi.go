@@ -224,9 +224,9 @@ func decodeRouting(data json.RawMessage, rs *chatlift.RoutingSettings) error {
 
 // pathID parses the {id} path value as a positive integer.
 func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, chatlift.Errorf(chatlift.ENOTFOUND, "no such id %q", r.PathValue("id"))
+	id, ok := parseDecimal(r.PathValue("id"))
+	if !ok || id <= 0 {
+		return 0, chatlift.Errorf(chatlift.EINVALID, "the id in the path must be a positive integer in plain decimal digits")
 	}
 	return id, nil
 }

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -137,13 +136,16 @@ func incrementalChats(w http.ResponseWriter, r *http.Request, c *chatCaller) err
 	if err != nil {
 		return err
 	}
-	limit := 1000
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
-			return chatlift.Errorf(chatlift.EINVALID, "limit must be 1 to 1000")
-		}
+	limit, err := limitParam(q, 1000, 1000)
+	if err != nil {
+		return err
 	}
 	startID := q.Get("start_id")
+	if startID != "" && !q.Has("start_time") {
+		return chatlift.Errorf(chatlift.EINVALID, "start_id goes with the start_time it came with (end_time and end_id of a page)")
+	} else if startID != "" && !chatlift.ValidKey(startID) {
+		return chatlift.Errorf(chatlift.EINVALID, "start_id must be a chat id (the end_id of a page)")
+	}
 	after := time.Unix(start, 0)
 	if startID == "" { // start_time alone includes chats updated in that second
 		after = time.Unix(start-1, 0)
@@ -213,23 +215,29 @@ func chatPage(r *http.Request, list []*chatlift.Chat, limit int, key func(*chatl
 
 // cursorParams reads the opaque cursor (the last key seen) and the limit.
 func cursorParams(q url.Values) (after string, limit int, err error) {
-	limit = chatlift.DefaultLimit
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > chatlift.MaxLimit {
-			return "", 0, chatlift.Errorf(chatlift.EINVALID, "limit must be 1 to %d", chatlift.MaxLimit)
-		}
+	if limit, err = limitParam(q, chatlift.DefaultLimit, chatlift.MaxLimit); err != nil {
+		return "", 0, err
 	}
 	if v := q.Get("cursor"); v != "" {
-		b, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil {
-			return "", 0, chatlift.Errorf(chatlift.EINVALID, "cursor is not one this API gave")
+		if after, err = decodeCursor(v, "cursor"); err != nil {
+			return "", 0, err
 		}
-		after = string(b)
 	}
 	return after, limit, nil
 }
 
-func encodeCursor(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
+// limitParam reads the limit query parameter: 1 to max, def when absent.
+func limitParam(q url.Values, def, max int) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, ok := parseDecimal(v)
+	if !ok || n < 1 || n > int64(max) {
+		return 0, chatlift.Errorf(chatlift.EINVALID, "limit must be 1 to %d", max)
+	}
+	return int(n), nil
+}
 
 func encodeTimeCursor(at int64, id string) string {
 	return encodeCursor(strconv.FormatInt(at, 10) + ":" + id)
@@ -239,24 +247,28 @@ func decodeTimeCursor(v string, defaultAt int64) (int64, string, error) {
 	if v == "" {
 		return defaultAt, "\uffff", nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	at, id, ok := strings.Cut(string(b), ":")
-	n, err2 := strconv.ParseInt(at, 10, 64)
-	if err != nil || !ok || err2 != nil {
-		return 0, "", chatlift.Errorf(chatlift.EINVALID, "cursor is not one this API gave")
+	key, err := decodeCursor(v, "cursor")
+	if err != nil {
+		return 0, "", err
+	}
+	at, id, ok := strings.Cut(key, ":")
+	n, ok2 := parseDecimal(at)
+	if !ok || !ok2 {
+		return 0, "", errBadCursor("cursor")
 	}
 	return n, id, nil
 }
 
-// unixParam reads a unix-seconds query parameter.
+// unixParam reads a unix-seconds query parameter: 0 (the beginning) or a
+// time before chatlift.MaxTimeUnix.
 func unixParam(q url.Values, name string, def int64) (int64, error) {
 	v := q.Get(name)
 	if v == "" {
 		return def, nil
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 || n > 1<<40 {
-		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be unix seconds", name)
+	n, ok := parseDecimal(v)
+	if !ok || n > chatlift.MaxTimeUnix {
+		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be unix seconds from 0 to %d (2100-01-01)", name, int64(chatlift.MaxTimeUnix))
 	}
 	return n, nil
 }

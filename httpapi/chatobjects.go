@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -40,62 +39,27 @@ func kindOf[T any](kind chatlift.ObjectKind, path string, setID func(*T, int64),
 	}}
 }
 
-func named(what, name string) error {
-	if name == "" || len(name) > 255 {
-		return chatlift.Errorf(chatlift.EINVALID, "%s name must have 1 to 255 characters", what)
-	}
-	return nil
-}
-
 var objectKinds = []objectKind{
-	kindOf(chatlift.KindRole, "roles", func(v *chatlift.Role, id int64) { v.ID, v.Custom = id, true },
-		func(v *chatlift.Role) error { return named("role", v.Name) }),
-	kindOf(chatlift.KindDepartment, "departments", func(v *chatlift.Department, id int64) { v.ID = id },
-		func(v *chatlift.Department) error { return named("department", v.Name) }),
-	kindOf(chatlift.KindSkill, "skills", func(v *chatlift.Skill, id int64) { v.ID = id },
-		func(v *chatlift.Skill) error { return named("skill", v.Name) }),
+	kindOf(chatlift.KindRole, "roles", func(v *chatlift.Role, id int64) { v.ID, v.Custom = id, true }, (*chatlift.Role).Validate),
+	kindOf(chatlift.KindDepartment, "departments", func(v *chatlift.Department, id int64) { v.ID = id }, (*chatlift.Department).Validate),
+	kindOf(chatlift.KindSkill, "skills", func(v *chatlift.Skill, id int64) { v.ID = id }, (*chatlift.Skill).Validate),
 	kindOf(chatlift.KindTrigger, "triggers", func(v *chatlift.Trigger, id int64) { v.ID = id }, validTrigger),
-	kindOf(chatlift.KindShortcut, "shortcuts", func(v *chatlift.Shortcut, id int64) { v.ID = id }, validShortcut),
-	kindOf(chatlift.KindBan, "bans", func(v *chatlift.Ban, id int64) { v.ID = id }, validBan),
-	kindOf(chatlift.KindGoal, "goals", func(v *chatlift.Goal, id int64) { v.ID = id },
-		func(v *chatlift.Goal) error { return named("goal", v.Name) }),
+	kindOf(chatlift.KindShortcut, "shortcuts", func(v *chatlift.Shortcut, id int64) { v.ID = id }, (*chatlift.Shortcut).Validate),
+	kindOf(chatlift.KindBan, "bans", func(v *chatlift.Ban, id int64) { v.ID = id }, (*chatlift.Ban).Validate),
+	kindOf(chatlift.KindGoal, "goals", func(v *chatlift.Goal, id int64) { v.ID = id }, (*chatlift.Goal).Validate),
 	{kind: chatlift.KindIntegration, path: "integrations", readOnly: true},
 	{kind: chatlift.KindMessageChannel, path: "message_channels", readOnly: true},
 }
 
+// validTrigger is the trigger's own check and, for the chat API, a
+// definition with an event and actions.
 func validTrigger(v *chatlift.Trigger) error {
-	if err := named("trigger", v.Name); err != nil {
+	if err := v.Validate(); err != nil {
 		return err
 	}
 	var def map[string]json.RawMessage
 	if json.Unmarshal(v.Definition, &def) != nil || def["event"] == nil || def["actions"] == nil {
 		return chatlift.Errorf(chatlift.EINVALID, "trigger definition must be an object with event and actions")
-	}
-	return nil
-}
-
-func validShortcut(v *chatlift.Shortcut) error {
-	if err := named("shortcut", v.Name); err != nil {
-		return err
-	}
-	if v.Message == "" {
-		return chatlift.Errorf(chatlift.EINVALID, "shortcut message is required")
-	}
-	return nil
-}
-
-func validBan(v *chatlift.Ban) error {
-	switch v.Type {
-	case "ip_address":
-		if net.ParseIP(v.IPAddress) == nil {
-			return chatlift.Errorf(chatlift.EINVALID, "ip_address %q is not an IP address", v.IPAddress)
-		}
-	case "visitor":
-		if v.VisitorID == "" {
-			return chatlift.Errorf(chatlift.EINVALID, "a visitor ban needs visitor_id")
-		}
-	default:
-		return chatlift.Errorf(chatlift.EINVALID, "ban type must be ip_address or visitor")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,14 +45,29 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	writeJSON(w, status, ErrorResponse{Error: code, Description: msg})
 }
 
-// writeJSON sends v as JSON with the status.
+// writeJSON sends v as JSON with the status. v is encoded before anything
+// is sent: a value that cannot be encoded is answered 500 in the error shape
+// (never an empty or partial 200) and reported to the route's recorder,
+// which logs it.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		if f, ok := w.(encodeFailer); ok {
+			f.encodeFailed(fmt.Errorf("encode a %d response: %w", status, err))
+		}
+		buf.Reset()
+		status = http.StatusInternalServerError
+		json.NewEncoder(&buf).Encode(ErrorResponse{Error: chatlift.EINTERNAL, Description: "internal error"})
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v) // the client may be gone; nothing to do about it here
+	w.Write(buf.Bytes()) // the client may be gone; nothing to do about it here
 }
+
+// encodeFailer is told of a response that could not be encoded.
+type encodeFailer interface{ encodeFailed(err error) }
 
 // maxBody bounds request bodies.
 const maxBody = 1 << 20

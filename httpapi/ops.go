@@ -70,8 +70,8 @@ func intParam(s, name string) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+	n, ok := parseDecimal(s)
+	if !ok {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be a non-negative integer", name)
 	}
 	return n, nil

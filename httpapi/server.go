@@ -118,14 +118,20 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
+		if rec.encodeErr != nil {
+			s.Logger.ErrorContext(r.Context(), "response not sent", "method", r.Method, "path", r.URL.Path, "error", rec.encodeErr)
+		}
 		s.requests.WithLabelValues(route, fmt.Sprint(rec.status)).Observe(time.Since(start).Seconds())
 	})
 }
 
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status    int
+	encodeErr error
 }
+
+func (r *statusRecorder) encodeFailed(err error) { r.encodeErr = err }
 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status

@@ -251,11 +251,11 @@ func positiveParam(s, name string, def, max int) (int, error) {
 	if s == "" {
 		return def, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > max {
+	n, ok := parseDecimal(s)
+	if !ok || n < 1 || n > int64(max) {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be an integer from 1 to %d", name, max)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // pageURL is the absolute URL of the request's path with the query v.

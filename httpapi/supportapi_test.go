@@ -215,9 +215,10 @@ func TestSupportUsers(t *testing.T) {
 		if err := e.platform.PutUsers(ctx, []*chatlift.User{foreign}); err != nil {
 			t.Fatal(err)
 		}
-		for _, id := range []string{itoa(foreign.ID), "abc", "0"} {
-			e.call(t, "GET", e.asOwner("/api/v2/users/"+id), "", nil, http.StatusNotFound, nil)
-			e.call(t, "PUT", e.asOwner("/api/v2/users/"+id), "", map[string]any{"user": map[string]any{"name": "x"}}, http.StatusNotFound, nil)
+		e.call(t, "GET", e.asOwner("/api/v2/users/"+itoa(foreign.ID)), "", nil, http.StatusNotFound, nil)
+		e.call(t, "PUT", e.asOwner("/api/v2/users/"+itoa(foreign.ID)), "", map[string]any{"user": map[string]any{"name": "x"}}, http.StatusNotFound, nil)
+		for _, id := range []string{"abc", "0"} { // not ids at all
+			e.call(t, "GET", e.asOwner("/api/v2/users/"+id), "", nil, http.StatusBadRequest, nil)
 		}
 	})
 	t.Run("Create", func(t *testing.T) {

@@ -37,7 +37,7 @@ func listTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) error
 	}
 	after := q.Get("page[after]")
 	if after != "" {
-		if n, err := strconv.ParseInt(after, 10, 64); err != nil || n < 0 {
+		if _, ok := parseDecimal(after); !ok {
 			return chatlift.Errorf(chatlift.EINVALID, "page[after] must be a cursor from meta.after_cursor")
 		}
 	}

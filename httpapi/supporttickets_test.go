@@ -113,7 +113,7 @@ func TestSupportTickets(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.call(t, "GET", e.asOwner("/api/v2/tickets/100000"), "", nil, http.StatusNotFound, nil)
-		e.call(t, "GET", e.asOwner("/api/v2/tickets/nope"), "", nil, http.StatusNotFound, nil)
+		e.call(t, "GET", e.asOwner("/api/v2/tickets/nope"), "", nil, http.StatusBadRequest, nil)
 		e.call(t, "GET", e.as(e.creds[1].SupportOwnerEmail, e.creds[1].SupportAPIToken, "/api/v2/tickets/100000"), "", nil, http.StatusOK, nil)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -117,6 +118,8 @@ func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if f.State != "" && !validState(f.State) {
 		err = chatlift.Errorf(chatlift.EINVALID, "unknown state %q", f.State)
+	} else if f.AfterID != "" && !validUpgradeID(f.AfterID) {
+		err = chatlift.Errorf(chatlift.EINVALID, "after_id must be an upgrade id (the next_after_id of a page)")
 	}
 	if err == nil {
 		f.AccountID, err = intParam(q.Get("account_id"), "account_id")
@@ -139,6 +142,21 @@ func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
 		resp["next_after_id"] = list[len(list)-1].ID
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// validUpgradeID reports whether s has the form of an upgrade's id: "upg_"
+// and 16 lowercase hexadecimal digits.
+func validUpgradeID(s string) bool {
+	hex, ok := strings.CutPrefix(s, "upg_")
+	if !ok || len(hex) != 16 {
+		return false
+	}
+	for i := 0; i < len(hex); i++ {
+		if !(hex[i] >= '0' && hex[i] <= '9' || hex[i] >= 'a' && hex[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func validState(s string) bool {
@@ -171,6 +189,8 @@ func (s *Server) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
 	err := decode(r, &q)
 	if err == nil && q.ScheduledFor.IsZero() {
 		err = chatlift.Errorf(chatlift.EINVALID, "scheduled_for is required (RFC 3339)")
+	} else if err == nil {
+		err = chatlift.CheckTime("scheduled_for", q.ScheduledFor)
 	}
 	var u *chatlift.Upgrade
 	if err == nil {
@@ -222,6 +242,9 @@ func (s *Server) enroll(deadline bool) http.HandlerFunc {
 		err := decode(r, &q)
 		if deadline {
 			q.All = true
+		}
+		if err == nil && !q.At.IsZero() {
+			err = chatlift.CheckTime("at", q.At)
 		}
 		var e *upgrade.Enrollment
 		if err == nil {

@@ -106,7 +106,7 @@ func (a *Account) checkObjects() error {
 		if head.ID != o.ID {
 			return invalid("body id %d differs from id %d", head.ID, o.ID)
 		}
-		return nil
+		return within("body: ", o.Validate())
 	})
 }
 
