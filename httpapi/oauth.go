@@ -35,13 +35,13 @@ func (s *Server) oauthRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /oauth2/chat/authorize", s.authorizeSubmit)
 	handle("POST /oauth2/chat/token", s.token)
 	const p = "/api/v2/chat/oauth"
-	handle("GET "+p+"/clients", s.chat(adminOnly(listOAuthClients)))
-	handle("POST "+p+"/clients", s.chat(adminOnly(s.createOAuthClient)))
-	handle("GET "+p+"/clients/{id}", s.chat(adminOnly(getOAuthClient)))
-	handle("PUT "+p+"/clients/{id}", s.chat(adminOnly(updateOAuthClient)))
-	handle("DELETE "+p+"/clients/{id}", s.chat(adminOnly(deleteOAuthClient)))
-	handle("GET "+p+"/tokens", s.chat(adminOnly(listOAuthTokens)))
-	handle("DELETE "+p+"/tokens/{id}", s.chat(adminOnly(revokeOAuthToken)))
+	handle("GET "+p+"/clients", s.chat(may(chatlift.ChatManageOAuth, listOAuthClients)))
+	handle("POST "+p+"/clients", s.chat(may(chatlift.ChatManageOAuth, s.createOAuthClient)))
+	handle("GET "+p+"/clients/{id}", s.chat(may(chatlift.ChatManageOAuth, getOAuthClient)))
+	handle("PUT "+p+"/clients/{id}", s.chat(may(chatlift.ChatManageOAuth, updateOAuthClient)))
+	handle("DELETE "+p+"/clients/{id}", s.chat(may(chatlift.ChatManageOAuth, deleteOAuthClient)))
+	handle("GET "+p+"/tokens", s.chat(may(chatlift.ChatManageOAuth, listOAuthTokens)))
+	handle("DELETE "+p+"/tokens/{id}", s.chat(may(chatlift.ChatManageOAuth, revokeOAuthToken)))
 }
 
 func (s *Server) accessTokenLifetime() time.Duration {
