@@ -2,15 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatlift/chatlift"
 )
@@ -177,41 +173,4 @@ func enabledAgent(ctx context.Context, store chatlift.ChatStore, accountID, agen
 		}
 	}
 	return oauthErrorf(http.StatusBadRequest, "invalid_grant", "the agent this grant acts for is disabled or gone")
-}
-
-// maxPassword bounds the passwords compared: bcrypt reads at most 72 bytes.
-const maxPassword = 1024
-
-// dummyHash is compared against when no agent has the email, so that an
-// unknown email takes as long to refuse as a wrong password.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("no agent has this password"), bcrypt.DefaultCost)
-	if err != nil {
-		panic(fmt.Sprintf("bcrypt: %s", err.Error()))
-	}
-	return h
-})
-
-// signIn returns the enabled agent of the account with the email (any case)
-// and password, else EUNAUTHORIZED.
-func signIn(ctx context.Context, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
-	agents, err := store.Agents(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	var agent *chatlift.Agent
-	for _, a := range agents {
-		if chatlift.NormalizeEmail(a.Email) == chatlift.NormalizeEmail(email) {
-			agent = a
-		}
-	}
-	hash := dummyHash()
-	if agent != nil && agent.PasswordHash != "" {
-		hash = []byte(agent.PasswordHash)
-	}
-	match := len(password) <= maxPassword && bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
-	if agent == nil || agent.PasswordHash == "" || !match || !agent.Enabled {
-		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "wrong email or password")
-	}
-	return agent, nil
 }
