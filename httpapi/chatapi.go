@@ -17,12 +17,12 @@ func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET "+p+"/agents/{id}", s.chat(getAgent))
 	handle("PUT "+p+"/agents/{id}", s.chat(updateAgent))
 	handle("GET "+p+"/routing_settings/account", s.chat(getRouting))
-	handle("PUT "+p+"/routing_settings/account", s.chat(updateRouting))
+	handle("PUT "+p+"/routing_settings/account", s.chat(may(chatlift.ChatConfigure, updateRouting)))
 	handle("GET "+p+"/chats", s.chat(listChats))
-	handle("POST "+p+"/chats", s.chat(createOfflineMessage))
+	handle("POST "+p+"/chats", s.chat(may(chatlift.ChatConverse, createOfflineMessage)))
 	handle("GET "+p+"/chats/search", s.chat(searchChats))
 	handle("GET "+p+"/chats/{id}", s.chat(getChat))
-	handle("POST "+p+"/chats/{id}/messages", s.chat(appendMessage))
+	handle("POST "+p+"/chats/{id}/messages", s.chat(may(chatlift.ChatConverse, appendMessage)))
 	handle("GET "+p+"/visitors", s.chat(listVisitors))
 	handle("GET "+p+"/visitors/{id}", s.chat(getVisitor))
 	handle("GET "+p+"/incremental/chats", s.chat(incrementalChats))
@@ -51,16 +51,7 @@ func findAgent(r *http.Request, store chatlift.ChatStore, accountID int64) (*cha
 	if err != nil {
 		return nil, err
 	}
-	list, err := store.Agents(r.Context(), accountID)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range list {
-		if a.ID == id {
-			return a, nil
-		}
-	}
-	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "agent %d not found", id)
+	return agentByID(r.Context(), store, accountID, id)
 }
 
 func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
@@ -112,10 +103,14 @@ func createAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	}
 	a := &chatlift.Agent{AccountID: c.account.ID, Role: chatlift.ChatRoleAgent, Enabled: true, Departments: []int64{}, Skills: []int64{}}
 	q.apply(a)
-	if a.Role == chatlift.ChatRoleOwner {
-		return chatlift.Errorf(chatlift.EINVALID, "an account has one owner; it cannot be created")
-	}
 	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
+		actor, err := agentByID(r.Context(), tx, c.account.ID, c.agent.ID)
+		if err != nil {
+			return err
+		}
+		if err := chatlift.CanChangeAgent(actor, nil, a); err != nil {
+			return err
+		}
 		if err := uniqueAgentEmail(r, tx, a); err != nil {
 			return err
 		}
@@ -154,14 +149,19 @@ func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	}
 	var a *chatlift.Agent
 	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
-		var err error
-		if a, err = findAgent(r, tx, c.account.ID); err != nil {
+		before, err := findAgent(r, tx, c.account.ID)
+		if err != nil {
 			return err
 		}
-		wasOwner := a.Role == chatlift.ChatRoleOwner
+		actor, err := agentByID(r.Context(), tx, c.account.ID, c.agent.ID)
+		if err != nil {
+			return err
+		}
+		after := *before
+		a = &after
 		q.apply(a)
-		if wasOwner != (a.Role == chatlift.ChatRoleOwner) {
-			return chatlift.Errorf(chatlift.EINVALID, "the owner's role cannot be given or taken here")
+		if err := chatlift.CanChangeAgent(actor, before, a); err != nil {
+			return err
 		}
 		if err := uniqueAgentEmail(r, tx, a); err != nil {
 			return err

@@ -107,7 +107,9 @@ func TestChatAgents(t *testing.T) {
 		e.call(t, "POST", "/api/v2/chat/agents", token, map[string]any{"email": "nope"}, http.StatusBadRequest, nil)
 		e.call(t, "POST", "/api/v2/chat/agents", token, map[string]any{"email": "x@acme.test", "bogus": 1}, http.StatusBadRequest, nil)
 		e.call(t, "POST", "/api/v2/chat/agents", token, []byte(`{"email": `), http.StatusBadRequest, nil)
-		e.call(t, "POST", "/api/v2/chat/agents", token, map[string]any{"email": "o@acme.test", "role": "owner"}, http.StatusBadRequest, nil)
+	})
+	t.Run("ErrForbiddenSecondOwner", func(t *testing.T) {
+		e.call(t, "POST", "/api/v2/chat/agents", token, map[string]any{"email": "o@acme.test", "role": "owner"}, http.StatusForbidden, nil)
 	})
 	t.Run("Update", func(t *testing.T) {
 		var got chatlift.Agent

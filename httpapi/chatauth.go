@@ -13,7 +13,9 @@ import (
 // chatCaller is who a chat API request acts for and where its account's
 // chat data lives now.
 type chatCaller struct {
-	token   *chatlift.OAuthToken
+	token *chatlift.OAuthToken
+	// agent is the enabled agent the token acts for, as authenticated.
+	agent   *chatlift.Agent
 	account *chatlift.ChatAccount
 	// store is the legacy chat store, or the platform's once the account
 	// has been upgraded.
@@ -92,10 +94,49 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 			return nil, err
 		}
 	}
+	agent, err := tokenAgent(ctx, store, tok)
+	if err != nil {
+		return nil, err
+	}
 	if need := scopeFor(r.Method); !hasScope(tok.Scopes, need) {
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
 	}
-	return &chatCaller{token: tok, account: account, store: store, platform: store != s.Legacy, server: s, now: s.now().UTC()}, nil
+	return &chatCaller{token: tok, agent: agent, account: account, store: store, platform: store != s.Legacy, server: s, now: s.now().UTC()}, nil
+}
+
+// tokenAgent returns the agent tok acts for, read on every request so that
+// a disabled agent's tokens stop working at once: EUNAUTHORIZED if the
+// agent is disabled or gone.
+func tokenAgent(ctx context.Context, store chatlift.ChatStore, tok *chatlift.OAuthToken) (*chatlift.Agent, error) {
+	agent, err := agentByID(ctx, store, tok.AccountID, tok.AgentID)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !agent.Enabled {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token's agent is disabled or gone")
+	}
+	return agent, err
+}
+
+// agentByID returns the account's agent id; ENOTFOUND if it has none.
+func agentByID(ctx context.Context, store chatlift.ChatStore, accountID, id int64) (*chatlift.Agent, error) {
+	list, err := store.Agents(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "agent %d not found", id)
+}
+
+// may lets the request through only if the caller's role allows action.
+func may(action chatlift.ChatAction, h chatHandler) chatHandler {
+	return func(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+		if err := chatlift.CanChat(c.agent, action); err != nil {
+			return err
+		}
+		return h(w, r, c)
+	}
 }
 
 // loadHistory finds out, once per request and only for the requests that

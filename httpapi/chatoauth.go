@@ -12,23 +12,6 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
-// adminOnly lets only the account's owner and administrators through: the
-// OAuth clients and tokens of an account give access to all of it.
-func adminOnly(h chatHandler) chatHandler {
-	return func(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-		agents, err := c.store.Agents(r.Context(), c.account.ID)
-		if err != nil {
-			return err
-		}
-		for _, a := range agents {
-			if a.ID == c.token.AgentID && a.Enabled && a.IsAdmin() {
-				return h(w, r, c)
-			}
-		}
-		return chatlift.Errorf(chatlift.EFORBIDDEN, "only the account's owner and administrators manage OAuth clients and tokens")
-	}
-}
-
 // OAuthClientRequest is the body of POST /oauth/clients and PUT
 // /oauth/clients/{id}; on PUT omitted fields keep their values, and
 // client_identifier and client_type cannot change.

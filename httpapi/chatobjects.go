@@ -72,9 +72,9 @@ func (s *Server) objectRoutes(handle func(string, http.HandlerFunc), prefix stri
 	if k.readOnly {
 		return
 	}
-	handle("POST "+base, s.chat(k.create))
-	handle("PUT "+base+"/{id}", s.chat(k.update))
-	handle("DELETE "+base+"/{id}", s.chat(k.remove))
+	handle("POST "+base, s.chat(may(chatlift.ChatConfigure, k.create)))
+	handle("PUT "+base+"/{id}", s.chat(may(chatlift.ChatConfigure, k.update)))
+	handle("DELETE "+base+"/{id}", s.chat(may(chatlift.ChatConfigure, k.remove)))
 }
 
 func (k objectKind) list(w http.ResponseWriter, r *http.Request, c *chatCaller) error {

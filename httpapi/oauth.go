@@ -2,15 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatlift/chatlift"
 )
@@ -35,13 +31,13 @@ func (s *Server) oauthRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /oauth2/chat/authorize", s.authorizeSubmit)
 	handle("POST /oauth2/chat/token", s.token)
 	const p = "/api/v2/chat/oauth"
-	handle("GET "+p+"/clients", s.chat(adminOnly(listOAuthClients)))
-	handle("POST "+p+"/clients", s.chat(adminOnly(s.createOAuthClient)))
-	handle("GET "+p+"/clients/{id}", s.chat(adminOnly(getOAuthClient)))
-	handle("PUT "+p+"/clients/{id}", s.chat(adminOnly(updateOAuthClient)))
-	handle("DELETE "+p+"/clients/{id}", s.chat(adminOnly(deleteOAuthClient)))
-	handle("GET "+p+"/tokens", s.chat(adminOnly(listOAuthTokens)))
-	handle("DELETE "+p+"/tokens/{id}", s.chat(adminOnly(revokeOAuthToken)))
+	handle("GET "+p+"/clients", s.chat(may(chatlift.ChatManageOAuth, listOAuthClients)))
+	handle("POST "+p+"/clients", s.chat(may(chatlift.ChatManageOAuth, s.createOAuthClient)))
+	handle("GET "+p+"/clients/{id}", s.chat(may(chatlift.ChatManageOAuth, getOAuthClient)))
+	handle("PUT "+p+"/clients/{id}", s.chat(may(chatlift.ChatManageOAuth, updateOAuthClient)))
+	handle("DELETE "+p+"/clients/{id}", s.chat(may(chatlift.ChatManageOAuth, deleteOAuthClient)))
+	handle("GET "+p+"/tokens", s.chat(may(chatlift.ChatManageOAuth, listOAuthTokens)))
+	handle("DELETE "+p+"/tokens/{id}", s.chat(may(chatlift.ChatManageOAuth, revokeOAuthToken)))
 }
 
 func (s *Server) accessTokenLifetime() time.Duration {
@@ -177,41 +173,4 @@ func enabledAgent(ctx context.Context, store chatlift.ChatStore, accountID, agen
 		}
 	}
 	return oauthErrorf(http.StatusBadRequest, "invalid_grant", "the agent this grant acts for is disabled or gone")
-}
-
-// maxPassword bounds the passwords compared: bcrypt reads at most 72 bytes.
-const maxPassword = 1024
-
-// dummyHash is compared against when no agent has the email, so that an
-// unknown email takes as long to refuse as a wrong password.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("no agent has this password"), bcrypt.DefaultCost)
-	if err != nil {
-		panic(fmt.Sprintf("bcrypt: %s", err.Error()))
-	}
-	return h
-})
-
-// signIn returns the enabled agent of the account with the email (any case)
-// and password, else EUNAUTHORIZED.
-func signIn(ctx context.Context, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
-	agents, err := store.Agents(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	var agent *chatlift.Agent
-	for _, a := range agents {
-		if chatlift.NormalizeEmail(a.Email) == chatlift.NormalizeEmail(email) {
-			agent = a
-		}
-	}
-	hash := dummyHash()
-	if agent != nil && agent.PasswordHash != "" {
-		hash = []byte(agent.PasswordHash)
-	}
-	match := len(password) <= maxPassword && bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
-	if agent == nil || agent.PasswordHash == "" || !match || !agent.Enabled {
-		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "wrong email or password")
-	}
-	return agent, nil
 }

@@ -143,7 +143,7 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 		s.authorizeFailed(w, r, q, err)
 		return
 	}
-	s.renderConsent(w, r, q, csrfNonce(w, r), "", "")
+	s.renderConsent(w, r, http.StatusOK, q, csrfNonce(w, r), "", "")
 }
 
 // authorizeSubmit serves POST /oauth2/chat/authorize: the consent form. On
@@ -171,9 +171,14 @@ func (s *Server) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := form.Get("email")
-	agent, err := signIn(r.Context(), q.target.store, q.target.client.AccountID, email, form.Get("password"))
-	if chatlift.ErrorCode(err) == chatlift.EUNAUTHORIZED {
-		s.renderConsent(w, r, q, nonce, email, "Wrong email or password.")
+	agent, err := s.signIn(r.Context(), r, q.target.store, q.target.client.AccountID, email, form.Get("password"))
+	var th *throttled
+	if errors.As(err, &th) {
+		th.setRetryAfter(w)
+		s.renderConsent(w, r, http.StatusTooManyRequests, q, nonce, email, "Too many sign-in attempts. Try again in "+strconv.Itoa(th.seconds())+" seconds.")
+		return
+	} else if chatlift.ErrorCode(err) == chatlift.EUNAUTHORIZED {
+		s.renderConsent(w, r, http.StatusOK, q, nonce, email, "Wrong email or password.")
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)
@@ -272,7 +277,7 @@ type consentPage struct {
 	RedirectHost string
 }
 
-func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, q *authRequest, nonce, email, problem string) {
+func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, status int, q *authRequest, nonce, email, problem string) {
 	p := consentPage{Client: q.target.client, Email: email, Error: problem, RedirectHost: q.redirect}
 	if u, err := url.Parse(q.redirect); err == nil && u.Host != "" {
 		p.RedirectHost = u.Host
@@ -286,7 +291,7 @@ func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, q *authRe
 		}
 	}
 	p.Fields = append(p.Fields, struct{ Name, Value string }{"csrf", q.csrfToken(nonce)})
-	s.renderPage(w, r, http.StatusOK, "consent", p)
+	s.renderPage(w, r, status, "consent", p)
 }
 
 // renderError shows err on a page with its status.

@@ -36,6 +36,8 @@ type oauthError struct {
 	status      int
 	code        string
 	description string
+	// retryAfter, when set, says when to try again.
+	retryAfter *throttled
 }
 
 func (e *oauthError) Error() string { return e.code + ": " + e.description }
@@ -85,7 +87,7 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, 
 	case "authorization_code":
 		return s.codeGrant(ctx, t, form)
 	case "password":
-		return s.passwordGrant(ctx, t, form)
+		return s.passwordGrant(r, t, form)
 	case "client_credentials":
 		return s.clientCredentialsGrant(ctx, t, form)
 	case "refresh_token":
@@ -214,7 +216,7 @@ func confidentialOnly(c *chatlift.OAuthClient, grant string) error {
 
 // passwordGrant issues a token for the agent whose email and password the
 // (confidential) client gives.
-func (s *Server) passwordGrant(ctx context.Context, t *oauthTarget, form url.Values) (*TokenResponse, error) {
+func (s *Server) passwordGrant(r *http.Request, t *oauthTarget, form url.Values) (*TokenResponse, error) {
 	if err := confidentialOnly(t.client, "password"); err != nil {
 		return nil, err
 	}
@@ -226,8 +228,12 @@ func (s *Server) passwordGrant(ctx context.Context, t *oauthTarget, form url.Val
 	if err != nil {
 		return nil, err
 	}
-	agent, err := signIn(ctx, t.store, t.client.AccountID, username, password)
-	if chatlift.ErrorCode(err) == chatlift.EUNAUTHORIZED {
+	ctx := r.Context()
+	agent, err := s.signIn(ctx, r, t.store, t.client.AccountID, username, password)
+	var th *throttled
+	if errors.As(err, &th) {
+		return nil, &oauthError{status: http.StatusTooManyRequests, code: "slow_down", description: th.Error(), retryAfter: th}
+	} else if chatlift.ErrorCode(err) == chatlift.EUNAUTHORIZED {
 		return nil, invalidGrant("wrong username or password")
 	} else if err != nil {
 		return nil, err
@@ -310,6 +316,9 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, r *http.Request, err err
 	}
 	if oe.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="chatlift"`)
+	}
+	if oe.retryAfter != nil {
+		oe.retryAfter.setRetryAfter(w)
 	}
 	writeJSON(w, oe.status, OAuthErrorResponse{Error: oe.code, Description: oe.description})
 }

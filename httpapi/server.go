@@ -39,12 +39,16 @@ type Server struct {
 	// AccessTokenLifetime is how long the chat API's OAuth access tokens
 	// live; 0 means 2 hours.
 	AccessTokenLifetime time.Duration
+	// ComparePassword checks a password against its bcrypt hash; nil means
+	// bcrypt.CompareHashAndPassword.
+	ComparePassword func(hash, password []byte) error
 
 	handlerOnce sync.Once
 	handler     http.Handler
 	ln          net.Listener
 	srv         *http.Server
 	requests    *prometheus.HistogramVec
+	guard       *signInGuard
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
@@ -72,6 +76,7 @@ func (s *Server) Handler() http.Handler {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"route", "status"})
 		s.Registry.MustRegister(s.requests)
+		s.guard = newSignInGuard(s.ComparePassword)
 		s.handler = s.routes()
 	})
 	return s.handler

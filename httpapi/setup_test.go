@@ -28,8 +28,9 @@ type env struct {
 	op       string
 }
 
-// setup starts a server with `accounts` generated accounts of `chats` chats.
-func setup(t testing.TB, accounts, chats int) *env {
+// setup starts a server with `accounts` generated accounts of `chats` chats;
+// each configure function adjusts the server before it opens.
+func setup(t testing.TB, accounts, chats int, configure ...func(*httpapi.Server)) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -49,6 +50,9 @@ func setup(t testing.TB, accounts, chats int) *env {
 	e.creds = creds
 	srv := &httpapi.Server{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return nil },
 		OperatorToken: e.op, Legacy: e.legacy, Platform: e.platform, Registry: prometheus.NewRegistry()}
+	for _, c := range configure {
+		c(srv)
+	}
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -83,15 +87,7 @@ func (e *env) call(t *testing.T, method, path, token string, body any, want int,
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := do(t, req)
 	if resp.StatusCode != want {
 		t.Fatalf("%s %s = %d, want %d: %s", method, path, resp.StatusCode, want, b)
 	}
@@ -107,6 +103,21 @@ func (e *env) call(t *testing.T, method, path, token string, body any, want int,
 		}
 	}
 	return resp.Header
+}
+
+// do sends req and returns the response with its body read.
+func do(t testing.TB, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
 }
 
 // issueToken stores a live token for the account's first agent with scopes.

@@ -1,0 +1,131 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/ratelimit"
+)
+
+// Password sign-in limits (docs/authorization.md): per account and email,
+// and per client address, a burst and then one attempt per interval.
+const (
+	signInBurstPerEmail   = 10
+	signInEveryPerEmail   = 30 * time.Second
+	signInBurstPerAddress = 50
+	signInEveryPerAddress = 2 * time.Second
+	signInKeys            = 10000
+	maxPassword           = 1024 // bcrypt reads at most 72 bytes; longer ones are compared as ""
+	dummyPassword         = "no agent has this password"
+	defaultSignInHashCost = bcrypt.DefaultCost
+)
+
+// signInGuard throttles password sign-ins and makes every refusal cost one
+// bcrypt comparison at the cost of the account's own hashes.
+type signInGuard struct {
+	perEmail, perAddress *ratelimit.Keyed
+	compare              func(hash, password []byte) error
+
+	mu    sync.Mutex
+	dummy map[int][]byte // by bcrypt cost
+}
+
+func newSignInGuard(compare func(hash, password []byte) error) *signInGuard {
+	if compare == nil {
+		compare = bcrypt.CompareHashAndPassword
+	}
+	return &signInGuard{perEmail: ratelimit.New(signInEveryPerEmail, signInBurstPerEmail, signInKeys),
+		perAddress: ratelimit.New(signInEveryPerAddress, signInBurstPerAddress, signInKeys),
+		compare:    compare, dummy: map[int][]byte{}}
+}
+
+// throttled is a sign-in refused, before its password was compared, for
+// too many attempts; wait is when the next one is allowed.
+type throttled struct{ wait time.Duration }
+
+func (e *throttled) Error() string {
+	return fmt.Sprintf("too many sign-in attempts; try again in %d seconds", e.seconds())
+}
+
+// seconds is the wait in whole seconds, rounded up: Retry-After's value.
+func (e *throttled) seconds() int { return max(1, int(math.Ceil(e.wait.Seconds()))) }
+
+// setRetryAfter tells the client when to retry.
+func (e *throttled) setRetryAfter(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(e.seconds()))
+}
+
+// clientAddress is the IP the request came from (proxy headers are not
+// trusted).
+func clientAddress(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// signIn returns the enabled agent of the account with the email (any case)
+// and password; EUNAUTHORIZED if there is none, or *throttled past a limit.
+func (s *Server) signIn(ctx context.Context, r *http.Request, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
+	g, now := s.guard, s.now()
+	if ok, wait := g.perAddress.Take(clientAddress(r), now); !ok {
+		return nil, &throttled{wait}
+	}
+	if ok, wait := g.perEmail.Take(strconv.FormatInt(accountID, 10)+"/"+chatlift.NormalizeEmail(email), now); !ok {
+		return nil, &throttled{wait}
+	}
+	agents, err := store.Agents(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	var agent *chatlift.Agent
+	cost := defaultSignInHashCost
+	for _, a := range agents {
+		if chatlift.NormalizeEmail(a.Email) == chatlift.NormalizeEmail(email) {
+			agent = a
+		}
+		if c, err := bcrypt.Cost([]byte(a.PasswordHash)); err == nil {
+			cost = c
+		}
+	}
+	hash, candidate := []byte(nil), []byte(password)
+	if agent != nil && agent.PasswordHash != "" {
+		hash = []byte(agent.PasswordHash)
+	} else if hash, err = g.dummyHash(cost); err != nil {
+		return nil, err
+	}
+	if len(password) > maxPassword {
+		candidate = nil
+	}
+	match := g.compare(hash, candidate) == nil
+	if agent == nil || agent.PasswordHash == "" || !match || !agent.Enabled || len(password) > maxPassword {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "wrong email or password")
+	}
+	return agent, nil
+}
+
+// dummyHash is a hash of the cost no password matches, compared against
+// when the email has no agent with a password, so that refusing it costs
+// what refusing a wrong password does.
+func (g *signInGuard) dummyHash(cost int) ([]byte, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if h, ok := g.dummy[cost]; ok {
+		return h, nil
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(dummyPassword), cost)
+	if err != nil {
+		return nil, fmt.Errorf("dummy password hash at cost %d: %w", cost, err)
+	}
+	g.dummy[cost] = h
+	return h, nil
+}
