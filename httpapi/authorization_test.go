@@ -90,7 +90,7 @@ type acceptUpgrades struct{}
 func (acceptUpgrades) Request(ctx context.Context, accountID int64, by string) (*chatlift.Upgrade, error) {
 	return &chatlift.Upgrade{ID: "u", AccountID: accountID, State: chatlift.UpgradeRequested, Attempt: 1}, nil
 }
-func (acceptUpgrades) Signal(ctx context.Context, id, signal string) (*chatlift.Upgrade, error) {
+func (acceptUpgrades) Act(ctx context.Context, id, action string) (*chatlift.Upgrade, error) {
 	return &chatlift.Upgrade{ID: id, AccountID: 1, State: chatlift.UpgradeScheduled, Attempt: 1}, nil
 }
 func (acceptUpgrades) Reschedule(ctx context.Context, id string, at time.Time) (*chatlift.Upgrade, error) {
