@@ -75,7 +75,7 @@ func (s *Server) Handler() http.Handler {
 			Name: "chatlift_http_request_duration_seconds", Help: "HTTP requests by route and status.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"route", "status"})
-		s.Registry.MustRegister(s.requests)
+		s.Registry.MustRegister(s.requests, s.attentionGauge())
 		s.guard = newSignInGuard(s.ComparePassword)
 		s.handler = s.routes()
 	})
@@ -169,4 +169,20 @@ func (s *Server) operator(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) isOperator(r *http.Request) bool {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && s.OperatorToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.OperatorToken)) == 1
+}
+
+// attentionGauge counts, at each scrape, the upgrades flagged as needing an
+// operator (a cutover or rollback that keeps chat frozen too long).
+func (s *Server) attentionGauge() prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "chatlift_upgrades_needing_attention",
+		Help: "Upgrades whose cutover or rollback has run too long, keeping chat frozen."}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		list, err := s.Platform.Upgrades(ctx, chatlift.UpgradeFilter{Attention: true, Limit: chatlift.MaxLimit})
+		if err != nil {
+			s.Logger.Error("count upgrades needing attention", "error", err)
+			return -1
+		}
+		return float64(len(list))
+	})
 }

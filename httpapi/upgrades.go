@@ -124,6 +124,9 @@ func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		f.AccountID, err = intParam(q.Get("account_id"), "account_id")
 	}
+	if err == nil {
+		f.Attention, err = boolParam(q.Get("attention"), "attention")
+	}
 	var limit int64
 	if err == nil {
 		limit, err = intParam(q.Get("limit"), "limit")
@@ -256,4 +259,15 @@ func (s *Server) enroll(deadline bool) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusAccepted, map[string]any{"enrollment": e})
 	}
+}
+
+// boolParam parses an optional true/false query parameter.
+func boolParam(v, name string) (bool, error) {
+	switch v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, chatlift.Errorf(chatlift.EINVALID, "%s must be true or false", name)
 }
