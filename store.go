@@ -127,6 +127,14 @@ type PlatformStore interface {
 	QueueEmail(ctx context.Context, e *Email) (bool, error)
 	PendingEmails(ctx context.Context, limit int) ([]*Email, error)
 	PutEmail(ctx context.Context, e *Email) error
+	// ClaimEmails leases to owner, until now+ttl, up to limit unsent emails
+	// that no live lease holds, oldest first: of mailers claiming at once,
+	// each email goes to one.
+	ClaimEmails(ctx context.Context, owner string, now time.Time, ttl time.Duration, limit int) ([]*Email, error)
+	// RecordEmail stores what sending e did. A sent email stays sent and its
+	// lease ends; an unsent one stays leased to owner until retryAt, unless
+	// owner no longer holds it (then nothing changes).
+	RecordEmail(ctx context.Context, e *Email, owner string, retryAt time.Time) error
 
 	// CreateUpgrade stores a new upgrade; ECONFLICT if the account already
 	// has one that is not finished.
