@@ -36,6 +36,8 @@ type ChatStore interface {
 	PutChats(ctx context.Context, chats []*Chat) error
 	Chat(ctx context.Context, accountID int64, id string) (*Chat, error)
 	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
+	// ChatIDs returns those of ids that are chats of the account, in id order.
+	ChatIDs(ctx context.Context, accountID int64, ids []string) ([]string, error)
 	PutVisitors(ctx context.Context, visitors []*Visitor) error
 	Visitor(ctx context.Context, accountID int64, id string) (*Visitor, error)
 	Visitors(ctx context.Context, f KeyFilter) ([]*Visitor, error)
