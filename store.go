@@ -36,6 +36,8 @@ type ChatStore interface {
 	PutChats(ctx context.Context, chats []*Chat) error
 	Chat(ctx context.Context, accountID int64, id string) (*Chat, error)
 	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
+	// ChatIDs returns those of ids that are chats of the account, in id order.
+	ChatIDs(ctx context.Context, accountID int64, ids []string) ([]string, error)
 	PutVisitors(ctx context.Context, visitors []*Visitor) error
 	Visitor(ctx context.Context, accountID int64, id string) (*Visitor, error)
 	Visitors(ctx context.Context, f KeyFilter) ([]*Visitor, error)
@@ -127,6 +129,14 @@ type PlatformStore interface {
 	QueueEmail(ctx context.Context, e *Email) (bool, error)
 	PendingEmails(ctx context.Context, limit int) ([]*Email, error)
 	PutEmail(ctx context.Context, e *Email) error
+	// ClaimEmails leases to owner, until now+ttl, up to limit unsent emails
+	// that no live lease holds, oldest first: of mailers claiming at once,
+	// each email goes to one.
+	ClaimEmails(ctx context.Context, owner string, now time.Time, ttl time.Duration, limit int) ([]*Email, error)
+	// RecordEmail stores what sending e did. A sent email stays sent and its
+	// lease ends; an unsent one stays leased to owner until retryAt, unless
+	// owner no longer holds it (then nothing changes).
+	RecordEmail(ctx context.Context, e *Email, owner string, retryAt time.Time) error
 
 	// CreateUpgrade stores a new upgrade; ECONFLICT if the account already
 	// has one that is not finished.

@@ -32,7 +32,10 @@ type AccountView struct {
 	Objects       map[ObjectKind][]*Object
 	OAuthClients  []*OAuthClient
 	ActiveTokens  int
-	Consolidation *Consolidation
+	Consolidation *Consolidation // what billing consolidation will do (or did)
+
+	// BillingProblem, when set, is why the billing cannot be consolidated.
+	BillingProblem string
 }
 
 // PreUpgradeTasks are what the customer should check or do before the
@@ -58,7 +61,7 @@ func PreUpgradeTasks(v *AccountView) []Task {
 	)
 	tasks = append(tasks, objectTask(TaskIntegrations, "Integrations that will stop working", v.Objects[KindIntegration], "integration"),
 		clientsTask(v.OAuthClients, v.ActiveTokens), objectTask(TaskMessageData, "Message data will not move", v.Objects[KindMessageChannel], "channel"),
-		billingTask(v.Consolidation))
+		billingTask(v.Consolidation, v.BillingProblem))
 	return tasks
 }
 
@@ -128,13 +131,40 @@ func clientsTask(clients []*OAuthClient, activeTokens int) Task {
 	return t
 }
 
-func billingTask(c *Consolidation) Task {
+func billingTask(c *Consolidation, problem string) Task {
 	t := Task{Key: TaskBilling, Title: "Billing consolidation", Status: TaskDone, Description: "Chat and support already bill the same way; nothing changes."}
-	if c != nil && c.Needed {
+	switch {
+	case problem != "":
+		t.Status, t.Description = TaskBlocked, "Chat billing cannot be consolidated into the support billing account: "+problem
+	case c != nil && c.Needed:
 		t.Status = TaskInfo
-		t.Description = fmt.Sprintf("Chat billing moves onto the support billing account before the upgrade, with an alignment of %d %s cents.", c.TotalCents, c.Currency)
+		t.Description = "Before the upgrade, chat billing moves onto the support billing account: the chat subscription adopts its term, billing frequency, currency, payment method and contacts, " + alignment(c)
+		for _, l := range c.Lines {
+			t.Details = append(t.Details, l.Description+": "+money(l.AmountCents, c.Currency))
+		}
 	}
 	return t
+}
+
+// alignment says what the consolidation's one invoice charges or credits.
+func alignment(c *Consolidation) string {
+	switch {
+	case c.TotalCents > 0:
+		return "and one invoice charges the alignment of " + money(c.TotalCents, c.Currency) + "."
+	case c.TotalCents < 0:
+		return "and one invoice credits the alignment of " + money(-c.TotalCents, c.Currency) + "."
+	}
+	return "with no alignment charge or credit."
+}
+
+// money formats an amount in hundredths of currency, the unit billing keeps
+// amounts in: money(27099, "EUR") is "270.99 EUR".
+func money(cents int64, currency string) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, cents/100, cents%100, currency)
 }
 
 func names(clients []*OAuthClient) []string {

@@ -17,7 +17,7 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
-// Service is Consolidate and Unconsolidate bound to a store, for callers
+// Service is Consolidate, Unconsolidate and Preview bound to a store, for callers
 // that take them as an interface (the upgrade's saga).
 type Service struct {
 	Store chatlift.PlatformStore
@@ -31,6 +31,12 @@ func (s Service) Consolidate(ctx context.Context, accountID int64, now time.Time
 // Unconsolidate calls the package's Unconsolidate with the service's store.
 func (s Service) Unconsolidate(ctx context.Context, accountID int64) error {
 	return Unconsolidate(ctx, s.Store, accountID)
+}
+
+// Preview returns the plan of the package's Preview with the service's store.
+func (s Service) Preview(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, error) {
+	plan, _, err := Preview(ctx, s.Store, accountID, now)
+	return plan, err
 }
 
 // state is an account's billing as consolidation sees it.

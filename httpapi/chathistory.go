@@ -3,6 +3,7 @@ package httpapi
 import (
 	"cmp"
 	"context"
+	"slices"
 
 	"github.com/chatlift/chatlift"
 )
@@ -11,9 +12,11 @@ import (
 // chat API reads the legacy store's rows with its own: the legacy store is
 // frozen from the switch on, so the two together are the account's whole
 // history at every moment of the import. A row both have is the platform's
-// (the imported copy, or a version the platform changed since). Both
-// stores order rows the same way (bytewise ids), so a page merges the first
-// page of each.
+// (the imported copy, or a version the platform changed since), wherever
+// each copy sorts: a chat answered on the platform has a later update time
+// than its legacy copy, so in update order the legacy copy is left out by
+// id, not by position. Both stores order rows the same way (bytewise ids),
+// so a page merges the first page of each.
 
 // chats is a page of the account's chats, merged with the legacy store's
 // while the import runs.
@@ -26,17 +29,62 @@ func (c *chatCaller) chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatl
 	if err != nil || c.legacy == nil {
 		return list, err
 	}
-	old, err := c.legacy.Chats(ctx, f)
-	if err != nil {
-		return nil, err
-	}
 	order := func(a, b *chatlift.Chat) int { return cmp.Compare(a.ID, b.ID) }
 	if f.ByUpdate {
 		order = func(a, b *chatlift.Chat) int {
 			return cmp.Or(cmp.Compare(a.UpdateTimestamp.Unix(), b.UpdateTimestamp.Unix()), cmp.Compare(a.ID, b.ID))
 		}
 	}
-	return merge(list, old, order, chatlift.PageSize(f.Limit)), nil
+	limit := chatlift.PageSize(f.Limit)
+	var bound *chatlift.Chat // a full platform page ends the merged page
+	if len(list) == limit {
+		bound = list[limit-1]
+	}
+	old, err := c.legacyChats(ctx, f, order, bound)
+	if err != nil {
+		return nil, err
+	}
+	return merge(list, old, order, limit), nil
+}
+
+// legacyChats reads the legacy store's chats after f's cursor that the
+// platform has no copy of, up to f's limit of them and none sorting after
+// bound (when set). Legacy pages are read until that many are found, so
+// that rows left out never shorten the merged page.
+func (c *chatCaller) legacyChats(ctx context.Context, f chatlift.ChatFilter, order func(a, b *chatlift.Chat) int, bound *chatlift.Chat) ([]*chatlift.Chat, error) {
+	limit := chatlift.PageSize(f.Limit)
+	var out []*chatlift.Chat
+	for len(out) < limit {
+		page, err := c.legacy.Chats(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		full := len(page) == limit
+		if bound != nil {
+			if i := slices.IndexFunc(page, func(ch *chatlift.Chat) bool { return order(ch, bound) > 0 }); i >= 0 {
+				page, full = page[:i], false
+			}
+		}
+		ids := make([]string, len(page))
+		for i, ch := range page {
+			ids[i] = ch.ID
+		}
+		copied, err := c.store.ChatIDs(ctx, c.account.ID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range page {
+			if _, found := slices.BinarySearch(copied, ch.ID); !found {
+				out = append(out, ch)
+			}
+		}
+		if !full {
+			break
+		}
+		last := page[len(page)-1]
+		f.AfterTime, f.AfterID = last.UpdateTimestamp, last.ID
+	}
+	return out[:min(len(out), limit)], nil
 }
 
 // chat is one chat of the account, from the legacy store if the import

@@ -76,14 +76,8 @@ func (o *oneBatch) Wait(ctx context.Context, _ string, _ int) error {
 // the import's progress on each page until the import is done.
 func TestPlatformServesHistoryDuringImport(t *testing.T) {
 	t.Parallel()
-	e := setup(t, 2, 45)
-	id, _ := e.busyAccount(t)
+	e, id, legacyChats, token := importing(t)
 	ctx := context.Background()
-	legacyChats, err := e.legacy.Chats(ctx, chatlift.ChatFilter{AccountID: id, Limit: chatlift.MaxLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := e.upgradeForImport(t, id)
 	copier := &importer.Copier{From: e.legacy, To: e.platform, Batch: 6}
 	job := chatlift.ImportJob{UpgradeID: "up-import", AccountID: id}
 	step := func() {

@@ -4,29 +4,36 @@
 //
 // # Delivery guarantees
 //
-// One Mailer per deployment delivers the outbox (chatlift serve runs it).
-// Each email is marked sent (SentAt) right after the SMTP server accepted
-// it, and a Mailer never sends an email it has seen accepted again: if
-// marking fails, it retries the mark before it sends anything else.
+// Any number of Mailers may deliver one outbox (every chatlift serve runs
+// one). A Mailer claims an email before it sends it: the claim is a lease in
+// the store, to that Mailer until a time (Lease, 5 minutes by default, longer
+// than a send may take), and of Mailers claiming at once only one gets each
+// email. The email is recorded sent right after the SMTP server accepted it,
+// which ends the lease; if that record fails, the Mailer retries it before
+// it claims anything else.
 //
 // What no outbox can rule out is a crash (or a lost connection) after the
-// server accepted an email and before the mark was stored: the email is then
-// sent again after the restart. Delivery is therefore at least once, with a
-// window of one email per crash. To let receivers drop such a duplicate,
-// every email carries a Message-ID and a Date derived from its outbox key
-// and creation time, identical on every attempt.
+// server accepted an email and before the record was stored: once the dead
+// Mailer's lease has expired the email is sent again. Delivery is therefore
+// at least once, with a window of one email per crash. To let receivers drop
+// such a duplicate, every email carries a Message-ID and a Date derived from
+// its outbox key and creation time, identical on every attempt. See
+// docs/notifications.md.
 //
-// A failed send records Attempts and LastError on the email and is retried
-// after a backoff (5 s, doubling, at most an hour) for as long as it fails.
+// A failed send records Attempts and LastError on the email and keeps it
+// leased until its next attempt, after a backoff (5 s, doubling, at most an
+// hour), for as long as it fails.
 package mailer
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -38,8 +45,8 @@ import (
 
 // Outbox is what the mailer needs from the platform store.
 type Outbox interface {
-	PendingEmails(ctx context.Context, limit int) ([]*chatlift.Email, error)
-	PutEmail(ctx context.Context, e *chatlift.Email) error
+	ClaimEmails(ctx context.Context, owner string, now time.Time, ttl time.Duration, limit int) ([]*chatlift.Email, error)
+	RecordEmail(ctx context.Context, e *chatlift.Email, owner string, retryAt time.Time) error
 }
 
 var _ Outbox = chatlift.PlatformStore(nil)
@@ -70,15 +77,24 @@ type Mailer struct {
 	// SendTimeout bounds one send; 0 means 30 s. A send in flight when the
 	// mailer stops is finished, so that its result is recorded.
 	SendTimeout time.Duration
+	// Lease is how long the mailer holds an email it claimed before another
+	// mailer may send it; 0 means DefaultLease. It is at least twice
+	// SendTimeout.
+	Lease time.Duration
+	// Owner names the mailer in its leases; empty means a name made up of
+	// the host, the process id and a random part.
+	Owner string
 
 	mu       sync.Mutex
-	retryAt  map[int64]time.Time       // failed emails: not before then
-	unmarked map[int64]*chatlift.Email // sent, but marking them failed
+	unmarked map[int64]*chatlift.Email // sent, but recording them failed
 	cancel   context.CancelFunc
 	done     chan struct{}
 }
 
-// batch is how many pending emails one pass reads.
+// DefaultLease is how long a mailer holds an email it claimed by default.
+const DefaultLease = 5 * time.Minute
+
+// batch is how many emails one pass claims at most, one at a time.
 const batch = 1000
 
 // Start runs the delivery loop in the background until Stop or ctx ends.
@@ -115,32 +131,36 @@ func (m *Mailer) Stop() {
 	<-m.done
 }
 
-// Flush makes one pass over the outbox: it sends every pending email that is
-// due and returns how many it sent.
+// Flush makes one pass over the outbox: it claims and sends, one at a time,
+// every email that is due and no other mailer holds, and returns how many it
+// sent.
 func (m *Mailer) Flush(ctx context.Context) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.retryAt == nil {
-		m.retryAt, m.unmarked = map[int64]time.Time{}, map[int64]*chatlift.Email{}
+	if m.unmarked == nil {
+		m.unmarked = map[int64]*chatlift.Email{}
+	}
+	if m.Owner == "" {
+		m.Owner = owner()
 	}
 	for id, e := range m.unmarked {
-		if err := m.Outbox.PutEmail(ctx, e); err != nil {
+		if err := m.Outbox.RecordEmail(ctx, e, m.Owner, time.Time{}); err != nil {
 			return 0, fmt.Errorf("mark email %d sent: %w", id, err)
 		}
 		delete(m.unmarked, id)
 	}
-	pending, err := m.Outbox.PendingEmails(ctx, batch)
-	if err != nil {
-		return 0, fmt.Errorf("read outbox: %w", err)
-	}
 	sent := 0
-	for _, e := range pending {
+	for range batch {
 		if ctx.Err() != nil {
 			break
-		} else if at, wait := m.retryAt[e.ID]; wait && m.now().Before(at) {
-			continue
 		}
-		ok, err := m.deliver(ctx, e)
+		claimed, err := m.Outbox.ClaimEmails(ctx, m.Owner, m.now(), m.lease(), 1)
+		if err != nil {
+			return sent, fmt.Errorf("claim from outbox: %w", err)
+		} else if len(claimed) == 0 {
+			break
+		}
+		ok, err := m.deliver(ctx, claimed[0])
 		if ok {
 			sent++
 		}
@@ -160,8 +180,7 @@ func (m *Mailer) deliver(ctx context.Context, e *chatlift.Email) (bool, error) {
 	if err == nil {
 		at := m.now().UTC()
 		e.SentAt, e.LastError = &at, ""
-		delete(m.retryAt, e.ID)
-		if err := m.Outbox.PutEmail(context.WithoutCancel(ctx), e); err != nil {
+		if err := m.Outbox.RecordEmail(context.WithoutCancel(ctx), e, m.Owner, time.Time{}); err != nil {
 			m.unmarked[e.ID] = e
 			return true, fmt.Errorf("mark email %d sent: %w", e.ID, err)
 		}
@@ -170,9 +189,8 @@ func (m *Mailer) deliver(ctx context.Context, e *chatlift.Email) (bool, error) {
 	}
 	e.LastError = truncate(err.Error(), 500)
 	wait := m.backoff(e.Attempts)
-	m.retryAt[e.ID] = m.now().Add(wait)
 	log.Warn("email not sent; will retry", "attempts", e.Attempts, "retry_in", wait, "error", err)
-	if err := m.Outbox.PutEmail(context.WithoutCancel(ctx), e); err != nil {
+	if err := m.Outbox.RecordEmail(context.WithoutCancel(ctx), e, m.Owner, m.now().Add(wait)); err != nil {
 		return false, fmt.Errorf("record failure of email %d: %w", e.ID, err)
 	}
 	return false, nil
@@ -185,11 +203,7 @@ func (m *Mailer) send(ctx context.Context, e *chatlift.Email) error {
 	if err != nil {
 		return err
 	}
-	timeout := m.SendTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.sendTimeout())
 	defer cancel()
 	return m.Sender.Send(ctx, msg)
 }
@@ -234,6 +248,28 @@ func (m *Mailer) now() time.Time {
 		return m.Now()
 	}
 	return time.Now()
+}
+
+func (m *Mailer) sendTimeout() time.Duration {
+	if m.SendTimeout > 0 {
+		return m.SendTimeout
+	}
+	return 30 * time.Second
+}
+
+// lease outlasts a send and the record after it.
+func (m *Mailer) lease() time.Duration {
+	lease := m.Lease
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	return max(lease, 2*m.sendTimeout())
+}
+
+// owner names this process's mailer: host, process id and a random part.
+func owner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8])
 }
 
 func (m *Mailer) backoff(attempts int) time.Duration {

@@ -178,14 +178,14 @@ type flakyOutbox struct {
 	failMarks int
 }
 
-func (o *flakyOutbox) PutEmail(ctx context.Context, e *chatlift.Email) error {
+func (o *flakyOutbox) RecordEmail(ctx context.Context, e *chatlift.Email, owner string, retryAt time.Time) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if e.SentAt != nil && o.failMarks > 0 {
 		o.failMarks--
 		return errors.New("database unavailable")
 	}
-	return o.Outbox.PutEmail(ctx, e)
+	return o.Outbox.RecordEmail(ctx, e, owner, retryAt)
 }
 
 func TestMarkFailureDoesNotResend(t *testing.T) {

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -133,6 +135,37 @@ func (d *DB) Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat
 			f.AccountID, sec, sec, f.AfterID, chatlift.PageSize(f.Limit))
 	}
 	return chats.list(ctx, d, d.q(), "WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", f.AccountID, f.AfterID, chatlift.PageSize(f.Limit))
+}
+
+// ChatIDs implements chatlift.ChatStore.
+func (d *DB) ChatIDs(ctx context.Context, accountID int64, ids []string) ([]string, error) {
+	found := []string{}
+	for start := 0; start < len(ids); start += maxParams - 1 {
+		chunk := ids[start:min(len(ids), start+maxParams-1)]
+		args := []any{accountID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")
+		rows, err := d.q().QueryContext(ctx, d.rebind("SELECT id FROM chats WHERE account_id = ? AND id IN ("+in+")"), args...)
+		if err != nil {
+			return nil, fmt.Errorf("look up chats: %w", interpret(err))
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("scan chat id: %w", err)
+			}
+			found = append(found, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read chat ids: %w", err)
+		}
+	}
+	slices.Sort(found)
+	return found, nil
 }
 
 // PutVisitors implements chatlift.ChatStore.

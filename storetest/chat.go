@@ -140,6 +140,15 @@ func testChats(t *testing.T, s chatlift.PlatformStore) {
 			t.Fatalf("CountHistory chats = %d", n.Chats)
 		}
 	})
+	t.Run("ChatIDs", func(t *testing.T) {
+		must(t, s.PutChats(ctx, []*chatlift.Chat{chat(5, "a", t0), chat(5, "b", t0), chat(5, "c", t0), chat(6, "x", t0)}))
+		got, err := s.ChatIDs(ctx, 5, []string{"c", "x", "zz", "a"})
+		must(t, err)
+		same(t, "chat ids of account 5", got, []string{"a", "c"})
+		got, err = s.ChatIDs(ctx, 5, nil)
+		must(t, err)
+		same(t, "no chat ids", got, []string{})
+	})
 }
 
 // testChatsIncremental pages by update time while chats are added and

@@ -103,6 +103,12 @@ func (a *Activities) view(ctx context.Context, accountID int64) (*chatlift.Accou
 			v.ActiveTokens++
 		}
 	}
+	v.Consolidation, err = a.Billing.Preview(ctx, accountID, a.now())
+	if chatlift.ErrorCode(err) == chatlift.EINVALID {
+		v.BillingProblem = chatlift.ErrorMessage(err)
+	} else if err != nil {
+		return nil, fmt.Errorf("billing preview: %w", err)
+	}
 	return v, nil
 }
 

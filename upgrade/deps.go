@@ -12,6 +12,9 @@ type Billing interface {
 	Consolidate(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, error)
 	// Unconsolidate restores the billing rows exactly as they were.
 	Unconsolidate(ctx context.Context, accountID int64) error
+	// Preview is what Consolidate would do at now (on an account already
+	// consolidated, what it did), changing nothing.
+	Preview(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, error)
 }
 
 // Notice is a message to the customer, by email and in-product.

@@ -13,30 +13,35 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/sqlstore"
 	"github.com/chatlift/chatlift/upgrade"
 )
 
-// fakeBilling records the calls the saga makes to billing.
+// fakeBilling is the real billing service, recording the calls the saga
+// makes to it, so that tasks and steps see the plans billing computes.
 type fakeBilling struct {
+	billing.Service
 	mu    sync.Mutex
 	calls []string
 }
 
 func (b *fakeBilling) Consolidate(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.calls = append(b.calls, "consolidate")
-	return &chatlift.Consolidation{}, nil
+	b.record("consolidate")
+	return b.Service.Consolidate(ctx, accountID, now)
 }
 
 func (b *fakeBilling) Unconsolidate(ctx context.Context, accountID int64) error {
+	b.record("unconsolidate")
+	return b.Service.Unconsolidate(ctx, accountID)
+}
+
+func (b *fakeBilling) record(call string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.calls = append(b.calls, "unconsolidate")
-	return nil
+	b.calls = append(b.calls, call)
 }
 
 // fakeNotifier records notices by key, once each, as the real one keeps them.
@@ -88,8 +93,8 @@ func setup(t *testing.T, index int) *fixture {
 		t.Cleanup(func() { db.Close() })
 		return db
 	}
-	f := &fixture{legacy: open("legacy.db", sqlstore.RoleChat), platform: open("platform.db", sqlstore.RolePlatform),
-		billing: &fakeBilling{}, notes: &fakeNotifier{}}
+	f := &fixture{legacy: open("legacy.db", sqlstore.RoleChat), platform: open("platform.db", sqlstore.RolePlatform), notes: &fakeNotifier{}}
+	f.billing = &fakeBilling{Service: billing.Service{Store: f.platform}}
 	a := seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 12, Seed: 3}, 41, index)
 	if _, err := seed.Load(ctx, f.legacy, f.platform, a, seed.DefaultStart); err != nil {
 		t.Fatal(err)
