@@ -203,6 +203,28 @@ func testUpgrades(t *testing.T, s chatlift.PlatformStore) {
 		must(t, err)
 		same(t, "account 1", ids(list, func(u *chatlift.Upgrade) any { return u.ID }), []any{"u1", "u2"})
 	})
+	t.Run("Attention", func(t *testing.T) {
+		must(t, s.SetUpgradeAttention(ctx, "u3", "the rollback has not finished", t0))
+		u3, err := s.Upgrade(ctx, "u3")
+		must(t, err)
+		u3.Attention, u3.Error = nil, "saved meanwhile" // a save never clears the flag
+		must(t, s.PutUpgrade(ctx, u3))
+		list, err := s.Upgrades(ctx, chatlift.UpgradeFilter{Attention: true})
+		must(t, err)
+		if len(list) != 1 || list[0].ID != "u3" || list[0].Attention == nil || !list[0].Attention.Since.Equal(t0) ||
+			list[0].Attention.Reason != "the rollback has not finished" || list[0].Error != "saved meanwhile" {
+			t.Fatalf("needing attention: %+v", list)
+		}
+		if u2, err := s.Upgrade(ctx, "u2"); err != nil || u2.Attention != nil {
+			t.Fatalf("u2: %+v %v", u2, err)
+		}
+		must(t, s.SetUpgradeAttention(ctx, "u3", "", t0))
+		list, err = s.Upgrades(ctx, chatlift.UpgradeFilter{Attention: true})
+		must(t, err)
+		if len(list) != 0 {
+			t.Fatalf("still needing attention after clearing: %+v", list)
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		wantCode(t, s.CreateUpgrade(ctx, &chatlift.Upgrade{ID: "u9", AccountID: 3, State: "exploded", Attempt: 1}), chatlift.EINVALID)
 		_, err := s.Upgrade(ctx, "u9")
