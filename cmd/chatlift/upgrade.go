@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,9 +79,11 @@ func (m *Main) upgradeCommand() *cobra.Command {
 
 func (m *Main) listUpgradesCommand(cl *opsClient) *cobra.Command {
 	var state string
+	var attention bool
 	c := &cobra.Command{Use: "list", Short: "List upgrades", Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			body, err := cl.do(c.Context(), "GET", "/api/v2/upgrades?limit=10000&state="+state, nil)
+			q := url.Values{"limit": {"10000"}, "state": {state}, "attention": {strconv.FormatBool(attention)}}
+			body, err := cl.do(c.Context(), "GET", "/api/v2/upgrades?"+q.Encode(), nil)
 			if err != nil {
 				return err
 			}
@@ -94,10 +98,14 @@ func (m *Main) listUpgradesCommand(cl *opsClient) *cobra.Command {
 					at = u.ScheduledFor.Format(time.RFC3339)
 				}
 				fmt.Fprintf(m.Stdout, "%-22s %8d  %-12s %7d  %s\n", u.ID, u.AccountID, u.State, u.Attempt, at)
+				if u.Attention != nil {
+					fmt.Fprintf(m.Stdout, "  needs attention since %s: %s\n", u.Attention.Since.Format(time.RFC3339), u.Attention.Reason)
+				}
 			}
 			return nil
 		}}
 	c.Flags().StringVar(&state, "state", "", "only upgrades in this state")
+	c.Flags().BoolVar(&attention, "attention", false, "only upgrades whose cutover or rollback has run too long")
 	return c
 }
 
