@@ -39,6 +39,9 @@ type Server struct {
 	// AccessTokenLifetime is how long the chat API's OAuth access tokens
 	// live; 0 means 2 hours.
 	AccessTokenLifetime time.Duration
+	// MaxBodyBytes bounds every request body; reading past it answers 413.
+	// 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -72,7 +75,7 @@ func (s *Server) Handler() http.Handler {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"route", "status"})
 		s.Registry.MustRegister(s.requests)
-		s.handler = s.routes()
+		s.handler = s.limitBody(s.routes())
 	})
 	return s.handler
 }
@@ -110,6 +113,23 @@ func (s *Server) routes() http.Handler {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
 	return mux
+}
+
+// DefaultMaxBodyBytes is the request body limit when MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// limitBody caps every request body at MaxBodyBytes: a read past it fails
+// (decode answers 413) and the connection is closed after the answer.
+// Handlers authenticate from the headers before they read a body at all.
+func (s *Server) limitBody(h http.Handler) http.Handler {
+	limit := s.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // instrument records the duration and status of each request of a route.
