@@ -41,6 +41,7 @@ type ServeConfig struct {
 	Rules           chatlift.ScheduleRules // when upgrades may run
 	FaultInjection  bool                   // accept POST /api/ops/faults
 	NoWorker        bool                   // run no worker in this process
+	HTTPLimits      httpapi.Limits         // timeouts and sizes; zero fields take the defaults
 	// SMTPURL is where the outbox goes (smtp://user:pass@host:port); empty
 	// means appended to DataDir/outbox.mbox.
 	SMTPURL string
@@ -133,7 +134,7 @@ func (s *Serve) startHTTP() error {
 	reg.MustRegister(importLimiter(s.Stores).Collectors()...)
 	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
-		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades}
+		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits}
 	if s.faults != nil { // a nil *Faults in the interface would look set
 		s.HTTP.Faults = s.faults
 	}

@@ -184,13 +184,13 @@ func TestBodyLimit(t *testing.T) {
 		}
 	}
 	t.Run("ErrTooLarge", func(t *testing.T) {
-		tooLarge(t, e.handler(nil), httpapi.DefaultMaxBodyBytes)
+		tooLarge(t, e.handler(nil), int(httpapi.DefaultLimits().MaxBodyBytes))
 	})
 	t.Run("ErrTooLargeConfigured", func(t *testing.T) {
-		tooLarge(t, e.handler(func(s *httpapi.Server) { s.MaxBodyBytes = 100 }), 100)
+		tooLarge(t, e.handler(func(s *httpapi.Server) { s.Limits.MaxBodyBytes = 100 }), 100)
 	})
 	t.Run("OKAtTheLimit", func(t *testing.T) {
-		rec := serve(e.handler(nil), "POST", "/api/v2/upgrades", op, padded(httpapi.DefaultMaxBodyBytes))
+		rec := serve(e.handler(nil), "POST", "/api/v2/upgrades", op, padded(int(httpapi.DefaultLimits().MaxBodyBytes)))
 		if rec.Code != http.StatusCreated {
 			t.Fatalf("a body of exactly the limit: %d %s, want 201", rec.Code, rec.Body)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 
 	"github.com/chatlift/chatlift"
 )
@@ -39,9 +40,9 @@ type Server struct {
 	// AccessTokenLifetime is how long the chat API's OAuth access tokens
 	// live; 0 means 2 hours.
 	AccessTokenLifetime time.Duration
-	// MaxBodyBytes bounds every request body; reading past it answers 413.
-	// 0 means DefaultMaxBodyBytes.
-	MaxBodyBytes int64
+	// Limits bound what clients can hold of the server; zero fields take
+	// the defaults.
+	Limits Limits
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -51,14 +52,15 @@ type Server struct {
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
-// background until Close.
+// background, within Limits, until Close.
 func (s *Server) Open(addr string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	ln = netutil.LimitListener(ln, s.Limits.withDefaults().MaxConnections)
+	s.srv = s.Limits.httpServer(s.Handler())
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("http server stopped", "error", err)
@@ -113,23 +115,6 @@ func (s *Server) routes() http.Handler {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
 	return mux
-}
-
-// DefaultMaxBodyBytes is the request body limit when MaxBodyBytes is 0.
-const DefaultMaxBodyBytes = 1 << 20
-
-// limitBody caps every request body at MaxBodyBytes: a read past it fails
-// (decode answers 413) and the connection is closed after the answer.
-// Handlers authenticate from the headers before they read a body at all.
-func (s *Server) limitBody(h http.Handler) http.Handler {
-	limit := s.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		h.ServeHTTP(w, r)
-	})
 }
 
 // instrument records the duration and status of each request of a route.
