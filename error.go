@@ -14,6 +14,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
+	ETOOLARGE     = "too_large" // a request body over the server's limit
 )
 
 // Error is an error meant for the user: a code from the list above and a

@@ -41,6 +41,7 @@ type ServeConfig struct {
 	Rules           chatlift.ScheduleRules // when upgrades may run
 	FaultInjection  bool                   // accept POST /api/ops/faults
 	NoWorker        bool                   // run no worker in this process
+	HTTPLimits      httpapi.Limits         // timeouts and sizes; zero fields take the defaults
 	// SMTPURL is where the outbox goes (smtp://user:pass@host:port); empty
 	// means appended to DataDir/outbox.mbox.
 	SMTPURL string
@@ -56,6 +57,7 @@ type Serve struct {
 	embedded *temporalserver.Server
 	worker   worker.Worker
 	upgrades *upgrade.Service
+	faults   *upgrade.Faults // set with FaultInjection
 	ready    atomic.Bool
 	// Mailer delivers the outbox.
 	Mailer *mailer.Mailer
@@ -63,8 +65,9 @@ type Serve struct {
 	OperatorToken string
 }
 
-// StartServe starts every part and returns once all are ready. On error the
-// parts already started are stopped again.
+// StartServe starts every part, then listens, and returns once all are
+// ready: no request is served before every part it may use is built. On
+// error the parts already started are stopped again.
 func StartServe(ctx context.Context, cfg ServeConfig) (*Serve, error) {
 	s := &Serve{cfg: cfg, log: cfg.Logger}
 	if err := s.start(ctx); err != nil {
@@ -91,6 +94,14 @@ func (s *Serve) start(ctx context.Context) (err error) {
 	if err := s.startMailer(ctx); err != nil {
 		return err
 	}
+	if err := s.startEngine(ctx); err != nil {
+		return err
+	}
+	if err := s.seedDemo(ctx); err != nil {
+		return err
+	}
+	// Every part the handlers use is built: only now may requests come in.
+	s.ready.Store(true)
 	if err := s.startHTTP(); err != nil {
 		return err
 	}
@@ -98,13 +109,6 @@ func (s *Serve) start(ctx context.Context) (err error) {
 		fmt.Fprintf(cfg.Out, "operator token (shown once, kept in %s): %s\n", filepath.Join(cfg.DataDir, "operator-token"), s.OperatorToken)
 	}
 	s.log.Info("listening", "url", s.HTTP.URL())
-	if err := s.startEngine(ctx); err != nil {
-		return err
-	}
-	if err := s.seedDemo(ctx); err != nil {
-		return err
-	}
-	s.ready.Store(true)
 	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
 	return nil
 }
@@ -130,7 +134,10 @@ func (s *Serve) startHTTP() error {
 	reg.MustRegister(importLimiter(s.Stores).Collectors()...)
 	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
-		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg}
+		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits}
+	if s.faults != nil { // a nil *Faults in the interface would look set
+		s.HTTP.Faults = s.faults
+	}
 	return s.HTTP.Open(s.cfg.Addr)
 }
 

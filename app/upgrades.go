@@ -34,21 +34,17 @@ func (n notifier) Notify(ctx context.Context, x upgrade.Notice) error {
 // upgradeRegistrar registers the upgrade workflow and its activities with
 // the in-process worker, with fault injection when configured.
 func (s *Serve) upgradeRegistrar() engine.Registrar {
-	var faults *upgrade.Faults
 	if s.cfg.FaultInjection {
-		faults = &upgrade.Faults{}
-		s.HTTP.Faults = faults
+		s.faults = &upgrade.Faults{}
 	}
 	s.upgrades = &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
 		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
-	acts := newActivities(s.Stores, s.cfg.Rules, faults, s.log)
+	acts := newActivities(s.Stores, s.cfg.Rules, s.faults, s.log)
 	acts.Requester = s.upgrades
 	return upgrade.Registrar{Activities: acts}
 }
 
-// startUpgrades serves the upgrade API and restarts any upgrade whose start
-// was cut short.
+// startUpgrades restarts any upgrade whose start was cut short.
 func (s *Serve) startUpgrades(ctx context.Context) error {
-	s.HTTP.Upgrades = s.upgrades
 	return s.upgrades.Recover(ctx)
 }

@@ -42,31 +42,28 @@ func (s *Server) billing(h billingHandler) http.HandlerFunc {
 }
 
 func (s *Server) billingCaller(r *http.Request) (*billingCaller, error) {
+	c, err := s.adminOrOperatorCaller(r, "see billing")
+	if err != nil {
+		return nil, err
+	}
 	q := r.URL.Query().Get("account_id")
 	id, err := intParam(q, "account_id")
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if s.isOperator(r) {
-		if id == 0 {
-			return nil, chatlift.Errorf(chatlift.EINVALID, "the operator names the account: ?account_id=")
-		}
-		if _, err := s.Platform.SupportAccount(r.Context(), id); chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
-			return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
-		} else if err != nil {
-			return nil, err
-		}
-		return &billingCaller{store: s.Platform, accountID: id, now: s.now().UTC()}, nil
-	}
-	c, err := s.supportCaller(r)
-	if err != nil {
-		return nil, err
-	} else if err := c.requireAdmin("see billing"); err != nil {
-		return nil, err
-	} else if q != "" && id != c.account.ID {
+	case c != nil && q != "" && id != c.account.ID:
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
+	case c != nil:
+		return &billingCaller{store: c.store, accountID: c.account.ID, now: c.now}, nil
+	case id == 0:
+		return nil, chatlift.Errorf(chatlift.EINVALID, "the operator names the account: ?account_id=")
 	}
-	return &billingCaller{store: c.store, accountID: c.account.ID, now: c.now}, nil
+	if _, err := s.Platform.SupportAccount(r.Context(), id); chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &billingCaller{store: s.Platform, accountID: id, now: s.now().UTC()}, nil
 }
 
 // BillingAccountView is a billing account with its subscriptions.

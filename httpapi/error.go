@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	chatlift.EFORBIDDEN:    http.StatusForbidden,
 	chatlift.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	chatlift.EINTERNAL:     http.StatusInternalServerError,
+	chatlift.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 }
 
 // ErrorResponse is the body of every error response.
@@ -69,24 +70,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // encodeFailer is told of a response that could not be encoded.
 type encodeFailer interface{ encodeFailed(err error) }
 
-// maxBody bounds request bodies.
-const maxBody = 1 << 20
-
 // decode reads one JSON object from the body into v, rejecting unknown
-// fields, trailing data and oversized bodies with EINVALID.
+// fields and trailing data with EINVALID and a body over the server's limit
+// (Server.MaxBodyBytes) with ETOOLARGE.
 func decode(r *http.Request, v any) error {
-	return decodeJSON(io.LimitReader(r.Body, maxBody+1), v)
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return strictUnmarshal(b, v)
 }
 
-// readBody reads a request body of at most maxBody bytes.
+// readBody reads the request body, of at most the server's limit.
 func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
+	b, err := io.ReadAll(r.Body)
+	if tooLarge := bodyTooLarge(err); tooLarge != nil {
+		return nil, tooLarge
+	} else if err != nil {
 		return nil, chatlift.Errorf(chatlift.EINVALID, "could not read the request body")
-	} else if len(b) > maxBody {
-		return nil, chatlift.Errorf(chatlift.EINVALID, "request body is larger than %d bytes", maxBody)
 	}
 	return b, nil
+}
+
+// bodyTooLarge is ETOOLARGE when err says the body went over the limit.
+func bodyTooLarge(err error) error {
+	var max *http.MaxBytesError
+	if errors.As(err, &max) {
+		return chatlift.Errorf(chatlift.ETOOLARGE, "request body is larger than %d bytes", max.Limit)
+	}
+	return nil
 }
 
 // strictUnmarshal is decode for JSON already in memory.

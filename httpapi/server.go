@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 
 	"github.com/chatlift/chatlift"
 )
@@ -42,6 +43,9 @@ type Server struct {
 	// ComparePassword checks a password against its bcrypt hash; nil means
 	// bcrypt.CompareHashAndPassword.
 	ComparePassword func(hash, password []byte) error
+	// Limits bound what clients can hold of the server; zero fields take
+	// the defaults.
+	Limits Limits
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -52,14 +56,15 @@ type Server struct {
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
-// background until Close.
+// background, within Limits, until Close.
 func (s *Server) Open(addr string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	ln = netutil.LimitListener(ln, s.Limits.withDefaults().MaxConnections)
+	s.srv = s.Limits.httpServer(s.Handler())
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("http server stopped", "error", err)
@@ -78,6 +83,8 @@ func (s *Server) Handler() http.Handler {
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
 		s.guard = newSignInGuard(s.ComparePassword)
 		s.handler = s.routes()
+		s.Registry.MustRegister(s.requests)
+		s.handler = s.limitBody(s.routes())
 	})
 	return s.handler
 }

@@ -117,3 +117,39 @@ func findUser(r *http.Request, store chatlift.PlatformStore, accountID, id int64
 	}
 	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "user %d not found", id)
 }
+
+// adminHandler serves a request of the operator (c is nil) or of an admin
+// of a support account (c is the caller); a returned error is sent in the
+// error shape.
+type adminHandler func(w http.ResponseWriter, r *http.Request, c *supportCaller) error
+
+// adminOrOperator lets through the operator and the admins of an account,
+// authenticated from the request's headers before the handler reads its
+// body or looks anything up; what names the action for a refused agent.
+func (s *Server) adminOrOperator(what string, h adminHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.adminOrOperatorCaller(r, what)
+		if err == nil {
+			err = h(w, r, c)
+		}
+		if err != nil {
+			writeError(w, r, s.Logger, err)
+		}
+	}
+}
+
+// adminOrOperatorCaller is nil for the operator, else the caller, who must
+// be an admin of its account.
+func (s *Server) adminOrOperatorCaller(r *http.Request, what string) (*supportCaller, error) {
+	if s.isOperator(r) {
+		return nil, nil
+	}
+	c, err := s.supportCaller(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.requireAdmin(what); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

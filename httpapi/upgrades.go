@@ -27,9 +27,9 @@ type Faults interface {
 }
 
 func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
-	handle("POST /api/v2/upgrades", s.requestUpgrade)
+	handle("POST /api/v2/upgrades", s.adminOrOperator("request the upgrade", s.requestUpgrade))
 	handle("GET /api/v2/upgrades", s.operator(s.listUpgrades))
-	handle("GET /api/v2/upgrades/{id}", s.showUpgrade)
+	handle("GET /api/v2/upgrades/{id}", s.adminOrOperator("see the upgrade", s.showUpgrade))
 	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
 		handle("POST /api/ops/upgrades/{id}/"+action, s.operator(s.actOnUpgrade(action)))
 	}
@@ -45,39 +45,31 @@ type UpgradeRequest struct {
 	AccountID int64 `json:"account_id"`
 }
 
-func (s *Server) requestUpgrade(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requestUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	var q UpgradeRequest
-	err := decodeOptional(r, &q)
+	if err := decodeOptional(r, &q); err != nil {
+		return err
+	}
 	var u *chatlift.Upgrade
+	var err error
 	switch {
-	case err != nil:
-	case s.isOperator(r):
-		if q.AccountID <= 0 {
-			err = chatlift.Errorf(chatlift.EINVALID, "account_id is required")
-		} else {
-			u, err = s.Upgrades.Request(r.Context(), q.AccountID, "operator")
-		}
+	case c == nil && q.AccountID <= 0:
+		return chatlift.Errorf(chatlift.EINVALID, "account_id is required")
+	case c == nil:
+		u, err = s.Upgrades.Request(r.Context(), q.AccountID, "operator")
+	case q.AccountID != 0 && q.AccountID != c.account.ID:
+		return chatlift.Errorf(chatlift.EFORBIDDEN, "you may request the upgrade of your own account only")
 	default:
-		var c *supportCaller
-		if c, err = s.supportCaller(r); err == nil {
-			err = c.requireAdmin("request the upgrade")
-		}
-		if err == nil && q.AccountID != 0 && q.AccountID != c.account.ID {
-			err = chatlift.Errorf(chatlift.EFORBIDDEN, "you may request the upgrade of your own account only")
-		}
-		if err == nil {
-			u, err = s.Upgrades.Request(r.Context(), c.account.ID, c.user.Email)
-		}
+		u, err = s.Upgrades.Request(r.Context(), c.account.ID, c.user.Email)
 	}
 	if id := existingUpgrade(err); id != "" {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": chatlift.ECONFLICT, "description": chatlift.ErrorMessage(err), "upgrade_id": id})
-		return
-	}
-	if err != nil {
-		writeError(w, r, s.Logger, err)
-		return
+		return nil
+	} else if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"upgrade": u})
+	return nil
 }
 
 // existingUpgrade is the id a conflict error names, if any.
@@ -97,19 +89,18 @@ func decodeOptional(r *http.Request, v any) error {
 	return decode(r, v)
 }
 
-func (s *Server) showUpgrade(w http.ResponseWriter, r *http.Request) {
+// showUpgrade serves an upgrade to the operator and to its account's admins;
+// another account's upgrade is not found.
+func (s *Server) showUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	u, err := s.Platform.Upgrade(r.Context(), r.PathValue("id"))
-	if err == nil && !s.isOperator(r) {
-		var c *supportCaller
-		if c, err = s.supportCaller(r); err == nil && c.account.ID != u.AccountID {
-			err = chatlift.Errorf(chatlift.ENOTFOUND, "upgrade %s not found", r.PathValue("id"))
-		}
+	if err == nil && c != nil && c.account.ID != u.AccountID {
+		err = chatlift.Errorf(chatlift.ENOTFOUND, "upgrade %s not found", r.PathValue("id"))
 	}
 	if err != nil {
-		writeError(w, r, s.Logger, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+	return nil
 }
 
 func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {

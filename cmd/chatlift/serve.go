@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/chatlift/chatlift/app"
+	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/seed"
 )
 
@@ -54,7 +55,21 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.BoolVar(&cfg.NoWorker, "no-worker", false, "serve the API only; `chatlift worker` processes run the upgrades")
 	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept POST /api/ops/faults, which makes chosen upgrade steps fail (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
+	addLimitFlags(c, &cfg.HTTPLimits)
 	return c
+}
+
+// addLimitFlags adds the flags that bound what clients can hold of the HTTP
+// server (docs/server.md).
+func addLimitFlags(c *cobra.Command, l *httpapi.Limits) {
+	d, f := httpapi.DefaultLimits(), c.Flags()
+	f.DurationVar(&l.ReadHeaderTimeout, "http-read-header-timeout", d.ReadHeaderTimeout, "time a client has to send a request's headers")
+	f.DurationVar(&l.ReadTimeout, "http-read-timeout", d.ReadTimeout, "time a client has to send a whole request, body included")
+	f.DurationVar(&l.WriteTimeout, "http-write-timeout", d.WriteTimeout, "time the server has to answer, from the end of the request's headers")
+	f.DurationVar(&l.IdleTimeout, "http-idle-timeout", d.IdleTimeout, "time a keep-alive connection may wait for its next request")
+	f.IntVar(&l.MaxHeaderBytes, "http-max-header-bytes", d.MaxHeaderBytes, "largest request headers (more answers 431)")
+	f.Int64Var(&l.MaxBodyBytes, "http-max-body-bytes", d.MaxBodyBytes, "largest request body (more answers 413)")
+	f.IntVar(&l.MaxConnections, "http-max-connections", d.MaxConnections, "connections served at once; more wait to be accepted")
 }
 
 // addBackendFlags adds the flags that choose the database and the workflow
