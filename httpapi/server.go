@@ -82,8 +82,6 @@ func (s *Server) Handler() http.Handler {
 		}, []string{"route", "status"})
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
 		s.guard = newSignInGuard(s.ComparePassword)
-		s.handler = s.routes()
-		s.Registry.MustRegister(s.requests)
 		s.handler = s.limitBody(s.routes())
 	})
 	return s.handler
