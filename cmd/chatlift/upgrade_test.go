@@ -121,12 +121,17 @@ func TestUpgradeSurvivesCrash(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatalf("the injected crash did not kill serve\n%s", s.stderr)
 	}
+	crashed := time.Now()
 
 	s = startServe(t, "--data", data, "--operator-token", "op-e2e")
 	s.waitHealthy(t, 20*time.Second)
+	frozen := time.Since(crashed) // at least: chat stayed frozen from the crash until the server was back
 	done := waitState(t, s, op, id, "completed", 90*time.Second)
 	if done.Upgrade.Attempt != 1 || done.Upgrade.Import.Done != done.Upgrade.Import.Total {
 		t.Fatalf("after the crash: %+v", done.Upgrade)
+	}
+	if got := time.Duration(done.Upgrade.ChatDowntimeMS) * time.Millisecond; got < frozen {
+		t.Fatalf("chat_downtime_ms says %s; chat was frozen for at least %s across the crash", got, frozen)
 	}
 	// The old chat token was revoked; the account is upgraded for good.
 	api(t, "GET", s.url+"/api/v2/chat/account", "Bearer "+creds[1].ChatAccessToken, nil, http.StatusUnauthorized, nil)
