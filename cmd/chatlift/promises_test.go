@@ -109,6 +109,7 @@ func TestUpgradeKeepsPromises(t *testing.T) {
 		}
 	})
 	t.Run("ChatDowntimeRecorded", func(t *testing.T) {
+		t.Logf("chat downtime %d ms", done.Upgrade.ChatDowntimeMS)
 		if done.Upgrade.ChatDowntimeMS <= 0 || done.Upgrade.ChatDowntimeMS > 1000 {
 			t.Fatalf("chat downtime %d ms", done.Upgrade.ChatDowntimeMS)
 		}
