@@ -383,6 +383,12 @@ func (f *fixture) wantCancelled(t *testing.T) {
 // before anything changes, tells why, and reschedules it; once fixed, it runs.
 func TestWorkflowBlockedTask(t *testing.T) {
 	t.Parallel()
+	t.Run("AtItsDate", func(t *testing.T) { t.Parallel(); blockedTask(t, false) })
+	// After run-now, a blocked upgrade waits for its new date all the same.
+	t.Run("AfterRunNow", func(t *testing.T) { t.Parallel(); blockedTask(t, true) })
+}
+
+func blockedTask(t *testing.T, runNow bool) {
 	f := setup(t, 0)
 	ctx := context.Background()
 	agents, err := f.legacy.Agents(ctx, f.account)
@@ -406,12 +412,16 @@ func TestWorkflowBlockedTask(t *testing.T) {
 			t.Error(err)
 		}
 	}, 22*24*time.Hour)
+	if runNow {
+		f.env.RegisterDelayedCallback(func() { f.act(upgrade.ActionRunNow).wantYes(t, "run-now") }, time.Hour)
+	}
+	f.env.SetTestTimeout(30 * time.Second)
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 	if err := f.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(f.notes.keys, func(k string) bool { return k == "upgrade_blocked" }) {
-		t.Fatalf("the customer was not told: %v", f.notes.keys)
+	if n := countOf(f.notes.keys, "upgrade_blocked"); n != 1 {
+		t.Fatalf("the customer was told %d times it is blocked: %v", n, f.notes.keys)
 	}
 	if blocked == nil || blocked.State != chatlift.UpgradeScheduled || !strings.Contains(blocked.Error, "share the email") {
 		t.Fatalf("after the blocked prepare: %+v", blocked)
@@ -504,4 +514,15 @@ func (c *corruptingImporter) Verify(ctx context.Context, job chatlift.ImportJob,
 		}
 	}
 	return c.Importer.Verify(ctx, job, repair, progress)
+}
+
+// countOf counts the times v occurs in list.
+func countOf(list []string, v string) int {
+	n := 0
+	for _, x := range list {
+		if x == v {
+			n++
+		}
+	}
+	return n
 }
