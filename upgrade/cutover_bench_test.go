@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/sqlstore"
@@ -69,7 +70,7 @@ func bigAccount(b *testing.B, id int64, chats int) (*upgrade.Activities, *chatli
 	if _, err := seed.Load(ctx, legacy, platform, a, seed.DefaultStart); err != nil {
 		b.Fatal(err)
 	}
-	acts := &upgrade.Activities{Legacy: legacy, Platform: platform, Billing: &fakeBilling{}, Notifier: &fakeNotifier{},
+	acts := &upgrade.Activities{Legacy: legacy, Platform: platform, Billing: &fakeBilling{Service: billing.Service{Store: platform}}, Notifier: &fakeNotifier{},
 		Importer: importer.New(legacy, platform, nil), Rules: chatlift.DefaultScheduleRules}
 	u := &chatlift.Upgrade{ID: fmt.Sprintf("u%d", id), AccountID: id, State: chatlift.UpgradePreparing, Attempt: 1}
 	if err := platform.CreateUpgrade(ctx, u); err != nil {

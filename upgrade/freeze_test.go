@@ -94,16 +94,7 @@ func TestTokensWorkUntilTheSwitch(t *testing.T) {
 func TestStuckRollbackNeedsAttention(t *testing.T) {
 	t.Parallel()
 	f := setup(t, 0)
-	stuck := &stuckLegacy{ChatStore: f.legacy, platform: f.platform, now: f.env.Now}
-	f.acts.Legacy = stuck
-	f.acts.OnStep = func(_, step, phase string) {
-		if step == upgrade.StepFreeze && phase == "undo" {
-			stuck.start()
-		}
-	}
-	if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
-		t.Fatal(err)
-	}
+	stuck := f.stickRollback(t)
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 	if stuck.flagged == nil {
 		t.Fatalf("never flagged while the rollback failed %d times", stuck.failures)
@@ -118,6 +109,23 @@ func TestStuckRollbackNeedsAttention(t *testing.T) {
 	if list, err := f.platform.Upgrades(context.Background(), chatlift.UpgradeFilter{Attention: true}); err != nil || len(list) != 0 {
 		t.Fatalf("still listed as needing attention: %v %v", list, err)
 	}
+}
+
+// stickRollback fails the switch, then every change of chat state the
+// rollback tries, until the upgrade is listed as needing attention.
+func (f *fixture) stickRollback(t *testing.T) *stuckLegacy {
+	t.Helper()
+	stuck := &stuckLegacy{ChatStore: f.legacy, platform: f.platform, now: f.env.Now}
+	f.acts.Legacy = stuck
+	f.acts.OnStep = func(_, step, phase string) {
+		if step == upgrade.StepFreeze && phase == "undo" {
+			stuck.start()
+		}
+	}
+	if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
+		t.Fatal(err)
+	}
+	return stuck
 }
 
 // stuckLegacy fails every change of chat state once started, until the

@@ -10,8 +10,9 @@ import (
 )
 
 // Operator actions, each a workflow Update: the workflow itself accepts or
-// refuses it, and an accepted action has been carried out (or, for run-now
-// and cancel, is bound to be) when the Update returns. See
+// refuses it, and an accepted action has been carried out when the Update
+// returns (run-now: the run no longer waits for its date; it still stops
+// before its cutover if a cancel is accepted after it). See
 // docs/upgrade.md#operator-actions for which apply in which phase.
 const (
 	ActionRunNow     = "run-now"
@@ -95,41 +96,56 @@ func (w *waiter) check(action string, at time.Time) error {
 	return nil
 }
 
-// act carries out run-now, pause, resume or cancel.
+// act carries out run-now, pause, resume or cancel. Each takes the run's
+// lock before acting and checks again under it: an action that waited for
+// another is answered against the state that one left.
 func (w *waiter) act(ctx workflow.Context, action string) error {
-	if err := w.check(action, time.Time{}); err != nil {
-		return err
+	if action == ActionCancel {
+		return w.cancelRun(ctx)
 	}
-	switch action {
-	case ActionCancel:
-		w.cancelling = true
-		w.poke()
-		if err := workflow.Await(ctx, func() bool { return w.cancelled || w.phase == phaseEnded }); err != nil {
-			return err
-		}
-		if !w.cancelled {
-			return refusal("the upgrade ended before it could be cancelled")
-		}
-		return nil
-	case ActionRunNow:
-		w.starting = true
-		defer w.poke()
-		if w.paused { // run-now lifts a pause
-			return w.setPaused(ctx, false)
-		}
-		return nil
-	default:
-		defer w.poke()
-		return w.setPaused(ctx, action == ActionPause)
-	}
-}
-
-// setPaused records the pause on the upgrade, holding the run's lock.
-func (w *waiter) setPaused(ctx workflow.Context, paused bool) error {
 	if err := w.lock(ctx); err != nil {
 		return err
 	}
 	defer w.unlock()
+	if err := w.check(action, time.Time{}); err != nil {
+		return err
+	}
+	defer w.poke()
+	switch {
+	case action == ActionRunNow:
+		w.starting = true
+		if w.paused { // run-now lifts a pause
+			return w.recordPause(ctx, false)
+		}
+		return nil
+	case action == ActionPause && w.paused: // already held
+		return nil
+	default:
+		return w.recordPause(ctx, action == ActionPause)
+	}
+}
+
+// cancelRun asks the run to stop before its cutover and waits until the
+// upgrade is recorded as cancelled. An activity in progress (a date being
+// booked, the pre-upgrade tasks being computed) is let finish or, for a
+// booking, cancelled.
+func (w *waiter) cancelRun(ctx workflow.Context) error {
+	if err := w.check(ActionCancel, time.Time{}); err != nil {
+		return err
+	}
+	w.cancelling = true
+	w.poke()
+	if err := workflow.Await(ctx, func() bool { return w.cancelled || w.phase == phaseEnded }); err != nil {
+		return err
+	}
+	if !w.cancelled {
+		return refusal("the upgrade ended before it could be cancelled")
+	}
+	return nil
+}
+
+// recordPause records the pause on the upgrade; the caller holds the lock.
+func (w *waiter) recordPause(ctx workflow.Context, paused bool) error {
 	if err := workflow.ExecuteActivity(w.short, act.SetPaused, w.upgradeID, paused).Get(ctx, nil); err != nil {
 		return err
 	}
@@ -164,8 +180,8 @@ func (w *waiter) rescheduleTo(ctx workflow.Context, at time.Time) error {
 	return nil
 }
 
-// lock serialises the activities that write the upgrade's row between the
-// run and the operator actions.
+// lock serialises the run's steps that write the upgrade's row and the
+// operator actions, so no two of them write it at once.
 func (w *waiter) lock(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return !w.busy }); err != nil {
 		return err

@@ -30,13 +30,14 @@ func (a *Activities) Schedule(ctx context.Context, in ScheduleInput) (time.Time,
 	if err != nil {
 		return time.Time{}, err
 	}
-	var at time.Time
-	if in.Round > 0 && u.ScheduleRound == in.Round && u.ScheduledFor != nil && u.State == chatlift.UpgradeScheduled {
-		at = *u.ScheduledFor // a retry: this round's date is booked
-	} else if at, err = a.book(ctx, u, v, in); err != nil {
+	retry := in.Round > 0 && u.ScheduleRound == in.Round && u.ScheduledFor != nil && u.State == chatlift.UpgradeScheduled
+	if err := a.moveTo(u, chatlift.UpgradeScheduled); err != nil { // before booking: a cancelled upgrade books nothing
 		return time.Time{}, err
 	}
-	if err := a.moveTo(u, chatlift.UpgradeScheduled); err != nil {
+	at := time.Time{}
+	if retry {
+		at = *u.ScheduledFor // this round's date is booked
+	} else if at, err = a.book(ctx, u, v, in); err != nil {
 		return time.Time{}, err
 	}
 	u.ScheduledFor, u.ScheduleRound = &at, in.Round

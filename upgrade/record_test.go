@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/seed"
@@ -67,7 +68,7 @@ func TestRecordHistories(t *testing.T) {
 	}
 	r := &recorder{t: t, c: c, legacy: open("legacy.db", sqlstore.RoleChat), platform: open("platform.db", sqlstore.RolePlatform), faults: &upgrade.Faults{}, out: out}
 	r.svc = &upgrade.Service{Legacy: r.legacy, Platform: r.platform, Temporal: c, TaskQueue: engine.TaskQueue, Rules: chatlift.DefaultScheduleRules}
-	acts := &upgrade.Activities{Legacy: r.legacy, Platform: r.platform, Billing: &fakeBilling{}, Notifier: &fakeNotifier{},
+	acts := &upgrade.Activities{Legacy: r.legacy, Platform: r.platform, Billing: &fakeBilling{Service: billing.Service{Store: r.platform}}, Notifier: &fakeNotifier{},
 		Importer: importer.New(r.legacy, r.platform, nil), Rules: chatlift.DefaultScheduleRules, Faults: r.faults}
 	w := worker.New(c, engine.TaskQueue, worker.Options{})
 	upgrade.Register(w, acts)

@@ -3,8 +3,11 @@ package upgrade_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/interceptor"
@@ -29,6 +32,19 @@ type retrier struct {
 	mu     sync.Mutex
 	failed bool
 	runs   map[string]int
+	// skew moves the activities' clock forward once the failure is
+	// injected, so a retry runs in another minute and hour: nothing it
+	// does may depend on the wall clock (a notice key, a slot).
+	skew time.Duration
+}
+
+// clock is the activities' clock: the workflow's, moved forward by skew.
+func (r *retrier) clock(now func() time.Time) func() time.Time {
+	return func() time.Time {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return now().Add(r.skew)
+	}
 }
 
 func (r *retrier) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
@@ -72,6 +88,9 @@ func (r *retrier) failOnce() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	first := !r.failed
+	if first {
+		r.skew += 97 * time.Minute
+	}
 	r.failed = true
 	return first
 }
@@ -90,10 +109,16 @@ var (
 // attempt when a step fails before the switch.
 func TestEveryActivityRetrySafe(t *testing.T) {
 	t.Parallel()
-	completes := func(t *testing.T, r *retrier) {
+	completes := func(t *testing.T, r *retrier, blocked bool) {
 		t.Helper()
 		f := setup(t, 0)
+		want := []string{"upgrade_scheduled", "upgrade_completed"}
+		if blocked {
+			f.blockMerge(t, 22*24*time.Hour)
+			want = []string{"upgrade_scheduled", "upgrade_blocked", "upgrade_scheduled", "upgrade_completed"}
+		}
 		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.acts.Now = r.clock(f.env.Now)
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 		if err := f.env.GetWorkflowError(); err != nil {
 			t.Fatalf("workflow error: %v", err)
@@ -102,13 +127,16 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 		if u.State != chatlift.UpgradeCompleted || u.Import.State != chatlift.ImportDone || u.Verification == nil || !u.Verification.Passed {
 			t.Fatalf("upgrade ended %s, import %+v, verification %+v", u.State, u.Import, u.Verification)
 		}
-		f.checkOneNoticeEach(t)
+		if !slices.Equal(f.notes.keys, want) {
+			t.Fatalf("notices %v, want %v: one per key", f.notes.keys, want)
+		}
 	}
 	rollsBack := func(t *testing.T, r *retrier) {
 		t.Helper()
 		f := setup(t, 0)
 		before := f.legacyChecksum(t)
 		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.acts.Now = r.clock(f.env.Now)
 		if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +158,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 		t.Run("Completed", func(t *testing.T) {
 			t.Parallel()
 			r := &retrier{twice: true}
-			completes(t, r)
+			completes(t, r, false)
 			for _, name := range pathActivities {
 				if r.runs[name] < 2 {
 					t.Errorf("%s ran %d times", name, r.runs[name])
@@ -141,15 +169,50 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			t.Parallel()
 			rollsBack(t, &retrier{twice: true})
 		})
+		t.Run("PausedResumedCancelled", func(t *testing.T) {
+			t.Parallel()
+			r := &retrier{twice: true}
+			f := setup(t, 0)
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+			var answers []*answer
+			for i, action := range []string{upgrade.ActionPause, upgrade.ActionResume, upgrade.ActionPause, upgrade.ActionCancel} {
+				f.env.RegisterDelayedCallback(func() { answers = append(answers, f.act(action)) }, time.Duration(i+1)*time.Hour)
+			}
+			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+			for i, a := range answers {
+				a.wantYes(t, fmt.Sprint("action ", i))
+			}
+			f.wantCancelled(t)
+			if r.runs["SetPaused"] != 6 || r.runs["SetState"] != 2 {
+				t.Fatalf("runs %v", r.runs)
+			}
+		})
+		t.Run("StuckRollback", func(t *testing.T) {
+			t.Parallel()
+			r := &retrier{twice: true}
+			f := setup(t, 0)
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+			stuck := f.stickRollback(t)
+			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+			if u := f.upgrade(t); stuck.flagged == nil || u.Attention != nil || u.State != chatlift.UpgradeRolledBack || r.runs["Attention"] != 4 {
+				t.Fatalf("flagged %v, then attention %+v, state %s; runs %v", stuck.flagged != nil, u.Attention, u.State, r.runs)
+			}
+		})
 	})
 	for _, name := range pathActivities {
 		t.Run("FailAfter/"+name, func(t *testing.T) {
 			t.Parallel()
 			r := &retrier{failAfter: name}
-			completes(t, r)
+			completes(t, r, false)
 			if !r.failed || r.runs[name] < 2 {
 				t.Fatalf("%s: failed %v, ran %d times", name, r.failed, r.runs[name])
 			}
+		})
+	}
+	for _, name := range []string{"Schedule", "Prepare"} {
+		t.Run("FailAfterBlocked/"+name, func(t *testing.T) {
+			t.Parallel()
+			completes(t, &retrier{failAfter: name}, true)
 		})
 	}
 	for _, name := range rollbackActivities {
@@ -164,16 +227,3 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 	}
 }
 
-// checkOneNoticeEach fails when a notice kind was sent under more than one key.
-func (f *fixture) checkOneNoticeEach(t *testing.T) {
-	t.Helper()
-	f.notes.mu.Lock()
-	defer f.notes.mu.Unlock()
-	seen := map[string]bool{}
-	for _, kind := range f.notes.keys {
-		if seen[kind] {
-			t.Fatalf("notice %s sent twice (under two keys): %v", kind, f.notes.keys)
-		}
-		seen[kind] = true
-	}
-}

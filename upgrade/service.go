@@ -27,6 +27,9 @@ type Service struct {
 	Rules     chatlift.ScheduleRules
 	Now       func() time.Time
 	Log       *slog.Logger
+	// ActionTimeout bounds the wait for the workflow's answer to an
+	// operator action; 0 means DefaultActionTimeout.
+	ActionTimeout time.Duration
 }
 
 func (s *Service) now() time.Time {
@@ -160,16 +163,30 @@ func (s *Service) update(ctx context.Context, upgradeID, action string, args ...
 	if chatlift.Terminal(u.State) {
 		return nil, chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s is %s; %s does not apply", u.ID, u.State, action)
 	}
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: WorkflowID(u.ID), UpdateName: action,
+	timeout := s.ActionTimeout
+	if timeout == 0 {
+		timeout = DefaultActionTimeout
+	}
+	uctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	h, err := s.Temporal.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{WorkflowID: WorkflowID(u.ID), UpdateName: action,
 		Args: args, WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err == nil {
-		err = h.Get(ctx, nil)
+		err = h.Get(uctx, nil)
 	}
-	if err != nil {
+	switch {
+	case err != nil && uctx.Err() != nil && ctx.Err() == nil:
+		return nil, chatlift.Errorf(chatlift.EUNAVAILABLE, "the upgrade's workflow did not answer %s within %s (is a worker running?); "+
+			"it may still carry it out: look at the upgrade before sending it again", action, timeout)
+	case err != nil:
 		return nil, s.refused(ctx, u, action, err)
 	}
 	return s.Platform.Upgrade(ctx, upgradeID)
 }
+
+// DefaultActionTimeout bounds how long an operator action waits for the
+// workflow's answer, within the HTTP server's write timeout.
+const DefaultActionTimeout = 20 * time.Second
 
 // refused turns the workflow's refusal into a conflict; other errors are
 // the engine's.

@@ -101,17 +101,30 @@ func (w *waiter) run(in Input) error {
 	}
 	w.phase = phaseCutover
 	err := workflow.ExecuteActivity(options(ctx, 30*time.Second, 3), act.ConsolidateBilling, in.UpgradeID).Get(ctx, nil)
+	var frozen *watch
 	if err == nil {
-		err = w.watched("cutover", workflow.ExecuteActivity(options(ctx, 2*time.Minute, 3), act.Cutover, in.UpgradeID), nil)
+		f := workflow.ExecuteActivity(options(ctx, 2*time.Minute, 3), act.Cutover, in.UpgradeID)
+		frozen = w.watch()
+		err = frozen.wait("cutover", f, nil)
 	}
 	if err != nil {
+		f := workflow.ExecuteActivity(short, act.Rollback, in.UpgradeID)
+		if frozen == nil {
+			frozen = w.watch()
+		}
 		var rb RollbackResult
-		if rerr := w.watched("rollback", workflow.ExecuteActivity(short, act.Rollback, in.UpgradeID), &rb); rerr != nil {
+		if rerr := frozen.wait("rollback", f, &rb); rerr != nil {
 			return rerr
+		}
+		if err := frozen.end(); err != nil {
+			return err
 		}
 		if !rb.Switched {
 			return nextAttempt(ctx, short, in, reason(err))
 		}
+	}
+	if err := frozen.end(); err != nil {
+		return err
 	}
 	w.phase = phaseFinishing
 	if err := workflow.ExecuteActivity(short, act.FinishSwitch, in.UpgradeID).Get(ctx, nil); err != nil {
@@ -125,37 +138,65 @@ func (w *waiter) run(in Input) error {
 
 // cancelUpgrade records the cancellation an operator asked for.
 func (w *waiter) cancelUpgrade() error {
+	if err := w.lock(w.ctx); err != nil {
+		return err
+	}
+	defer w.unlock()
 	err := workflow.ExecuteActivity(w.short, act.SetState, w.upgradeID, chatlift.UpgradeCancelled, "cancelled by an operator").Get(w.ctx, nil)
 	w.cancelled = err == nil
 	return err
 }
 
-// watched waits for an activity that keeps chat frozen (the cutover or the
-// rollback); if it has not finished within AttentionAfter, the upgrade is
-// flagged as needing attention until it does.
-func (w *waiter) watched(what string, f workflow.Future, out any) error {
-	ctx := w.ctx
-	if workflow.GetVersion(ctx, changeWatch, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return f.Get(ctx, out)
+// watch keeps an eye on the span in which chat may be frozen: the cutover
+// and, if it fails, the rollback. If the span has not ended AttentionAfter
+// after it began, the upgrade is flagged as needing attention until it ends.
+type watch struct {
+	w       *waiter
+	on      bool // false for runs started before the watch existed
+	timer   workflow.Future
+	stop    workflow.CancelFunc
+	flagged bool
+}
+
+func (w *waiter) watch() *watch {
+	if workflow.GetVersion(w.ctx, changeWatch, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return &watch{w: w}
 	}
-	timerCtx, stop := workflow.WithCancel(ctx)
-	sel := workflow.NewSelector(ctx)
-	sel.AddFuture(f, func(workflow.Future) {})
-	sel.AddFuture(workflow.NewTimer(timerCtx, AttentionAfter), func(workflow.Future) {})
-	sel.Select(ctx)
-	stop()
-	if f.IsReady() {
-		return f.Get(ctx, out)
+	ctx, stop := workflow.WithCancel(w.ctx)
+	return &watch{w: w, on: true, timer: workflow.NewTimer(ctx, AttentionAfter), stop: stop}
+}
+
+// wait waits for the activity doing what, flagging the upgrade if the span
+// outlives AttentionAfter meanwhile.
+func (x *watch) wait(what string, f workflow.Future, out any) error {
+	ctx := x.w.ctx
+	if x.on && !x.flagged {
+		sel := workflow.NewSelector(ctx)
+		sel.AddFuture(f, func(workflow.Future) {})
+		sel.AddFuture(x.timer, func(workflow.Future) {})
+		sel.Select(ctx)
+		if !f.IsReady() {
+			note := fmt.Sprintf("chat has been frozen for more than %s: the %s has not finished and keeps retrying", AttentionAfter, what)
+			if err := workflow.ExecuteActivity(x.w.short, act.Attention, x.w.upgradeID, note).Get(ctx, nil); err != nil {
+				return err
+			}
+			x.flagged = true
+		}
 	}
-	note := fmt.Sprintf("the %s has not finished after %s; chat stays frozen while it retries", what, AttentionAfter)
-	if err := workflow.ExecuteActivity(w.short, act.Attention, w.upgradeID, note).Get(ctx, nil); err != nil {
-		return err
+	return f.Get(ctx, out)
+}
+
+// end closes the span: the timer stops and a flag is cleared.
+func (x *watch) end() error {
+	if x == nil || !x.on {
+		return nil
 	}
-	err := f.Get(ctx, out)
-	if cerr := workflow.ExecuteActivity(w.short, act.Attention, w.upgradeID, "").Get(ctx, nil); cerr != nil {
-		return cerr
+	x.stop()
+	if !x.flagged {
+		return nil
 	}
-	return err
+	x.flagged = false
+	return workflow.ExecuteActivity(x.w.short, act.Attention, x.w.upgradeID, "").Get(x.w.ctx, nil)
 }
 
 // nextAttempt records the rollback and continues as the next attempt.
@@ -231,6 +272,7 @@ func (w *waiter) scheduleAndWait(in Input) error {
 }
 
 // book schedules the next round of this attempt, holding the run's lock.
+// A cancel stops a booking that waits for a free slot.
 func (w *waiter) book(notBefore time.Time) error {
 	if err := w.lock(w.ctx); err != nil {
 		return err
@@ -238,7 +280,21 @@ func (w *waiter) book(notBefore time.Time) error {
 	defer w.unlock()
 	w.round++
 	in := ScheduleInput{UpgradeID: w.upgradeID, NotBefore: notBefore, Round: w.round}
-	return workflow.ExecuteActivity(w.short, act.Schedule, in).Get(w.ctx, &w.at)
+	ctx, stop := workflow.WithCancel(workflow.WithWaitForCancellation(w.short, true)) // a cancelled booking ends before anything else writes
+	defer stop()
+	f := workflow.ExecuteActivity(ctx, act.Schedule, in)
+	for !f.IsReady() {
+		sel := workflow.NewSelector(w.ctx)
+		sel.AddFuture(f, func(workflow.Future) {})
+		sel.AddReceive(w.wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(w.ctx, nil) })
+		sel.Select(w.ctx)
+		if w.cancelling && !f.IsReady() {
+			stop()
+			_ = f.Get(w.ctx, nil) // the activity's cancellation
+			return errCancelled
+		}
+	}
+	return f.Get(w.ctx, &w.at)
 }
 
 // wait blocks until the date, run-now or cancel; pause holds the date until
@@ -250,10 +306,14 @@ func (w *waiter) wait() error {
 		w.paused = false
 	}
 	for {
+		if err := workflow.Await(w.ctx, func() bool { return !w.busy }); err != nil { // an action being recorded
+			return err
+		}
 		switch {
 		case w.cancelling:
 			return errCancelled
 		case w.starting:
+			w.starting = false // taken: a later date (after a blocked prepare) is waited for again
 			return nil
 		}
 		timerCtx, stopTimer := workflow.WithCancel(w.ctx)
@@ -271,10 +331,7 @@ func (w *waiter) wait() error {
 		sel.Select(w.ctx)
 		stopTimer()
 		switch {
-		case due && w.busy: // an action is being recorded: let it finish, then look again
-			if err := workflow.Await(w.ctx, func() bool { return !w.busy }); err != nil {
-				return err
-			}
+		case due && w.busy: // an action is being recorded: look again once it is
 		case due:
 			return nil
 		case *signal != "":

@@ -322,6 +322,36 @@ func TestOperatorActions(t *testing.T) {
 			t.Fatalf("state %s, paused %v: run-now lifts the pause", u.State, u.Paused)
 		}
 	})
+	t.Run("PauseAndRunNowAtOnce", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		var pause, runNow *answer
+		f.env.RegisterDelayedCallback(func() { pause, runNow = f.act(upgrade.ActionPause), f.act(upgrade.ActionRunNow) }, time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		pause.wantYes(t, "pause")
+		runNow.wantYes(t, "run-now")
+		if u := f.upgrade(t); u.State != chatlift.UpgradeCompleted || u.Paused {
+			t.Fatalf("state %s, paused %v: run-now after pause lifts it", u.State, u.Paused)
+		}
+	})
+	t.Run("RescheduleAndCancelAtOnce", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, 0)
+		later := time.Date(2027, 3, 1, 23, 0, 0, 0, time.UTC)
+		var reschedule, cancel *answer
+		f.env.RegisterDelayedCallback(func() {
+			reschedule, cancel = f.act(upgrade.ActionReschedule, later), f.act(upgrade.ActionCancel)
+		}, time.Hour)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		cancel.wantYes(t, "cancel")
+		if !reschedule.done {
+			t.Fatal("reschedule got no answer")
+		}
+		f.wantCancelled(t)
+		if n, _ := f.platform.SlotBookings(context.Background(), later); n != 0 {
+			t.Fatalf("the cancelled upgrade holds the slot it was rescheduled to (reschedule answered %v)", reschedule.err)
+		}
+	})
 	t.Run("PauseResumeReschedule", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, 0)
@@ -388,8 +418,10 @@ func TestWorkflowBlockedTask(t *testing.T) {
 	t.Run("AfterRunNow", func(t *testing.T) { t.Parallel(); blockedTask(t, true) })
 }
 
-func blockedTask(t *testing.T, runNow bool) {
-	f := setup(t, 0)
+// blockMerge gives a chat agent the email of another (a merge the upgrade
+// cannot apply) and fixes it after the given time, calling atFix first.
+func (f *fixture) blockMerge(t *testing.T, after time.Duration, atFix ...func()) {
+	t.Helper()
 	ctx := context.Background()
 	agents, err := f.legacy.Agents(ctx, f.account)
 	if err != nil {
@@ -400,25 +432,44 @@ func blockedTask(t *testing.T, runNow bool) {
 	if err := f.legacy.PutAgents(ctx, []*chatlift.Agent{&dup}); err != nil {
 		t.Fatal(err)
 	}
-	before := f.legacyChecksum(t)
-	var blocked *chatlift.Upgrade
 	f.env.RegisterDelayedCallback(func() {
-		blocked = f.upgrade(t)
-		if f.legacyChecksum(t) != before {
-			t.Error("a blocked upgrade changed the legacy account")
+		for _, fn := range atFix {
+			fn()
 		}
 		dup.Email = "renamed@example.test"
 		if err := f.legacy.PutAgents(ctx, []*chatlift.Agent{&dup}); err != nil {
 			t.Error(err)
 		}
-	}, 22*24*time.Hour)
+	}, after)
+}
+
+func blockedTask(t *testing.T, runNow bool) {
+	// The merge is fixed before the new date: 22 days after the request
+	// (the first date is 21 days ahead), 10 days after a run-now.
+	fixedAfter := 22 * 24 * time.Hour
 	if runNow {
-		f.env.RegisterDelayedCallback(func() { f.act(upgrade.ActionRunNow).wantYes(t, "run-now") }, time.Hour)
+		fixedAfter = 10 * 24 * time.Hour
 	}
-	f.env.SetTestTimeout(30 * time.Second)
+	f := setup(t, 0)
+	var before string
+	var blocked *chatlift.Upgrade
+	f.blockMerge(t, fixedAfter, func() {
+		blocked = f.upgrade(t)
+		if f.legacyChecksum(t) != before {
+			t.Error("a blocked upgrade changed the legacy account")
+		}
+	})
+	before = f.legacyChecksum(t)
+	var started *answer
+	if runNow {
+		f.env.RegisterDelayedCallback(func() { started = f.act(upgrade.ActionRunNow) }, time.Hour)
+	}
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 	if err := f.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
+	}
+	if runNow {
+		started.wantYes(t, "run-now")
 	}
 	if n := countOf(f.notes.keys, "upgrade_blocked"); n != 1 {
 		t.Fatalf("the customer was told %d times it is blocked: %v", n, f.notes.keys)
