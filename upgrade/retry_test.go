@@ -226,4 +226,3 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 		})
 	}
 }
-
