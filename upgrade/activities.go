@@ -138,19 +138,13 @@ func (a *Activities) notify(ctx context.Context, u *chatlift.Upgrade, v *chatlif
 // reason clears the flag), and logs it as an error.
 func (a *Activities) Attention(ctx context.Context, upgradeID, reason string) error {
 	if reason != "" {
-		a.logger().Error("upgrade needs attention", "upgrade_id", upgradeID, "reason", reason)
+		a.log().Error("upgrade needs attention", "upgrade_id", upgradeID, "reason", reason)
 	} else {
-		a.logger().Info("upgrade no longer needs attention", "upgrade_id", upgradeID)
+		a.log().Info("upgrade no longer needs attention", "upgrade_id", upgradeID)
 	}
 	return a.Platform.SetUpgradeAttention(ctx, upgradeID, reason, a.now())
 }
 
-func (a *Activities) logger() *slog.Logger {
-	if a.Log != nil {
-		return a.Log
-	}
-	return slog.New(slog.DiscardHandler)
-}
 
 // heartbeat records progress for Temporal when running as an activity.
 func heartbeat(ctx context.Context, details ...any) {

@@ -106,7 +106,7 @@ func (a *Activities) injected(accountID int64, step string) error {
 	case FaultTransient:
 		return chatlift.Errorf(chatlift.EUNAVAILABLE, "injected transient fault in step %s", step)
 	case FaultCrash:
-		a.Log.Warn("injected crash", "account_id", accountID, "step", step)
+		a.log().Warn("injected crash", "account_id", accountID, "step", step)
 		syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/seed"
-	"github.com/chatlift/chatlift/sqlstore"
 	"github.com/chatlift/chatlift/upgrade"
 )
 
@@ -48,16 +46,7 @@ func BenchmarkCutover(b *testing.B) {
 // for its cutover.
 func bigAccount(b *testing.B, id int64, chats int) (*upgrade.Activities, *chatlift.Upgrade) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	open := func(name, role string) *sqlstore.DB {
-		db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, name), Role: role})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { db.Close() })
-		return db
-	}
-	legacy, platform := open("legacy.db", sqlstore.RoleChat), open("platform.db", sqlstore.RolePlatform)
+	legacy, platform := openStores(b)
 	a := seed.Generate(seed.Spec{Accounts: 1, ChatsPerAccount: chats, Seed: 1}, id, 0)
 	for n := len(a.Agents); n < 500; n++ {
 		a.Agents = append(a.Agents, &chatlift.Agent{ID: int64(n + 1), Email: fmt.Sprintf("agent%d@big.example", n),

@@ -58,15 +58,8 @@ func TestRecordHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	open := func(name, role string) *sqlstore.DB {
-		db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, name), Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	r := &recorder{t: t, c: c, legacy: open("legacy.db", sqlstore.RoleChat), platform: open("platform.db", sqlstore.RolePlatform), faults: &upgrade.Faults{}, out: out}
+	r := &recorder{t: t, c: c, faults: &upgrade.Faults{}, out: out}
+	r.legacy, r.platform = openStores(t)
 	r.svc = &upgrade.Service{Legacy: r.legacy, Platform: r.platform, Temporal: c, TaskQueue: engine.TaskQueue, Rules: chatlift.DefaultScheduleRules}
 	acts := &upgrade.Activities{Legacy: r.legacy, Platform: r.platform, Billing: &fakeBilling{Service: billing.Service{Store: r.platform}}, Notifier: &fakeNotifier{},
 		Importer: importer.New(r.legacy, r.platform, nil), Rules: chatlift.DefaultScheduleRules, Faults: r.faults}

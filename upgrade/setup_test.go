@@ -80,20 +80,28 @@ type fixture struct {
 	updates  int      // operator actions sent, for their ids
 }
 
+// openStores opens a legacy chat store and a platform store in a fresh
+// directory, closed when the test ends.
+func openStores(tb testing.TB) (legacy, platform *sqlstore.DB) {
+	tb.Helper()
+	dir := tb.TempDir()
+	open := func(name, role string) *sqlstore.DB {
+		db, err := sqlstore.Open(context.Background(), sqlstore.Config{Path: filepath.Join(dir, name), Role: role})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}
+	return open("legacy.db", sqlstore.RoleChat), open("platform.db", sqlstore.RolePlatform)
+}
+
 // setup seeds the account made for seed index `index` and requests its upgrade.
 func setup(t *testing.T, index int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	open := func(name, role string) *sqlstore.DB {
-		db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, name), Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	f := &fixture{legacy: open("legacy.db", sqlstore.RoleChat), platform: open("platform.db", sqlstore.RolePlatform), notes: &fakeNotifier{}}
+	f := &fixture{notes: &fakeNotifier{}}
+	f.legacy, f.platform = openStores(t)
 	f.billing = &fakeBilling{Service: billing.Service{Store: f.platform}}
 	a := seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 12, Seed: 3}, 41, index)
 	if _, err := seed.Load(ctx, f.legacy, f.platform, a, seed.DefaultStart); err != nil {
