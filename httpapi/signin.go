@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -74,7 +73,7 @@ func (e *throttled) setRetryAfter(w http.ResponseWriter) {
 
 // signIn returns the enabled agent of the account with the email (any case)
 // and password; EUNAUTHORIZED if there is none, or *throttled past a limit.
-func (s *Server) signIn(ctx context.Context, r *http.Request, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
+func (s *Server) signIn(r *http.Request, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
 	g, now := s.guard, s.now()
 	if ok, wait := g.perAddress.Take(clientKey(r.RemoteAddr), now); !ok {
 		return nil, &throttled{wait}
@@ -82,7 +81,7 @@ func (s *Server) signIn(ctx context.Context, r *http.Request, store chatlift.Cha
 	if ok, wait := g.perEmail.Take(strconv.FormatInt(accountID, 10)+"/"+chatlift.NormalizeEmail(email), now); !ok {
 		return nil, &throttled{wait}
 	}
-	agents, err := store.Agents(ctx, accountID)
+	agents, err := store.Agents(r.Context(), accountID)
 	if err != nil {
 		return nil, err
 	}
