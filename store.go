@@ -28,6 +28,8 @@ type ChatStore interface {
 
 	PutAgents(ctx context.Context, agents []*Agent) error
 	Agents(ctx context.Context, accountID int64) ([]*Agent, error)
+	// Agent returns the account's agent id; ENOTFOUND if it has none.
+	Agent(ctx context.Context, accountID, id int64) (*Agent, error)
 
 	PutObjects(ctx context.Context, objs []*Object) error
 	Objects(ctx context.Context, accountID int64, kind ObjectKind) ([]*Object, error)
@@ -47,6 +49,9 @@ type ChatStore interface {
 
 	PutOAuthClient(ctx context.Context, c *OAuthClient) error
 	OAuthClients(ctx context.Context, accountID int64) ([]*OAuthClient, error)
+	// OAuthClient returns the account's OAuth client id; ENOTFOUND if it
+	// has none.
+	OAuthClient(ctx context.Context, accountID, id int64) (*OAuthClient, error)
 	OAuthClientByIdentifier(ctx context.Context, identifier string) (*OAuthClient, error)
 	PutOAuthTokens(ctx context.Context, tokens []*OAuthToken) error
 	OAuthTokenByHash(ctx context.Context, hash string) (*OAuthToken, error)
@@ -91,6 +96,8 @@ type PlatformStore interface {
 	SupportAccounts(ctx context.Context, f AccountFilter) ([]*SupportAccount, error)
 	PutUsers(ctx context.Context, users []*User) error
 	Users(ctx context.Context, accountID int64) ([]*User, error)
+	// User returns the account's user id; ENOTFOUND if it has none.
+	User(ctx context.Context, accountID, id int64) (*User, error)
 	UserByEmail(ctx context.Context, accountID int64, email string) (*User, error)
 	PutAPIToken(ctx context.Context, t *APIToken) error
 	APITokenByHash(ctx context.Context, hash string) (*APIToken, error)

@@ -50,6 +50,18 @@ func testUsers(t *testing.T, s chatlift.PlatformStore) {
 	got, err := s.Users(ctx, 1)
 	must(t, err)
 	same(t, "users", got, users)
+	t.Run("ByID", func(t *testing.T) {
+		u, err := s.User(ctx, 1, 2)
+		must(t, err)
+		same(t, "user 2", u, users[1])
+		if u.AccountID != 1 {
+			t.Fatalf("account id not kept: %d", u.AccountID)
+		}
+		_, err = s.User(ctx, 2, 1)
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.User(ctx, 1, 99)
+		wantCode(t, err, chatlift.ENOTFOUND)
+	})
 	t.Run("EmailIgnoresCase", func(t *testing.T) {
 		u, err := s.UserByEmail(ctx, 1, "boss@ACME.test")
 		must(t, err)
