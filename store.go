@@ -134,8 +134,10 @@ type PlatformStore interface {
 	// QueueEmail adds e to the outbox unless an email with its key is there;
 	// it reports whether it was added.
 	QueueEmail(ctx context.Context, e *Email) (bool, error)
+	// PendingEmails lists up to limit unsent emails, oldest first, leased
+	// or not, without claiming them: a read for inspection and tests.
+	// Sending goes through ClaimEmails and RecordEmail.
 	PendingEmails(ctx context.Context, limit int) ([]*Email, error)
-	PutEmail(ctx context.Context, e *Email) error
 	// ClaimEmails leases to owner, until now+ttl, up to limit unsent emails
 	// that no live lease holds, oldest first: of mailers claiming at once,
 	// each email goes to one.

@@ -214,14 +214,6 @@ func (d *DB) PendingEmails(ctx context.Context, limit int) ([]*chatlift.Email, e
 	return emails.list(ctx, d, d.q(), "WHERE sent = ? ORDER BY id LIMIT ?", false, chatlift.PageSize(limit))
 }
 
-// PutEmail implements chatlift.PlatformStore.
-func (d *DB) PutEmail(ctx context.Context, e *chatlift.Email) error {
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	return emails.put(ctx, d, d.q(), []*chatlift.Email{e})
-}
-
 // CreateUpgrade implements chatlift.PlatformStore.
 func (d *DB) CreateUpgrade(ctx context.Context, u *chatlift.Upgrade) error {
 	if err := u.Validate(); err != nil {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -181,8 +182,13 @@ func testEmails(t *testing.T, s chatlift.PlatformStore) {
 	if len(pending) != 1 {
 		t.Fatalf("%d pending", len(pending))
 	}
-	pending[0].SentAt, pending[0].Attempts = &t0, 1
-	must(t, s.PutEmail(ctx, pending[0]))
+	claimed, err := s.ClaimEmails(ctx, "mailer", t0, time.Minute, 10)
+	must(t, err)
+	if len(claimed) != 1 {
+		t.Fatalf("%d claimed", len(claimed))
+	}
+	claimed[0].SentAt, claimed[0].Attempts = &t0, 1
+	must(t, s.RecordEmail(ctx, claimed[0], "mailer", time.Time{}))
 	pending, err = s.PendingEmails(ctx, 10)
 	must(t, err)
 	if len(pending) != 0 {
