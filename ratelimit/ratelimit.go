@@ -36,9 +36,9 @@ type entry struct {
 }
 
 // New returns a limiter allowing each key burst attempts at once and then
-// one every interval, keeping at most maxKeys keys.
+// one every interval, keeping at most maxKeys keys (at least one).
 func New(interval time.Duration, burst, maxKeys int) *Keyed {
-	return &Keyed{interval: interval, burst: burst, maxKeys: maxKeys, keys: make(map[string]*entry)}
+	return &Keyed{interval: interval, burst: burst, maxKeys: max(1, maxKeys), keys: make(map[string]*entry)}
 }
 
 // Take spends one attempt of key at now. If none is left, or key is new
