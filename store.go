@@ -28,6 +28,8 @@ type ChatStore interface {
 
 	PutAgents(ctx context.Context, agents []*Agent) error
 	Agents(ctx context.Context, accountID int64) ([]*Agent, error)
+	// Agent returns the account's agent id; ENOTFOUND if it has none.
+	Agent(ctx context.Context, accountID, id int64) (*Agent, error)
 
 	PutObjects(ctx context.Context, objs []*Object) error
 	Objects(ctx context.Context, accountID int64, kind ObjectKind) ([]*Object, error)
@@ -47,6 +49,9 @@ type ChatStore interface {
 
 	PutOAuthClient(ctx context.Context, c *OAuthClient) error
 	OAuthClients(ctx context.Context, accountID int64) ([]*OAuthClient, error)
+	// OAuthClient returns the account's OAuth client id; ENOTFOUND if it
+	// has none.
+	OAuthClient(ctx context.Context, accountID, id int64) (*OAuthClient, error)
 	OAuthClientByIdentifier(ctx context.Context, identifier string) (*OAuthClient, error)
 	PutOAuthTokens(ctx context.Context, tokens []*OAuthToken) error
 	OAuthTokenByHash(ctx context.Context, hash string) (*OAuthToken, error)
@@ -91,6 +96,8 @@ type PlatformStore interface {
 	SupportAccounts(ctx context.Context, f AccountFilter) ([]*SupportAccount, error)
 	PutUsers(ctx context.Context, users []*User) error
 	Users(ctx context.Context, accountID int64) ([]*User, error)
+	// User returns the account's user id; ENOTFOUND if it has none.
+	User(ctx context.Context, accountID, id int64) (*User, error)
 	UserByEmail(ctx context.Context, accountID int64, email string) (*User, error)
 	PutAPIToken(ctx context.Context, t *APIToken) error
 	APITokenByHash(ctx context.Context, hash string) (*APIToken, error)
@@ -127,8 +134,10 @@ type PlatformStore interface {
 	// QueueEmail adds e to the outbox unless an email with its key is there;
 	// it reports whether it was added.
 	QueueEmail(ctx context.Context, e *Email) (bool, error)
+	// PendingEmails lists up to limit unsent emails, oldest first, leased
+	// or not, without claiming them: a read for inspection and tests.
+	// Sending goes through ClaimEmails and RecordEmail.
 	PendingEmails(ctx context.Context, limit int) ([]*Email, error)
-	PutEmail(ctx context.Context, e *Email) error
 	// ClaimEmails leases to owner, until now+ttl, up to limit unsent emails
 	// that no live lease holds, oldest first: of mailers claiming at once,
 	// each email goes to one.

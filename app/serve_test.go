@@ -32,7 +32,7 @@ func freeAddr(t *testing.T) string {
 // hammer requests the upgrade as the operator, again and again, until stop
 // is closed, and returns every answer that shows a handler ran half-wired:
 // a broken connection (a panic) or a 5xx. A refused connection is fine: the
-// server is not listening yet.
+// server is not listening yet; the next try comes 5 ms later.
 func hammer(addr string, stop <-chan struct{}) []string {
 	client := &http.Client{Timeout: 10 * time.Second}
 	var bad []string
@@ -46,6 +46,7 @@ func hammer(addr string, stop <-chan struct{}) []string {
 		req.Header.Set("Authorization", "Bearer op-test")
 		resp, err := client.Do(req)
 		if errors.Is(err, syscall.ECONNREFUSED) {
+			time.Sleep(5 * time.Millisecond) // load, not a wait: leave start-up the cores
 			continue
 		} else if err != nil {
 			bad = append(bad, err.Error())

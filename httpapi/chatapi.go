@@ -51,7 +51,7 @@ func findAgent(r *http.Request, store chatlift.ChatStore, accountID int64) (*cha
 	if err != nil {
 		return nil, err
 	}
-	return agentByID(r.Context(), store, accountID, id)
+	return store.Agent(r.Context(), accountID, id)
 }
 
 func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
@@ -104,7 +104,7 @@ func createAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	a := &chatlift.Agent{AccountID: c.account.ID, Role: chatlift.ChatRoleAgent, Enabled: true, Departments: []int64{}, Skills: []int64{}}
 	q.apply(a)
 	err := c.store.InAccountWrite(r.Context(), c.account.ID, func(tx chatlift.ChatStore) error {
-		actor, err := agentByID(r.Context(), tx, c.account.ID, c.agent.ID)
+		actor, err := tx.Agent(r.Context(), c.account.ID, c.agent.ID)
 		if err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 		if err != nil {
 			return err
 		}
-		actor, err := agentByID(r.Context(), tx, c.account.ID, c.agent.ID)
+		actor, err := tx.Agent(r.Context(), c.account.ID, c.agent.ID)
 		if err != nil {
 			return err
 		}

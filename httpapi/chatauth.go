@@ -108,25 +108,11 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 // a disabled agent's tokens stop working at once: EUNAUTHORIZED if the
 // agent is disabled or gone.
 func tokenAgent(ctx context.Context, store chatlift.ChatStore, tok *chatlift.OAuthToken) (*chatlift.Agent, error) {
-	agent, err := agentByID(ctx, store, tok.AccountID, tok.AgentID)
+	agent, err := store.Agent(ctx, tok.AccountID, tok.AgentID)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !agent.Enabled {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token's agent is disabled or gone")
 	}
 	return agent, err
-}
-
-// agentByID returns the account's agent id; ENOTFOUND if it has none.
-func agentByID(ctx context.Context, store chatlift.ChatStore, accountID, id int64) (*chatlift.Agent, error) {
-	list, err := store.Agents(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range list {
-		if a.ID == id {
-			return a, nil
-		}
-	}
-	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "agent %d not found", id)
 }
 
 // may lets the request through only if the caller's role allows action.

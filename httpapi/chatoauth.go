@@ -59,16 +59,7 @@ func findOAuthClient(r *http.Request, store chatlift.ChatStore, accountID int64)
 	if err != nil {
 		return nil, err
 	}
-	list, err := store.OAuthClients(r.Context(), accountID)
-	if err != nil {
-		return nil, err
-	}
-	for _, oc := range list {
-		if oc.ID == id {
-			return oc, nil
-		}
-	}
-	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "OAuth client %d not found", id)
+	return store.OAuthClient(r.Context(), accountID, id)
 }
 
 func getOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error {

@@ -8,7 +8,8 @@ import (
 // Limits bound what clients can hold of the server: how long a request may
 // take to arrive, how long its answer may take, how long an idle connection
 // stays open, how large headers and bodies may be and how many connections
-// are served at once. A zero field takes its default from DefaultLimits.
+// are served at once, in all and per client address. A zero field takes
+// its default from DefaultLimits.
 // docs/server.md explains each.
 type Limits struct {
 	// ReadHeaderTimeout is how long a client has to send a request's
@@ -30,12 +31,18 @@ type Limits struct {
 	// MaxConnections is how many connections are served at once; further
 	// connections wait to be accepted until one closes.
 	MaxConnections int
+	// MaxConnectionsPerAddress is how many connections one client address
+	// (an IPv6 address by its /64) may hold open at once; a further one is
+	// closed as soon as it is accepted, so that one client cannot take all
+	// of MaxConnections.
+	MaxConnectionsPerAddress int
 }
 
 // DefaultLimits are the limits of a zero Limits.
 func DefaultLimits() Limits {
 	return Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
-		IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10, MaxBodyBytes: 1 << 20, MaxConnections: 1000}
+		IdleTimeout: 60 * time.Second, MaxHeaderBytes: 64 << 10, MaxBodyBytes: 1 << 20, MaxConnections: 1000,
+		MaxConnectionsPerAddress: 64}
 }
 
 // withDefaults is l with each zero field set to its default.
@@ -48,6 +55,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxHeaderBytes, d.MaxHeaderBytes)
 	def(&l.MaxBodyBytes, d.MaxBodyBytes)
 	def(&l.MaxConnections, d.MaxConnections)
+	def(&l.MaxConnectionsPerAddress, d.MaxConnectionsPerAddress)
 	return l
 }
 

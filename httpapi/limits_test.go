@@ -135,4 +135,50 @@ func TestLimits(t *testing.T) {
 			t.Fatal("the waiting connection was not served within 5 s of a place freeing")
 		}
 	})
+	t.Run("ConnectionsPerAddressBounded", func(t *testing.T) {
+		addr := e.limited(t, httpapi.Limits{MaxConnectionsPerAddress: 2})
+		var held []net.Conn
+		for range 2 { // two kept-alive connections from 127.0.0.1 take its places
+			held = append(held, served(t, dial(t, addr, "GET /healthz HTTP/1.1\r\nHost: x")))
+		}
+		if !closedWithin(t, dial(t, addr, "GET /healthz HTTP/1.1\r\nHost: x"), 5*time.Second) {
+			t.Fatal("a third connection from the address was kept open; the bound is 2")
+		}
+		other := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}
+		conn, err := other.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		served(t, conn) // another address is served
+		held[0].Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for { // the place frees once the server sees the close
+			conn := dial(t, addr, "GET /healthz HTTP/1.1\r\nHost: x")
+			if _, err := http.ReadResponse(bufio.NewReader(conn), nil); err == nil {
+				break
+			} else if time.Now().After(deadline) {
+				t.Fatalf("no place freed within 5 s of a connection closing: %v", err)
+			}
+			time.Sleep(10 * time.Millisecond) // poll interval
+		}
+	})
+}
+
+// served reads the answer to the request sent on conn and fails unless it
+// is 200; it returns conn, kept alive.
+func served(t *testing.T, conn net.Conn) net.Conn {
+	t.Helper()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz = %d, want 200", resp.StatusCode)
+	}
+	return conn
 }

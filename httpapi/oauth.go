@@ -163,14 +163,11 @@ func (s *Server) issue(ctx context.Context, t *oauthTarget, agentID int64, scope
 // enabledAgent fails with invalid_grant unless the account has the agent
 // and it is enabled.
 func enabledAgent(ctx context.Context, store chatlift.ChatStore, accountID, agentID int64) error {
-	agents, err := store.Agents(ctx, accountID)
-	if err != nil {
+	a, err := store.Agent(ctx, accountID, agentID)
+	if err == nil && a.Enabled {
+		return nil
+	} else if err != nil && chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
 		return err
-	}
-	for _, a := range agents {
-		if a.ID == agentID && a.Enabled {
-			return nil
-		}
 	}
 	return oauthErrorf(http.StatusBadRequest, "invalid_grant", "the agent this grant acts for is disabled or gone")
 }

@@ -171,7 +171,7 @@ func (s *Server) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := form.Get("email")
-	agent, err := s.signIn(r.Context(), r, q.target.store, q.target.client.AccountID, email, form.Get("password"))
+	agent, err := s.signIn(r, q.target.store, q.target.client.AccountID, email, form.Get("password"))
 	var th *throttled
 	if errors.As(err, &th) {
 		th.setRetryAfter(w)

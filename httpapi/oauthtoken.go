@@ -228,8 +228,7 @@ func (s *Server) passwordGrant(r *http.Request, t *oauthTarget, form url.Values)
 	if err != nil {
 		return nil, err
 	}
-	ctx := r.Context()
-	agent, err := s.signIn(ctx, r, t.store, t.client.AccountID, username, password)
+	agent, err := s.signIn(r, t.store, t.client.AccountID, username, password)
 	var th *throttled
 	if errors.As(err, &th) {
 		return nil, &oauthError{status: http.StatusTooManyRequests, code: "slow_down", description: th.Error(), retryAfter: th}
@@ -238,7 +237,7 @@ func (s *Server) passwordGrant(r *http.Request, t *oauthTarget, form url.Values)
 	} else if err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, t, agent.ID, scopes, true)
+	return s.issue(r.Context(), t, agent.ID, scopes, true)
 }
 
 // clientCredentialsGrant issues a (confidential) client a token that acts

@@ -63,7 +63,8 @@ func (s *Server) Open(addr string) error {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.ln = ln
-	ln = netutil.LimitListener(ln, s.Limits.withDefaults().MaxConnections)
+	l := s.Limits.withDefaults()
+	ln = netutil.LimitListener(limitPerAddress(ln, l.MaxConnectionsPerAddress), l.MaxConnections)
 	s.srv = s.Limits.httpServer(s.Handler())
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,13 +1,11 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
-	"sync"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -26,6 +24,7 @@ const (
 	signInKeys            = 10000
 	maxPassword           = 1024 // bcrypt reads at most 72 bytes; longer ones are compared as ""
 	dummyPassword         = "no agent has this password"
+	dummyDigestLen        = 31 // a bcrypt hash ends in its digest, 23 bytes in bcrypt's base64
 	defaultSignInHashCost = bcrypt.DefaultCost
 )
 
@@ -35,17 +34,25 @@ type signInGuard struct {
 	perEmail, perAddress *ratelimit.Keyed
 	compare              func(hash, password []byte) error
 
-	mu    sync.Mutex
-	dummy map[int][]byte // by bcrypt cost
+	// dummy is a bcrypt hash ("$2a$NN$" salt digest) whose digest is all
+	// zero bits, which no password's is (but for 1 in 2^184), made up front
+	// so that no sign-in pays for hashing.
+	dummy []byte
 }
 
 func newSignInGuard(compare func(hash, password []byte) error) *signInGuard {
 	if compare == nil {
 		compare = bcrypt.CompareHashAndPassword
 	}
+	// Hashed for a salt; it fails only for a password over 72 bytes.
+	dummy, err := bcrypt.GenerateFromPassword([]byte(dummyPassword), bcrypt.MinCost)
+	if err != nil {
+		panic(fmt.Sprintf("dummy password hash: %v", err))
+	}
+	copy(dummy[len(dummy)-dummyDigestLen:], strings.Repeat(".", dummyDigestLen))
 	return &signInGuard{perEmail: ratelimit.New(signInEveryPerEmail, signInBurstPerEmail, signInKeys),
 		perAddress: ratelimit.New(signInEveryPerAddress, signInBurstPerAddress, signInKeys),
-		compare:    compare, dummy: map[int][]byte{}}
+		compare:    compare, dummy: dummy}
 }
 
 // throttled is a sign-in refused, before its password was compared, for
@@ -64,26 +71,17 @@ func (e *throttled) setRetryAfter(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", strconv.Itoa(e.seconds()))
 }
 
-// clientAddress is the IP the request came from (proxy headers are not
-// trusted).
-func clientAddress(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
-}
-
 // signIn returns the enabled agent of the account with the email (any case)
 // and password; EUNAUTHORIZED if there is none, or *throttled past a limit.
-func (s *Server) signIn(ctx context.Context, r *http.Request, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
+func (s *Server) signIn(r *http.Request, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
 	g, now := s.guard, s.now()
-	if ok, wait := g.perAddress.Take(clientAddress(r), now); !ok {
+	if ok, wait := g.perAddress.Take(clientKey(r.RemoteAddr), now); !ok {
 		return nil, &throttled{wait}
 	}
 	if ok, wait := g.perEmail.Take(strconv.FormatInt(accountID, 10)+"/"+chatlift.NormalizeEmail(email), now); !ok {
 		return nil, &throttled{wait}
 	}
-	agents, err := store.Agents(ctx, accountID)
+	agents, err := store.Agents(r.Context(), accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +95,9 @@ func (s *Server) signIn(ctx context.Context, r *http.Request, store chatlift.Cha
 			cost = c
 		}
 	}
-	hash, candidate := []byte(nil), []byte(password)
+	hash, candidate := g.dummyHash(cost), []byte(password)
 	if agent != nil && agent.PasswordHash != "" {
 		hash = []byte(agent.PasswordHash)
-	} else if hash, err = g.dummyHash(cost); err != nil {
-		return nil, err
 	}
 	if len(password) > maxPassword {
 		candidate = nil
@@ -113,19 +109,12 @@ func (s *Server) signIn(ctx context.Context, r *http.Request, store chatlift.Cha
 	return agent, nil
 }
 
-// dummyHash is a hash of the cost no password matches, compared against
-// when the email has no agent with a password, so that refusing it costs
-// what refusing a wrong password does.
-func (g *signInGuard) dummyHash(cost int) ([]byte, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if h, ok := g.dummy[cost]; ok {
-		return h, nil
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(dummyPassword), cost)
-	if err != nil {
-		return nil, fmt.Errorf("dummy password hash at cost %d: %w", cost, err)
-	}
-	g.dummy[cost] = h
-	return h, nil
+// dummyHash is a hash of the cost that no password matches, compared
+// against when the email has no agent with a password, so that refusing it
+// costs what refusing a wrong password does: comparing runs bcrypt at the
+// cost written in the hash, with its salt, whatever its digest.
+func (g *signInGuard) dummyHash(cost int) []byte {
+	h := append([]byte{}, g.dummy...)
+	copy(h[4:6], fmt.Sprintf("%02d", cost))
+	return h
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/oauth2"
 
+	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
 )
 
@@ -58,12 +61,15 @@ type signInEnv struct {
 	compare *countingCompare
 	client  *httpapi.NewOAuthClient
 	me      accountCreds
+	srv     *httpapi.Server
 }
 
 func setupSignIn(t *testing.T) *signInEnv {
 	t.Helper()
 	e := &signInEnv{clock: &fakeClock{t: time.Now().UTC()}, compare: &countingCompare{}}
-	e.env = setup(t, 1, 0, func(s *httpapi.Server) { s.Now, s.ComparePassword = e.clock.now, e.compare.compare })
+	e.env = setup(t, 1, 0, func(s *httpapi.Server) {
+		s.Now, s.ComparePassword, e.srv = e.clock.now, e.compare.compare, s
+	})
 	e.me = e.account(0)
 	e.client = e.newClient(t, e.me.token, nil)
 	return e
@@ -75,6 +81,20 @@ func (e *signInEnv) passwordGrant(t *testing.T, email, password string) answer {
 	form := map[string][]string{"grant_type": {"password"}, "username": {email}, "password": {password},
 		"client_id": {e.client.ClientIdentifier}, "client_secret": {e.client.ClientSecret}}
 	return fetch(t, http.DefaultClient, "POST", e.url+"/oauth2/chat/token", form)
+}
+
+// passwordGrantFrom is passwordGrant from the client address remote
+// ("ip:port"), served by the server's handler directly.
+func (e *signInEnv) passwordGrantFrom(t *testing.T, remote, email, password string) answer {
+	t.Helper()
+	form := url.Values{"grant_type": {"password"}, "username": {email}, "password": {password},
+		"client_id": {e.client.ClientIdentifier}, "client_secret": {e.client.ClientSecret}}
+	req := httptest.NewRequest("POST", "/oauth2/chat/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = remote
+	rec := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rec, req)
+	return answer{status: rec.Code, body: rec.Body.String(), header: rec.Header()}
 }
 
 // wantThrottled fails unless a is a 429 with a Retry-After of want seconds.
@@ -125,6 +145,23 @@ func TestPasswordGrantThrottled(t *testing.T) {
 			t.Fatalf("after the wait: %d %s", a.status, a.body)
 		}
 	})
+	t.Run("PerAddressIPv6Prefix", func(t *testing.T) {
+		t.Parallel()
+		e := setupSignIn(t)
+		for i := range 50 { // each guess from another address of one /64
+			remote := fmt.Sprintf("[2001:db8:1:2:%x::1]:4000", i)
+			if a := e.passwordGrantFrom(t, remote, fmt.Sprintf("nobody%d@example.test", i), "guess"); a.status != http.StatusBadRequest {
+				t.Fatalf("guess %d: %d %s", i+1, a.status, a.body)
+			}
+		}
+		wantThrottled(t, e.passwordGrantFrom(t, "[2001:db8:1:2:ffff::9]:4000", e.me.email, e.me.password), "2")
+		if a := e.passwordGrantFrom(t, "[2001:db8:1:3::1]:4000", e.me.email, e.me.password); a.status != http.StatusOK {
+			t.Fatalf("from another /64: %d %s", a.status, a.body)
+		}
+		if a := e.passwordGrantFrom(t, "192.0.2.8:4000", e.me.email, e.me.password); a.status != http.StatusOK {
+			t.Fatalf("from an IPv4 address: %d %s", a.status, a.body)
+		}
+	})
 }
 
 func TestConsentThrottled(t *testing.T) {
@@ -153,31 +190,24 @@ func TestConsentThrottled(t *testing.T) {
 func TestSignInCostsAlike(t *testing.T) {
 	t.Parallel()
 	e := setupSignIn(t)
-	agents, err := e.legacy.Agents(context.Background(), e.me.id)
+	ctx := context.Background()
+	agents, err := e.legacy.Agents(ctx, e.me.id)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var disabled string
-	for _, a := range agents {
-		if !a.Enabled {
-			disabled = a.Email
-		}
 	}
 	cost, err := bcrypt.Cost([]byte(agents[0].PasswordHash))
 	if err != nil {
 		t.Fatal(err)
 	}
+	disabled := newDisabledAgent(t, e, cost)
 	for _, tc := range []struct{ name, email, password string }{
 		{"ErrWrongPassword", e.me.email, "guess"},
 		{"ErrUnknownEmail", "nobody@example.test", "guess"},
-		{"ErrDisabledAgent", disabled, e.me.password},
+		{"ErrDisabledAgent", disabled.Email, "disabled-password"},
 		{"ErrLongPassword", e.me.email, strings.Repeat("x", 2000)},
 		{"OK", e.me.email, e.me.password},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.email == "" {
-				t.Skip("the seeded account has no disabled agent")
-			}
 			n := len(e.compare.since(0))
 			a := e.passwordGrant(t, tc.email, tc.password)
 			if (a.status == http.StatusOK) != (tc.name == "OK") {
@@ -188,4 +218,26 @@ func TestSignInCostsAlike(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newDisabledAgent stores a disabled agent of e's account whose password,
+// "disabled-password", is hashed at cost.
+func newDisabledAgent(t *testing.T, e *signInEnv, cost int) *chatlift.Agent {
+	t.Helper()
+	ctx := context.Background()
+	id, err := e.legacy.NextIDs(ctx, fmt.Sprint("agents/", e.me.id), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte("disabled-password"), cost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &chatlift.Agent{ID: id, AccountID: e.me.id, Email: fmt.Sprintf("disabled%d@example.test", id), DisplayName: "Disabled",
+		Role: "agent", RoleID: 3, Enabled: false, Departments: []int64{}, Skills: []int64{}, CreatedAt: time.Now().UTC(),
+		PasswordHash: string(hash)}
+	if err := e.legacy.PutAgents(ctx, []*chatlift.Agent{a}); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -96,7 +96,7 @@ func getUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	if err != nil {
 		return err
 	}
-	u, err := findUser(r, c.store, c.account.ID, id)
+	u, err := c.store.User(r.Context(), c.account.ID, id)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func updateUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err != nil {
 		return err
 	}
-	u, err := findUser(r, c.store, c.account.ID, id)
+	u, err := c.store.User(r.Context(), c.account.ID, id)
 	if err != nil {
 		return err
 	}

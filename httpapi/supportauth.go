@@ -75,7 +75,7 @@ func (s *Server) supportCaller(r *http.Request) (*supportCaller, error) {
 	if email != "" {
 		u, err = s.Platform.UserByEmail(ctx, tok.AccountID, email)
 	} else {
-		u, err = findUser(r, s.Platform, tok.AccountID, tok.UserID)
+		u, err = s.Platform.User(ctx, tok.AccountID, tok.UserID)
 	}
 	switch {
 	case chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !u.Active:
@@ -102,20 +102,6 @@ func supportCredentials(r *http.Request) (email, secret string, err error) {
 		return "", bearer, nil
 	}
 	return "", "", errSupportAuth
-}
-
-// findUser returns the account's user id, or ENOTFOUND.
-func findUser(r *http.Request, store chatlift.PlatformStore, accountID, id int64) (*chatlift.User, error) {
-	list, err := store.Users(r.Context(), accountID)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range list {
-		if u.ID == id {
-			return u, nil
-		}
-	}
-	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "user %d not found", id)
 }
 
 // adminHandler serves a request of the operator (c is nil) or of an admin

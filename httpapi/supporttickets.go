@@ -132,7 +132,7 @@ func createTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) erro
 // when assigned. A ticket cannot be created closed.
 func ticketDefaults(r *http.Request, c *supportCaller, t *chatlift.Ticket) error {
 	if t.AssigneeID != nil {
-		u, err := findUser(r, c.store, c.account.ID, *t.AssigneeID)
+		u, err := c.store.User(r.Context(), c.account.ID, *t.AssigneeID)
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && (!u.Active || u.Role == chatlift.UserRoleEndUser) {
 			return chatlift.Errorf(chatlift.EINVALID, "assignee %d is not an active agent of this account", *t.AssigneeID)
 		} else if err != nil {

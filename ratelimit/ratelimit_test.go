@@ -46,19 +46,46 @@ func TestKeyed(t *testing.T) {
 		}
 	})
 	t.Run("BoundedKeys", func(t *testing.T) {
-		k := ratelimit.New(time.Hour, 1, 100)
+		k := ratelimit.New(time.Second, 1, 100)
 		k.Take("first", start)
-		for i := range 1000 {
-			k.Take(fmt.Sprint("k", i), start)
+		for i := range 1000 { // each key's bucket is full again a second later
+			k.Take(fmt.Sprint("k", i), start.Add(time.Duration(i)*time.Second))
 			if n := k.Len(); n > 100 {
 				t.Fatalf("%d keys remembered, limit 100", n)
 			}
 		}
-		if ok, _ := k.Take("first", start); !ok {
-			t.Fatal("the least recently used key was not forgotten")
+		if ok, _ := k.Take("k998", start.Add(998*time.Second)); ok {
+			t.Fatal("a draining key was forgotten")
 		}
-		if ok, _ := k.Take("k999", start); ok {
-			t.Fatal("a recent key was forgotten")
+	})
+	t.Run("DrainingKeyNotForgotten", func(t *testing.T) {
+		k := ratelimit.New(time.Minute, 2, 100)
+		k.Take("victim", start)
+		k.Take("victim", start)
+		for i := range 1000 { // made-up keys, each spending one of its two attempts
+			k.Take(fmt.Sprint("k", i), start.Add(time.Second))
+		}
+		if ok, wait := k.Take("victim", start.Add(time.Second)); ok || !about(wait, 59*time.Second) {
+			t.Fatalf("after 1,000 other keys, the drained key: ok %v, wait %s; want refused, 59s", ok, wait)
+		}
+	})
+	t.Run("FullTableRefusesNewKeys", func(t *testing.T) {
+		k := ratelimit.New(time.Minute, 2, 3)
+		for i := range 3 {
+			k.Take(fmt.Sprint("k", i), start.Add(time.Duration(i)*time.Second))
+		}
+		ok, wait := k.Take("new", start.Add(10*time.Second))
+		if ok || !about(wait, 50*time.Second) {
+			t.Fatalf("a new key while every bucket drains: ok %v, wait %s; want refused until the first is full, 50s", ok, wait)
+		}
+		if ok, _ := k.Take("k1", start.Add(10*time.Second)); !ok {
+			t.Fatal("a known key with an attempt left was refused")
+		}
+		if ok, _ := k.Take("new", start.Add(time.Minute)); !ok {
+			t.Fatal("a new key was refused once a bucket was full again")
+		}
+		if n := k.Len(); n != 3 {
+			t.Fatalf("%d keys remembered, want 3", n)
 		}
 	})
 }

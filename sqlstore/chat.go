@@ -81,6 +81,11 @@ func (d *DB) Agents(ctx context.Context, accountID int64) ([]*chatlift.Agent, er
 	return agents.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
+// Agent implements chatlift.ChatStore.
+func (d *DB) Agent(ctx context.Context, accountID, id int64) (*chatlift.Agent, error) {
+	return agents.get(ctx, d, d.q(), fmt.Sprint("agent ", id), "WHERE account_id = ? AND id = ?", accountID, id)
+}
+
 // PutObjects implements chatlift.ChatStore.
 func (d *DB) PutObjects(ctx context.Context, objs []*chatlift.Object) error {
 	for _, o := range objs {
@@ -243,6 +248,11 @@ func (d *DB) PutOAuthClient(ctx context.Context, c *chatlift.OAuthClient) error 
 // OAuthClients implements chatlift.ChatStore.
 func (d *DB) OAuthClients(ctx context.Context, accountID int64) ([]*chatlift.OAuthClient, error) {
 	return oauthClients.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
+}
+
+// OAuthClient implements chatlift.ChatStore.
+func (d *DB) OAuthClient(ctx context.Context, accountID, id int64) (*chatlift.OAuthClient, error) {
+	return oauthClients.get(ctx, d, d.q(), fmt.Sprint("OAuth client ", id), "WHERE account_id = ? AND id = ?", accountID, id)
 }
 
 // OAuthClientByIdentifier implements chatlift.ChatStore.

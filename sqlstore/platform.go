@@ -73,6 +73,11 @@ func (d *DB) Users(ctx context.Context, accountID int64) ([]*chatlift.User, erro
 	return users.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id", accountID)
 }
 
+// User implements chatlift.PlatformStore.
+func (d *DB) User(ctx context.Context, accountID, id int64) (*chatlift.User, error) {
+	return users.get(ctx, d, d.q(), fmt.Sprint("user ", id), "WHERE account_id = ? AND id = ?", accountID, id)
+}
+
 // UserByEmail implements chatlift.PlatformStore; the match ignores case.
 func (d *DB) UserByEmail(ctx context.Context, accountID int64, email string) (*chatlift.User, error) {
 	return users.get(ctx, d, d.q(), "user", "WHERE account_id = ? AND email_key = ?", accountID, chatlift.NormalizeEmail(email))
@@ -207,14 +212,6 @@ func (d *DB) QueueEmail(ctx context.Context, e *chatlift.Email) (bool, error) {
 // PendingEmails implements chatlift.PlatformStore.
 func (d *DB) PendingEmails(ctx context.Context, limit int) ([]*chatlift.Email, error) {
 	return emails.list(ctx, d, d.q(), "WHERE sent = ? ORDER BY id LIMIT ?", false, chatlift.PageSize(limit))
-}
-
-// PutEmail implements chatlift.PlatformStore.
-func (d *DB) PutEmail(ctx context.Context, e *chatlift.Email) error {
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	return emails.put(ctx, d, d.q(), []*chatlift.Email{e})
 }
 
 // CreateUpgrade implements chatlift.PlatformStore.

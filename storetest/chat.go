@@ -29,6 +29,18 @@ func testAgents(t *testing.T, s chatlift.PlatformStore) {
 			t.Fatalf("account id not kept: %d", got[0].AccountID)
 		}
 	})
+	t.Run("ByID", func(t *testing.T) {
+		got, err := s.Agent(ctx, 1, 2)
+		must(t, err)
+		same(t, "agent 2", got, agent(1, 2, "b@acme.test", chatlift.ChatRoleAgent))
+		if got.AccountID != 1 {
+			t.Fatalf("account id not kept: %d", got.AccountID)
+		}
+		_, err = s.Agent(ctx, 2, 2) // another account's numbering
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.Agent(ctx, 1, 99)
+		wantCode(t, err, chatlift.ENOTFOUND)
+	})
 	t.Run("PasswordHashKept", func(t *testing.T) {
 		a := agent(3, 1, "pw@acme.test", chatlift.ChatRoleAgent)
 		a.PasswordHash = "$2a$04$hash"
@@ -238,6 +250,18 @@ func testOAuth(t *testing.T, s chatlift.PlatformStore) {
 	dup := *c
 	dup.ID, dup.AccountID = 2, 2
 	wantCode(t, s.PutOAuthClient(ctx, &dup), chatlift.ECONFLICT)
+	t.Run("ClientByID", func(t *testing.T) {
+		got, err := s.OAuthClient(ctx, 1, 1)
+		must(t, err)
+		same(t, "client 1", got, c)
+		if got.SecretHash != "h-secret" || got.AccountID != 1 {
+			t.Fatalf("client lost its secret hash or account: %+v", got)
+		}
+		_, err = s.OAuthClient(ctx, 2, 1)
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.OAuthClient(ctx, 1, 2)
+		wantCode(t, err, chatlift.ENOTFOUND)
+	})
 
 	exp := t0.Add(time.Hour)
 	tokens := []*chatlift.OAuthToken{

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -50,6 +51,18 @@ func testUsers(t *testing.T, s chatlift.PlatformStore) {
 	got, err := s.Users(ctx, 1)
 	must(t, err)
 	same(t, "users", got, users)
+	t.Run("ByID", func(t *testing.T) {
+		u, err := s.User(ctx, 1, 2)
+		must(t, err)
+		same(t, "user 2", u, users[1])
+		if u.AccountID != 1 {
+			t.Fatalf("account id not kept: %d", u.AccountID)
+		}
+		_, err = s.User(ctx, 2, 1)
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.User(ctx, 1, 99)
+		wantCode(t, err, chatlift.ENOTFOUND)
+	})
 	t.Run("EmailIgnoresCase", func(t *testing.T) {
 		u, err := s.UserByEmail(ctx, 1, "boss@ACME.test")
 		must(t, err)
@@ -169,8 +182,13 @@ func testEmails(t *testing.T, s chatlift.PlatformStore) {
 	if len(pending) != 1 {
 		t.Fatalf("%d pending", len(pending))
 	}
-	pending[0].SentAt, pending[0].Attempts = &t0, 1
-	must(t, s.PutEmail(ctx, pending[0]))
+	claimed, err := s.ClaimEmails(ctx, "mailer", t0, time.Minute, 10)
+	must(t, err)
+	if len(claimed) != 1 {
+		t.Fatalf("%d claimed", len(claimed))
+	}
+	claimed[0].SentAt, claimed[0].Attempts = &t0, 1
+	must(t, s.RecordEmail(ctx, claimed[0], "mailer", time.Time{}))
 	pending, err = s.PendingEmails(ctx, 10)
 	must(t, err)
 	if len(pending) != 0 {

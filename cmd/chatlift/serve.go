@@ -70,6 +70,8 @@ func addLimitFlags(c *cobra.Command, l *httpapi.Limits) {
 	f.IntVar(&l.MaxHeaderBytes, "http-max-header-bytes", d.MaxHeaderBytes, "largest request headers (more answers 431)")
 	f.Int64Var(&l.MaxBodyBytes, "http-max-body-bytes", d.MaxBodyBytes, "largest request body (more answers 413)")
 	f.IntVar(&l.MaxConnections, "http-max-connections", d.MaxConnections, "connections served at once; more wait to be accepted")
+	f.IntVar(&l.MaxConnectionsPerAddress, "http-max-connections-per-address", d.MaxConnectionsPerAddress,
+		"connections one client address (IPv6: its /64) may hold open; more are closed at once")
 }
 
 // addBackendFlags adds the flags that choose the database and the workflow
