@@ -145,7 +145,6 @@ func (a *Activities) Attention(ctx context.Context, upgradeID, reason string) er
 	return a.Platform.SetUpgradeAttention(ctx, upgradeID, reason, a.now())
 }
 
-
 // heartbeat records progress for Temporal when running as an activity.
 func heartbeat(ctx context.Context, details ...any) {
 	if activity.IsActivity(ctx) {
