@@ -52,7 +52,7 @@ func invalidGrant(format string, args ...any) *oauthError {
 
 var errInvalidClient = oauthErrorf(http.StatusUnauthorized, "invalid_client", "client authentication failed")
 
-// token serves POST /oauth2/chat/token.
+// token serves the token endpoints' POST.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
