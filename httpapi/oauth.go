@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,28 +87,6 @@ func (s *Server) oauthClient(ctx context.Context, identifier string) (*oauthTarg
 		t.store = s.storeOf(home.Side)
 	}
 	return t, nil
-}
-
-// grantScopes returns the space-separated scopes requested, each of which
-// must be among allowed, in allowed's order; none requested means all of
-// allowed. what names whose scopes allowed are, for the error.
-func grantScopes(requested string, allowed []string, what string) ([]string, error) {
-	fields := strings.Fields(requested)
-	if len(fields) == 0 {
-		return slices.Clone(allowed), nil
-	}
-	for _, f := range fields {
-		if !slices.Contains(allowed, f) {
-			return nil, oauthErrorf(http.StatusBadRequest, "invalid_scope", "scope %q is not granted to this %s", f, what)
-		}
-	}
-	var out []string
-	for _, a := range allowed {
-		if slices.Contains(fields, a) && !slices.Contains(out, a) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
 }
 
 // newToken stores a new access token (and, if refresh, a refresh token) of

@@ -81,7 +81,7 @@ func (s *Server) resolve(ctx context.Context, q *authRequest) error {
 	default:
 		return oauthErrorf(http.StatusBadRequest, "unsupported_response_type", "response_type must be code or token")
 	}
-	if q.scopes, err = grantScopes(q.Scope, t.client.Scopes, "client"); err != nil {
+	if q.scopes, err = clientScopes(q.Scope, t.client); err != nil {
 		return err
 	}
 	if q.ResponseType == "code" {

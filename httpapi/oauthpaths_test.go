@@ -59,7 +59,7 @@ func approve(t *testing.T, base, authURL string, who accountCreds) *url.URL {
 func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.NewOAuthClient, me accountCreds) {
 	t.Helper()
 	ctx := context.Background()
-	conf := p.config(e.url, c, "read", "write")
+	conf := p.config(e.url, c, "read", "write", "chat") // as the published examples ask
 	t.Run(p.name+"/AuthorizationCode", func(t *testing.T) {
 		u := approve(t, e.url, conf.AuthCodeURL("st-c"), me)
 		if u.Query().Get("state") != "st-c" || u.Query().Get("code") == "" {
@@ -68,6 +68,9 @@ func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.NewOAuthClient, m
 		tok, err := conf.Exchange(ctx, u.Query().Get("code"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if tok.Extra("scope") != "read write chat" {
+			t.Fatalf("scope %v", tok.Extra("scope"))
 		}
 		e.wantAccount(t, tok.AccessToken, me.id)
 		t.Run("Refresh", func(t *testing.T) {
@@ -151,5 +154,54 @@ func TestOAuthBothProducts(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.wantAccount(t, tok.AccessToken, me.id)
+	})
+}
+
+// TestOAuthScopes asks for the scope strings of the published examples and
+// for ones the reference refuses.
+func TestOAuthScopes(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 1, 0)
+	me := e.account(0)
+	c := e.newClient(t, me.token, nil)
+	ctx := context.Background()
+	token := func(scope string) (*oauth2.Token, error) {
+		cc := clientcredentials.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret,
+			TokenURL: e.url + legacyProduct.tokenAt, EndpointParams: url.Values{"scope": {scope}}}
+		return cc.Token(ctx)
+	}
+	for scope, want := range map[string]string{
+		"read write chat": "read write chat", "read write": "read write", "read": "read", "write": "write",
+		"chat": "chat", "chat read": "read chat", "": "read write", "read  read": "read",
+	} {
+		t.Run("OK/"+scope, func(t *testing.T) {
+			tok, err := token(scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tok.Extra("scope") != want {
+				t.Fatalf("scope %q granted %v, want %q", scope, tok.Extra("scope"), want)
+			}
+		})
+	}
+	t.Run("ChatAloneReadsNothing", func(t *testing.T) {
+		tok, err := token("chat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusForbidden, nil)
+	})
+	for _, scope := range []string{"admin", "read,write", "read write impersonate", "READ"} {
+		t.Run("ErrInvalidScope/"+scope, func(t *testing.T) {
+			_, err := token(scope)
+			wantOAuthError(t, err, "invalid_scope", http.StatusBadRequest)
+		})
+	}
+	t.Run("ErrBeyondTheClient", func(t *testing.T) {
+		ro := e.newClient(t, me.token, map[string]any{"scopes": []string{"read"}})
+		cc := clientcredentials.Config{ClientID: ro.ClientIdentifier, ClientSecret: ro.ClientSecret, Scopes: []string{"read", "write"},
+			TokenURL: e.url + legacyProduct.tokenAt}
+		_, err := cc.Token(ctx)
+		wantOAuthError(t, err, "invalid_scope", http.StatusBadRequest)
 	})
 }
