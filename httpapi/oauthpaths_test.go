@@ -26,7 +26,7 @@ var (
 )
 
 // config is client c's golang.org/x/oauth2 configuration on the product's paths.
-func (p product) config(base string, c *httpapi.NewOAuthClient, scopes ...string) *oauth2.Config {
+func (p product) config(base string, c *httpapi.OAuthClient, scopes ...string) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret, RedirectURL: redirectURI, Scopes: scopes,
 		Endpoint: oauth2.Endpoint{AuthURL: base + p.authorize, TokenURL: base + p.tokenAt, AuthStyle: oauth2.AuthStyleInParams}}
 }
@@ -56,7 +56,7 @@ func approve(t *testing.T, base, authURL string, who accountCreds) *url.URL {
 // grantsOn completes every grant on the product's paths with the same
 // confidential client c and public client pub, each token reading the
 // account through the chat API.
-func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.NewOAuthClient, me accountCreds) {
+func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.OAuthClient, me accountCreds) {
 	t.Helper()
 	ctx := context.Background()
 	conf := p.config(e.url, c, "read", "write", "chat") // as the published examples ask
