@@ -22,6 +22,9 @@ type OAuthClient struct {
 	Scopes           []string  `json:"scopes"`
 	AgentID          int64     `json:"agent_id"` // the agent who created it
 	CreatedAt        time.Time `json:"create_date"`
+	// UpdatedAt is when it last changed; zero for clients stored before
+	// it was kept.
+	UpdatedAt time.Time `json:"update_date,omitzero"`
 }
 
 // Validate reports the first problem with c.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/chathome"
 )
 
 // chatCaller is who a chat API request acts for and where its account's
@@ -64,36 +65,17 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 	if !ok || bearer == "" {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "a bearer access token is required")
 	}
-	ctx, hash := r.Context(), chatlift.HashSecret(bearer)
-	var store chatlift.ChatStore = s.Legacy
-	tok, err := s.Legacy.OAuthTokenByHash(ctx, hash)
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
-		store = s.Platform
-		tok, err = s.Platform.OAuthTokenByHash(ctx, hash)
-	}
+	ctx, homes := r.Context(), s.chatHomes()
+	tok, home, err := homes.Token(ctx, chatlift.HashSecret(bearer))
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(s.now()) {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
 	} else if err != nil {
 		return nil, err
 	}
-	legacy, err := s.Legacy.ChatAccount(ctx, tok.AccountID)
-	if err != nil {
+	if err := home.Serving(); err != nil {
 		return nil, err
 	}
-	switch {
-	case legacy.State == chatlift.ChatAccountMaintenance:
-		return nil, chatlift.Errorf(chatlift.EUNAVAILABLE, "chat is being upgraded for this account; retry shortly")
-	case legacy.State == chatlift.ChatAccountUpgraded && store == s.Legacy:
-		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
-	case legacy.State == chatlift.ChatAccountActive && store != s.Legacy:
-		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
-	}
-	account := legacy
-	if store != s.Legacy {
-		if account, err = store.ChatAccount(ctx, tok.AccountID); err != nil {
-			return nil, err
-		}
-	}
+	store := s.storeOf(home.Side)
 	agent, err := tokenAgent(ctx, store, tok)
 	if err != nil {
 		return nil, err
@@ -101,7 +83,22 @@ func (s *Server) chatCaller(r *http.Request) (*chatCaller, error) {
 	if need := scopeFor(r.Method); !hasScope(tok.Scopes, need) {
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
 	}
-	return &chatCaller{token: tok, agent: agent, account: account, store: store, platform: store != s.Legacy, server: s, now: s.now().UTC()}, nil
+	return &chatCaller{token: tok, agent: agent, account: home.Account, store: store, platform: home.Side == chathome.Platform,
+		server: s, now: s.now().UTC()}, nil
+}
+
+// chatHomes is the one place that decides where an account's chat lives,
+// for the chat API and the OAuth server alike.
+func (s *Server) chatHomes() *chathome.Router {
+	return &chathome.Router{Legacy: s.Legacy, Platform: s.Platform, Imports: s.Platform}
+}
+
+// storeOf is the store of a serving side.
+func (s *Server) storeOf(side chathome.Side) chatlift.ChatStore {
+	if side == chathome.Platform {
+		return s.Platform
+	}
+	return s.Legacy
 }
 
 // tokenAgent returns the agent tok acts for, read on every request so that
@@ -138,24 +135,11 @@ func (c *chatCaller) loadHistory(ctx context.Context) error {
 // historyImport gives c the legacy store's history and the import's
 // progress until the account's history is imported and verified.
 func (s *Server) historyImport(ctx context.Context, c *chatCaller) error {
-	u, err := s.Platform.UnifiedAccount(ctx, c.account.ID)
-	switch {
-	case err == nil && u.HistoryImported:
-		return nil
-	case err != nil && chatlift.ErrorCode(err) != chatlift.ENOTFOUND:
+	p, err := s.chatHomes().Importing(ctx, c.account.ID)
+	if err != nil || p == nil {
 		return err
 	}
-	p := chatlift.ImportProgress{State: chatlift.ImportPending}
-	if err == nil {
-		if up, err := s.Platform.Upgrade(ctx, u.UpgradeID); err == nil && up.Import.State == chatlift.ImportDone {
-			return nil
-		} else if err == nil {
-			p = up.Import
-		} else if chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
-			return err
-		}
-	}
-	c.legacy, c.importing = s.Legacy, &p
+	c.legacy, c.importing = s.Legacy, p
 	return nil
 }
 

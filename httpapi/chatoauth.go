@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,14 +15,22 @@ import (
 
 // OAuthClientRequest is the body of POST /oauth/clients and PUT
 // /oauth/clients/{id}; on PUT omitted fields keep their values, and
-// client_identifier and client_type cannot change.
+// client_identifier and client_type cannot change. redirect_uris and scopes
+// are a space-separated string, as the reference has them, or an array.
+// The read-only fields of a client as shown are accepted and ignored, so
+// that a client read can be sent back changed.
 type OAuthClientRequest struct {
-	Name             *string   `json:"name"`
-	Company          *string   `json:"company"`
-	ClientIdentifier *string   `json:"client_identifier"`
-	ClientType       *string   `json:"client_type"`
-	RedirectURIs     *[]string `json:"redirect_uris"`
-	Scopes           *[]string `json:"scopes"`
+	Name             *string    `json:"name"`
+	Company          *string    `json:"company"`
+	ClientIdentifier *string    `json:"client_identifier"`
+	ClientType       *string    `json:"client_type"`
+	RedirectURIs     *SpaceList `json:"redirect_uris"`
+	Scopes           *SpaceList `json:"scopes"`
+
+	ID         json.RawMessage `json:"id"`
+	AgentID    json.RawMessage `json:"agent_id"`
+	CreateDate json.RawMessage `json:"create_date"`
+	UpdateDate json.RawMessage `json:"update_date"`
 }
 
 // apply copies the fields present in q onto c; on an existing client it
@@ -34,15 +43,13 @@ func (q *OAuthClientRequest) apply(c *chatlift.OAuthClient, existing bool) error
 	set(&c.Company, q.Company)
 	set(&c.ClientIdentifier, q.ClientIdentifier)
 	set(&c.ClientType, q.ClientType)
-	set(&c.RedirectURIs, q.RedirectURIs)
-	set(&c.Scopes, q.Scopes)
+	if q.RedirectURIs != nil {
+		c.RedirectURIs = []string(*q.RedirectURIs)
+	}
+	if q.Scopes != nil {
+		c.Scopes = []string(*q.Scopes)
+	}
 	return checkClient(c)
-}
-
-// NewOAuthClient is a client as created: the only time its secret is shown.
-type NewOAuthClient struct {
-	*chatlift.OAuthClient
-	ClientSecret string `json:"client_secret,omitempty"`
 }
 
 func listOAuthClients(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
@@ -50,7 +57,11 @@ func listOAuthClients(w http.ResponseWriter, r *http.Request, c *chatCaller) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(list))
+	shown := make([]*OAuthClient, len(list))
+	for i, oc := range list {
+		shown[i] = showClient(oc)
+	}
+	writeJSON(w, http.StatusOK, shown)
 	return nil
 }
 
@@ -67,7 +78,7 @@ func getOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, oc)
+	writeJSON(w, http.StatusOK, showClient(oc))
 	return nil
 }
 
@@ -80,14 +91,14 @@ func (s *Server) createOAuthClient(w http.ResponseWriter, r *http.Request, c *ch
 	}
 	oc := &chatlift.OAuthClient{AccountID: c.account.ID, ClientIdentifier: "chatlift_" + chatlift.NewSecret()[:24],
 		ClientType: chatlift.ClientConfidential, RedirectURIs: []string{}, Scopes: []string{"read", "write"},
-		AgentID: c.token.AgentID, CreatedAt: c.now}
+		AgentID: c.token.AgentID, CreatedAt: c.now, UpdatedAt: c.now}
 	if err := q.apply(oc, false); err != nil {
 		return err
 	}
-	created := &NewOAuthClient{OAuthClient: oc}
+	var secret string
 	if oc.ClientType == chatlift.ClientConfidential {
-		created.ClientSecret = chatlift.NewSecret()
-		oc.SecretHash = chatlift.HashSecret(created.ClientSecret)
+		secret = chatlift.NewSecret()
+		oc.SecretHash = chatlift.HashSecret(secret)
 	}
 	other := chatlift.ChatStore(s.Platform)
 	if c.store != s.Legacy {
@@ -107,6 +118,8 @@ func (s *Server) createOAuthClient(w http.ResponseWriter, r *http.Request, c *ch
 	if err != nil {
 		return err
 	}
+	created := showClient(oc)
+	created.ClientSecret = secret
 	writeJSON(w, http.StatusCreated, created)
 	return nil
 }
@@ -143,12 +156,13 @@ func updateOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) er
 		if err := q.apply(oc, true); err != nil {
 			return err
 		}
+		oc.UpdatedAt = c.now
 		return tx.PutOAuthClient(r.Context(), oc)
 	})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, oc)
+	writeJSON(w, http.StatusOK, showClient(oc))
 	return nil
 }
 
@@ -174,7 +188,11 @@ func listOAuthTokens(w http.ResponseWriter, r *http.Request, c *chatCaller) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(list))
+	clients, err := c.store.OAuthClients(r.Context(), c.account.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, showTokens(list, clients))
 	return nil
 }
 

@@ -42,7 +42,7 @@ func TestOAuthClients(t *testing.T) {
 		}
 	})
 	t.Run("Update", func(t *testing.T) {
-		var got chatlift.OAuthClient
+		var got httpapi.OAuthClient
 		e.call(t, "PUT", path, me.token, map[string]any{"name": "CRM 2", "scopes": []string{"read"}, "client_type": "confidential"}, http.StatusOK, &got)
 		if got.Name != "CRM 2" || !slices.Equal(got.Scopes, []string{"read"}) || got.ClientIdentifier != c.ClientIdentifier {
 			t.Fatalf("after update %+v", got)
@@ -111,9 +111,9 @@ func TestOAuthClients(t *testing.T) {
 // hasClient reports whether the token's account has a client with the id.
 func (e *env) hasClient(t *testing.T, token string, id int64) bool {
 	t.Helper()
-	var list []chatlift.OAuthClient
+	var list []httpapi.OAuthClient
 	e.call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusOK, &list)
-	return slices.ContainsFunc(list, func(c chatlift.OAuthClient) bool { return c.ID == id })
+	return slices.ContainsFunc(list, func(c httpapi.OAuthClient) bool { return c.ID == id })
 }
 
 // agentToken creates a plain agent in the account and returns a token of it.
@@ -156,11 +156,11 @@ func TestOAuthTokens(t *testing.T) {
 	tok, stored := password(me)
 	var raw json.RawMessage
 	e.call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &raw)
-	var list []chatlift.OAuthToken
+	var list []httpapi.OAuthToken
 	if err := json.Unmarshal(raw, &list); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(list, func(x chatlift.OAuthToken) bool {
+	if !slices.ContainsFunc(list, func(x httpapi.OAuthToken) bool {
 		return x.ID == stored.ID && x.AgentID == 1 && x.ClientID == stored.ClientID
 	}) {
 		t.Fatalf("token %d not listed: %s", stored.ID, raw)
@@ -190,9 +190,9 @@ func TestOAuthTokens(t *testing.T) {
 // hasToken reports whether the token's account has a token with the id.
 func (e *env) hasToken(t *testing.T, token string, id int64) bool {
 	t.Helper()
-	var list []chatlift.OAuthToken
+	var list []httpapi.OAuthToken
 	e.call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusOK, &list)
-	return slices.ContainsFunc(list, func(x chatlift.OAuthToken) bool { return x.ID == id })
+	return slices.ContainsFunc(list, func(x httpapi.OAuthToken) bool { return x.ID == id })
 }
 
 func TestOAuthMaintenance(t *testing.T) {
@@ -270,10 +270,56 @@ func TestOAuthUpgradedAccount(t *testing.T) {
 	if _, err := e.platform.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken)); err != nil {
 		t.Fatalf("the token is not in the platform store: %v", err)
 	}
-	var created httpapi.NewOAuthClient
+	var created httpapi.OAuthClient
 	e.call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "After"}, http.StatusCreated, &created)
 	if _, err := e.platform.OAuthClientByIdentifier(ctx, created.ClientIdentifier); err != nil {
 		t.Fatalf("a client made after the upgrade is not in the platform store: %v", err)
 	}
 	e.call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "Dup", "client_identifier": c.ClientIdentifier}, http.StatusConflict, nil)
+}
+
+// TestOAuthResourceShapes reads and writes clients and tokens in the
+// reference's shape: scopes and redirect_uris as space-separated strings,
+// create_date and update_date, tokens naming their client's identifier.
+func TestOAuthResourceShapes(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 1, 0)
+	me := e.account(0)
+	var created map[string]any
+	e.call(t, "POST", "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "Sync", "company": "Acme",
+		"redirect_uris": redirectURI + " http://localhost:8080", "scopes": "read write"}, http.StatusCreated, &created)
+	if created["scopes"] != "read write" || created["redirect_uris"] != redirectURI+" http://localhost:8080" ||
+		created["client_secret"] == "" || created["create_date"] == nil || created["update_date"] != created["create_date"] {
+		t.Fatalf("created %v", created)
+	}
+	path := "/api/v2/chat/oauth/clients/" + itoa(int64(created["id"].(float64)))
+	t.Run("ReadChangeSendBack", func(t *testing.T) {
+		var shown map[string]any
+		e.call(t, "GET", path, me.token, nil, http.StatusOK, &shown)
+		shown["scopes"] = "read"
+		var got map[string]any
+		e.call(t, "PUT", path, me.token, shown, http.StatusOK, &got)
+		if got["scopes"] != "read" || got["name"] != "Sync" {
+			t.Fatalf("after update %v", got)
+		}
+	})
+	t.Run("ErrScopesOfAnotherType", func(t *testing.T) {
+		e.call(t, "PUT", path, me.token, map[string]any{"scopes": 3}, http.StatusBadRequest, nil)
+	})
+	t.Run("Tokens", func(t *testing.T) {
+		cc := clientcredentials.Config{ClientID: created["client_identifier"].(string), ClientSecret: created["client_secret"].(string),
+			TokenURL: e.url + "/oauth2/token"}
+		if _, err := cc.Token(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var list []map[string]any
+		e.call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &list)
+		i := slices.IndexFunc(list, func(m map[string]any) bool { return m["client_identifier"] == created["client_identifier"] })
+		if i < 0 {
+			t.Fatalf("no token of the client listed: %v", list)
+		}
+		if tok := list[i]; tok["scopes"] != "read" || tok["token_type"] != "Bearer" || tok["expire_date"] == nil || tok["create_date"] == nil {
+			t.Fatalf("token shown as %v", tok)
+		}
+	})
 }

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,11 +10,11 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
-// The OAuth 2 server of the legacy chat API (RFC 6749, with PKCE from RFC
-// 7636). Clients are looked up in the legacy store, then the platform's;
-// codes and tokens are kept, as hashes, in the store that serves the
-// client's account: the legacy one while it is active, the platform's once
-// upgraded. While the account is frozen for its upgrade, nothing is issued.
+// The OAuth 2 server of the chat API (RFC 6749, with PKCE from RFC 7636).
+// Clients, codes and tokens are kept, as hashes, in the store that serves
+// the client's account, as chathome decides: the legacy one while it is
+// active, the platform's once upgraded. While the account is frozen for its
+// upgrade, nothing is issued.
 
 // Lifetimes of what the OAuth server issues.
 const (
@@ -24,12 +23,26 @@ const (
 	codeLifetime               = 10 * time.Minute
 )
 
+// authorizePaths are the authorization endpoints: the legacy product's,
+// the integrated product's, and chatlift's own first one. tokenPaths are
+// the token endpoints: the legacy product's, and the integrated product's,
+// which was chatlift's own too. Every path serves every account, wherever
+// its chat lives (see docs/oauth.md).
+var (
+	authorizePaths = []string{"/oauth2/authorizations/new", "/oauth2/chat/authorizations/new", "/oauth2/chat/authorize"}
+	tokenPaths     = []string{"/oauth2/token", "/oauth2/chat/token"}
+)
+
 // oauthRoutes registers the authorization and token endpoints and the chat
 // API's OAuth resources.
 func (s *Server) oauthRoutes(handle func(string, http.HandlerFunc)) {
-	handle("GET /oauth2/chat/authorize", s.authorizePage)
-	handle("POST /oauth2/chat/authorize", s.authorizeSubmit)
-	handle("POST /oauth2/chat/token", s.token)
+	for _, p := range authorizePaths {
+		handle("GET "+p, s.authorizePage)
+		handle("POST "+p, s.authorizeSubmit)
+	}
+	for _, p := range tokenPaths {
+		handle("POST "+p, s.token)
+	}
 	const p = "/api/v2/chat/oauth"
 	handle("GET "+p+"/clients", s.chat(may(chatlift.ChatManageOAuth, listOAuthClients)))
 	handle("POST "+p+"/clients", s.chat(may(chatlift.ChatManageOAuth, s.createOAuthClient)))
@@ -63,63 +76,17 @@ func (t *oauthTarget) serving() error {
 }
 
 // oauthClient finds the client with the identifier, as the store serving its
-// account holds it; ENOTFOUND if there is none.
+// account holds it (chathome decides which); ENOTFOUND if there is none.
 func (s *Server) oauthClient(ctx context.Context, identifier string) (*oauthTarget, error) {
-	notFound := chatlift.Errorf(chatlift.ENOTFOUND, "unknown client_id")
-	if identifier == "" {
-		return nil, notFound
-	}
-	c, err := s.Legacy.OAuthClientByIdentifier(ctx, identifier)
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
-		c, err = s.Platform.OAuthClientByIdentifier(ctx, identifier)
-	}
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
-		return nil, notFound
-	} else if err != nil {
+	c, home, err := s.chatHomes().Client(ctx, identifier)
+	if err != nil {
 		return nil, err
 	}
-	account, err := s.Legacy.ChatAccount(ctx, c.AccountID)
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
-		return nil, notFound
-	} else if err != nil {
-		return nil, err
+	t := &oauthTarget{client: c}
+	if home.Serving() == nil {
+		t.store = s.storeOf(home.Side)
 	}
-	var store chatlift.ChatStore = s.Legacy
-	switch account.State {
-	case chatlift.ChatAccountMaintenance:
-		return &oauthTarget{client: c}, nil
-	case chatlift.ChatAccountUpgraded:
-		store = s.Platform
-	}
-	c, err = store.OAuthClientByIdentifier(ctx, identifier)
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && c.AccountID != account.ID {
-		return nil, notFound
-	} else if err != nil {
-		return nil, err
-	}
-	return &oauthTarget{client: c, store: store}, nil
-}
-
-// grantScopes returns the space-separated scopes requested, each of which
-// must be among allowed, in allowed's order; none requested means all of
-// allowed. what names whose scopes allowed are, for the error.
-func grantScopes(requested string, allowed []string, what string) ([]string, error) {
-	fields := strings.Fields(requested)
-	if len(fields) == 0 {
-		return slices.Clone(allowed), nil
-	}
-	for _, f := range fields {
-		if !slices.Contains(allowed, f) {
-			return nil, oauthErrorf(http.StatusBadRequest, "invalid_scope", "scope %q is not granted to this %s", f, what)
-		}
-	}
-	var out []string
-	for _, a := range allowed {
-		if slices.Contains(fields, a) && !slices.Contains(out, a) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return t, nil
 }
 
 // newToken stores a new access token (and, if refresh, a refresh token) of

@@ -28,20 +28,20 @@ const redirectURI = "https://app.example.test/callback"
 
 // newClient registers an OAuth client through the chat API with an owner's
 // token; body adds to or overrides a confidential client for redirectURI.
-func (e *env) newClient(t *testing.T, token string, body map[string]any) *httpapi.NewOAuthClient {
+func (e *env) newClient(t *testing.T, token string, body map[string]any) *httpapi.OAuthClient {
 	t.Helper()
 	req := map[string]any{"name": "CRM ☎", "company": "Acme", "redirect_uris": []string{redirectURI}}
 	for k, v := range body {
 		req[k] = v
 	}
-	var c httpapi.NewOAuthClient
+	var c httpapi.OAuthClient
 	e.call(t, "POST", "/api/v2/chat/oauth/clients", token, req, http.StatusCreated, &c)
 	return &c
 }
 
 // oauthConfig is the golang.org/x/oauth2 configuration of client c against
 // the server at base, authenticating the client the given way.
-func oauthConfig(base string, c *httpapi.NewOAuthClient, style oauth2.AuthStyle) *oauth2.Config {
+func oauthConfig(base string, c *httpapi.OAuthClient, style oauth2.AuthStyle) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret, RedirectURL: redirectURI,
 		Scopes:   []string{"read", "write"},
 		Endpoint: oauth2.Endpoint{AuthURL: base + "/oauth2/chat/authorize", TokenURL: base + "/oauth2/chat/token", AuthStyle: style}}
@@ -377,7 +377,7 @@ func TestOAuthClientCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	if stored.AgentID != c.AgentID || stored.ClientID != c.ID || len(stored.Scopes) != 1 {
-		t.Fatalf("stored token %+v for client %+v", stored, c.OAuthClient)
+		t.Fatalf("stored token %+v for client %+v", stored, c)
 	}
 	t.Run("ErrWrongSecret", func(t *testing.T) {
 		wrong := cc

@@ -81,7 +81,7 @@ func (s *Server) resolve(ctx context.Context, q *authRequest) error {
 	default:
 		return oauthErrorf(http.StatusBadRequest, "unsupported_response_type", "response_type must be code or token")
 	}
-	if q.scopes, err = grantScopes(q.Scope, t.client.Scopes, "client"); err != nil {
+	if q.scopes, err = clientScopes(q.Scope, t.client); err != nil {
 		return err
 	}
 	if q.ResponseType == "code" {
@@ -136,7 +136,7 @@ func (q *authRequest) answer(params url.Values) string {
 	return q.redirect + sep + params.Encode()
 }
 
-// authorizePage serves GET /oauth2/chat/authorize: the consent page.
+// authorizePage serves the authorization endpoints' GET: the consent page.
 func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 	q := parseAuthRequest(r.URL.Query())
 	if err := s.resolve(r.Context(), q); err != nil {
@@ -146,7 +146,7 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 	s.renderConsent(w, r, http.StatusOK, q, csrfNonce(w, r), "", "")
 }
 
-// authorizeSubmit serves POST /oauth2/chat/authorize: the consent form. On
+// authorizeSubmit serves the authorization endpoints' POST: the consent form. On
 // approval by a signed-in agent it redirects to the client with a code or,
 // for the implicit grant, a token.
 func (s *Server) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
@@ -236,7 +236,7 @@ func csrfNonce(w http.ResponseWriter, r *http.Request) string {
 		return c.Value
 	}
 	nonce := chatlift.NewSecret()
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: nonce, Path: "/oauth2/chat/authorize", MaxAge: 3600,
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: nonce, Path: "/oauth2/", MaxAge: 3600,
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	return nonce
 }
@@ -275,10 +275,12 @@ type consentPage struct {
 	Email        string
 	Error        string
 	RedirectHost string
+	// Action is the path the page was asked for: the form goes back there.
+	Action string
 }
 
 func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, status int, q *authRequest, nonce, email, problem string) {
-	p := consentPage{Client: q.target.client, Email: email, Error: problem, RedirectHost: q.redirect}
+	p := consentPage{Client: q.target.client, Email: email, Error: problem, RedirectHost: q.redirect, Action: r.URL.Path}
 	if u, err := url.Parse(q.redirect); err == nil && u.Host != "" {
 		p.RedirectHost = u.Host
 	}

@@ -52,7 +52,7 @@ func invalidGrant(format string, args ...any) *oauthError {
 
 var errInvalidClient = oauthErrorf(http.StatusUnauthorized, "invalid_client", "client authentication failed")
 
-// token serves POST /oauth2/chat/token.
+// token serves the token endpoints' POST.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
@@ -224,7 +224,7 @@ func (s *Server) passwordGrant(r *http.Request, t *oauthTarget, form url.Values)
 	if username == "" || password == "" {
 		return nil, oauthErrorf(http.StatusBadRequest, "invalid_request", "username and password are required")
 	}
-	scopes, err := grantScopes(form.Get("scope"), t.client.Scopes, "client")
+	scopes, err := clientScopes(form.Get("scope"), t.client)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (s *Server) clientCredentialsGrant(ctx context.Context, t *oauthTarget, for
 	if err := confidentialOnly(t.client, "client_credentials"); err != nil {
 		return nil, err
 	}
-	scopes, err := grantScopes(form.Get("scope"), t.client.Scopes, "client")
+	scopes, err := clientScopes(form.Get("scope"), t.client)
 	if err != nil {
 		return nil, err
 	}

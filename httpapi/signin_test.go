@@ -59,7 +59,7 @@ type signInEnv struct {
 	*env
 	clock   *fakeClock
 	compare *countingCompare
-	client  *httpapi.NewOAuthClient
+	client  *httpapi.OAuthClient
 	me      accountCreds
 	srv     *httpapi.Server
 }

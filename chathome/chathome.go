@@ -1,0 +1,193 @@
+// Package chathome decides where an account's chat lives: on the legacy
+// product, on the unified platform, or nowhere for the moment while the
+// account is frozen for its cutover; and, on the platform, whether the
+// legacy store's history must still be read with the platform's because the
+// import of that history runs.
+//
+// The chat API and the OAuth server both ask a Router, so that a token, a
+// client and a request are always served by the same side.
+package chathome
+
+import (
+	"context"
+
+	"github.com/chatlift/chatlift"
+)
+
+// Side is the product that serves an account's chat now.
+type Side int
+
+// The sides an account's chat can be on.
+const (
+	// Frozen is the cutover: neither product serves the account.
+	Frozen Side = iota
+	// Legacy is the legacy chat product, before the upgrade.
+	Legacy
+	// Platform is the unified platform, after the upgrade.
+	Platform
+)
+
+// String names the side.
+func (s Side) String() string {
+	switch s {
+	case Legacy:
+		return "legacy"
+	case Platform:
+		return "platform"
+	}
+	return "frozen"
+}
+
+// Store is what a Router reads of one product's chat store.
+type Store interface {
+	ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, error)
+	OAuthTokenByHash(ctx context.Context, hash string) (*chatlift.OAuthToken, error)
+	OAuthClientByIdentifier(ctx context.Context, identifier string) (*chatlift.OAuthClient, error)
+}
+
+// Imports is what a Router reads of the platform's upgrade records to know
+// whether an upgraded account's history is still being imported.
+type Imports interface {
+	UnifiedAccount(ctx context.Context, accountID int64) (*chatlift.UnifiedAccount, error)
+	Upgrade(ctx context.Context, id string) (*chatlift.Upgrade, error)
+}
+
+// Home is where an account's chat lives now.
+type Home struct {
+	Side Side
+	// Account is the account as the serving side holds it (the legacy
+	// product's copy while frozen).
+	Account *chatlift.ChatAccount
+}
+
+// Serving fails with EUNAVAILABLE while the account is frozen.
+func (h *Home) Serving() error {
+	if h.Side == Frozen {
+		return chatlift.Errorf(chatlift.EUNAVAILABLE, "chat is being upgraded for this account; retry shortly")
+	}
+	return nil
+}
+
+// Router decides where accounts' chat lives. The legacy product's account
+// state is the authority: active is the legacy side, maintenance frozen,
+// upgraded the platform's.
+type Router struct {
+	Legacy, Platform Store
+	Imports          Imports
+}
+
+// Home returns where the account's chat lives; ENOTFOUND if the legacy
+// product never had the account.
+func (r *Router) Home(ctx context.Context, accountID int64) (*Home, error) {
+	account, err := r.Legacy.ChatAccount(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	switch account.State {
+	case chatlift.ChatAccountActive:
+		return &Home{Side: Legacy, Account: account}, nil
+	case chatlift.ChatAccountUpgraded:
+		if account, err = r.Platform.ChatAccount(ctx, accountID); err != nil {
+			return nil, err
+		}
+		return &Home{Side: Platform, Account: account}, nil
+	}
+	return &Home{Side: Frozen, Account: account}, nil
+}
+
+// Store returns the side's store; nil for Frozen.
+func (r *Router) Store(s Side) Store {
+	switch s {
+	case Legacy:
+		return r.Legacy
+	case Platform:
+		return r.Platform
+	}
+	return nil
+}
+
+// Token returns the access token with the hash and its account's home. A
+// token counts only on the side that serves its account: the legacy
+// product's tokens end with the upgrade. While the account is frozen the
+// token is returned as found, with a Frozen home. ENOTFOUND if no side
+// has it.
+func (r *Router) Token(ctx context.Context, hash string) (*chatlift.OAuthToken, *Home, error) {
+	side := Legacy
+	tok, err := r.Legacy.OAuthTokenByHash(ctx, hash)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		side = Platform
+		tok, err = r.Platform.OAuthTokenByHash(ctx, hash)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	home, err := r.Home(ctx, tok.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if home.Side != Frozen && home.Side != side {
+		return nil, nil, chatlift.Errorf(chatlift.ENOTFOUND, "no such token")
+	}
+	return tok, home, nil
+}
+
+// Client returns the OAuth client with the identifier, as the side serving
+// its account holds it, and that home. Clients survive the upgrade: the
+// same identifier finds the platform's copy once the account is upgraded.
+// While the account is frozen the client is returned as found, with a
+// Frozen home. ENOTFOUND if no side has it for its account.
+func (r *Router) Client(ctx context.Context, identifier string) (*chatlift.OAuthClient, *Home, error) {
+	notFound := chatlift.Errorf(chatlift.ENOTFOUND, "unknown client_id")
+	if identifier == "" {
+		return nil, nil, notFound
+	}
+	c, err := r.Legacy.OAuthClientByIdentifier(ctx, identifier)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		c, err = r.Platform.OAuthClientByIdentifier(ctx, identifier)
+	}
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, nil, notFound
+	} else if err != nil {
+		return nil, nil, err
+	}
+	home, err := r.Home(ctx, c.AccountID)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, nil, notFound
+	} else if err != nil || home.Side == Frozen {
+		return c, home, err
+	}
+	c, err = r.Store(home.Side).OAuthClientByIdentifier(ctx, identifier)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && c.AccountID != home.Account.ID {
+		return nil, nil, notFound
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return c, home, nil
+}
+
+// Importing returns the progress of the import of an upgraded account's
+// legacy history while it runs, nil once it is imported and verified.
+// Until then the legacy store holds history the platform lacks, and reads
+// merge both.
+func (r *Router) Importing(ctx context.Context, accountID int64) (*chatlift.ImportProgress, error) {
+	u, err := r.Imports.UnifiedAccount(ctx, accountID)
+	switch {
+	case err == nil && u.HistoryImported:
+		return nil, nil
+	case err != nil && chatlift.ErrorCode(err) != chatlift.ENOTFOUND:
+		return nil, err
+	}
+	p := chatlift.ImportProgress{State: chatlift.ImportPending}
+	if err == nil {
+		up, err := r.Imports.Upgrade(ctx, u.UpgradeID)
+		switch {
+		case err == nil && up.Import.State == chatlift.ImportDone:
+			return nil, nil
+		case err == nil:
+			p = up.Import
+		case chatlift.ErrorCode(err) != chatlift.ENOTFOUND:
+			return nil, err
+		}
+	}
+	return &p, nil
+}
