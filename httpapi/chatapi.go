@@ -26,6 +26,8 @@ func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET "+p+"/visitors", s.chat(listVisitors))
 	handle("GET "+p+"/visitors/{id}", s.chat(getVisitor))
 	handle("GET "+p+"/incremental/chats", s.chat(incrementalChats))
+	handle("GET "+p+"/bans/ip", s.chat(banKind("ip_address")))
+	handle("GET "+p+"/bans/visitor", s.chat(banKind("visitor")))
 	for _, k := range objectKinds {
 		s.objectRoutes(handle, p, k)
 	}
@@ -37,12 +39,17 @@ func getChatAccount(w http.ResponseWriter, r *http.Request, c *chatCaller) error
 	return nil
 }
 
+// listAgents serves GET /agents?since_id=&limit=: agents in id order.
 func listAgents(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	p, err := sinceParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	list, err := c.store.Agents(r.Context(), c.account.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(list))
+	writeJSON(w, http.StatusOK, page(p, list, func(a *chatlift.Agent) int64 { return a.ID }))
 	return nil
 }
 
