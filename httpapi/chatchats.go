@@ -38,11 +38,16 @@ func listChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	return nil
 }
 
-// searchChats serves GET /chats/search?start_time=&end_time=&tag=&cursor=&limit=:
-// chats last updated in [start_time, end_time) (unix seconds), with the tag
-// if one is given, in update order.
+// searchChats serves GET /chats/search: with q, the chat API's query
+// language (queryChats); without, chatlift's earlier search by
+// start_time=&end_time=&tag=&cursor=&limit=: chats last updated in
+// [start_time, end_time) (unix seconds), with the tag if one is given, in
+// update order.
 func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	q := r.URL.Query()
+	if q.Has("q") {
+		return queryChats(w, r, c)
+	}
 	start, err := unixParam(q, "start_time", 0)
 	if err != nil {
 		return err
