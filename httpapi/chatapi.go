@@ -33,12 +33,6 @@ func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
 	}
 }
 
-func getChatAccount(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	a := *c.account
-	writeJSON(w, http.StatusOK, &a)
-	return nil
-}
-
 // listAgents serves GET /agents?since_id=&limit=: agents in id order.
 func listAgents(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	p, err := sinceParams(r.URL.Query())
@@ -183,7 +177,7 @@ func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 }
 
 func getRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	writeJSON(w, http.StatusOK, map[string]any{"data": c.account.Routing})
+	writeJSON(w, http.StatusOK, map[string]any{"data": routingDoc(c.account.Routing)})
 	return nil
 }
 
@@ -208,16 +202,23 @@ func updateRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": a.Routing})
+	writeJSON(w, http.StatusOK, map[string]any{"data": routingDoc(a.Routing)})
 	return nil
 }
 
-// decodeRouting merges a routing settings document into rs and checks it.
+// decodeRouting merges a routing settings document, nested as the reference
+// has it or flat as chatlift had it, into rs and checks it.
 func decodeRouting(data json.RawMessage, rs *chatlift.RoutingSettings) error {
 	if len(data) == 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "data is required")
 	}
-	if err := strictUnmarshal(data, rs); err != nil {
+	if nestedRouting(data) {
+		doc := routingDoc(*rs)
+		if err := strictUnmarshal(data, doc); err != nil {
+			return err
+		}
+		*rs = doc.settings()
+	} else if err := strictUnmarshal(data, rs); err != nil {
 		return err
 	}
 	if rs.RoutingMode != "assigned" && rs.RoutingMode != "broadcast" {
