@@ -8,9 +8,17 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
-// chatRoutes registers the chat REST API (v2) under /api/v2/chat.
+// chatRoutes registers the chat REST API (v2) under /api/v2/chat and again
+// under /api/v2, as the legacy chat host laid it out. No chat resource
+// shares a name with a support API resource (users, tickets, groups,
+// organizations, search, apps, billing), so the two layouts do not clash;
+// the chat API's OAuth resources stay under /api/v2/chat/oauth only.
 func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
-	const p = "/api/v2/chat"
+	s.chatRoutesAt(handle, "/api/v2/chat")
+	s.chatRoutesAt(handle, "/api/v2")
+}
+
+func (s *Server) chatRoutesAt(handle func(string, http.HandlerFunc), p string) {
 	handle("GET "+p+"/account", s.chat(getChatAccount))
 	handle("GET "+p+"/agents", s.chat(listAgents))
 	handle("POST "+p+"/agents", s.chat(createAgent))
@@ -43,8 +51,33 @@ func listAgents(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page(p, list, func(a *chatlift.Agent) int64 { return a.ID }))
+	docs := make([]*AgentDoc, 0, len(list))
+	for _, a := range page(p, list, func(a *chatlift.Agent) int64 { return a.ID }) {
+		docs = append(docs, agentDoc(a))
+	}
+	writeJSON(w, http.StatusOK, docs)
 	return nil
+}
+
+// AgentDoc is an agent with the fields the chat REST API documents that
+// chatlift derives: enabled_departments (its departments), roles (whether
+// it is owner or administrator), last_login and login_count (not recorded:
+// null and 0).
+type AgentDoc struct {
+	*chatlift.Agent
+	EnabledDepartments []int64 `json:"enabled_departments"`
+	Roles              struct {
+		Owner         bool `json:"owner"`
+		Administrator bool `json:"administrator"`
+	} `json:"roles"`
+	LastLogin  *string `json:"last_login"`
+	LoginCount int     `json:"login_count"`
+}
+
+func agentDoc(a *chatlift.Agent) *AgentDoc {
+	d := &AgentDoc{Agent: a, EnabledDepartments: nonNil(a.Departments)}
+	d.Roles.Owner, d.Roles.Administrator = a.Role == chatlift.ChatRoleOwner, a.IsAdmin()
+	return d
 }
 
 func findAgent(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.Agent, error) {
@@ -60,7 +93,7 @@ func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	writeJSON(w, http.StatusOK, agentDoc(a))
 	return nil
 }
 

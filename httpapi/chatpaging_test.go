@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -105,6 +106,23 @@ func TestChatSinceID(t *testing.T) {
 		}
 		e.call(t, "DELETE", "/api/v2/chat/bans/"+itoa(visitors[0].ID), token, nil, http.StatusNoContent, nil)
 		e.call(t, "GET", "/api/v2/chat/bans/"+itoa(visitors[0].ID), token, nil, http.StatusNotFound, nil)
+	})
+	t.Run("LegacyLayoutAndAgentFields", func(t *testing.T) {
+		var chat, legacy []map[string]any
+		e.call(t, "GET", "/api/v2/chat/agents?since_id=0&limit=100", token, nil, http.StatusOK, &chat)
+		e.call(t, "GET", "/api/v2/agents?since_id=0&limit=100", token, nil, http.StatusOK, &legacy)
+		if len(chat) == 0 || !reflect.DeepEqual(chat, legacy) {
+			t.Fatalf("/api/v2/agents %v differs from /api/v2/chat/agents %v", legacy, chat)
+		}
+		for _, field := range []string{"enabled_departments", "roles", "last_login", "login_count", "role_id", "create_date"} {
+			if _, ok := chat[0][field]; !ok {
+				t.Errorf("agent without %s: %v", field, chat[0])
+			}
+		}
+		if roles := chat[0]["roles"].(map[string]any); roles["owner"] != true || roles["administrator"] != true {
+			t.Errorf("the owner's roles: %v", roles)
+		}
+		e.call(t, "GET", "/api/v2/bans/ip", token, nil, http.StatusOK, nil)
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, q := range []string{"since_id=-1", "since_id=x", "since_id=", "limit=0", "limit=1001", "limit=ten"} {
