@@ -36,7 +36,15 @@ type Chat struct {
 	Triggered       bool           `json:"triggered"`
 	TicketID        *int64         `json:"zendesk_ticket_id"`
 	Engagements     []Engagement   `json:"engagements,omitempty"`
-	Extra           map[string]any `json:"webpath,omitempty"`
+	Webpath         []WebpathEntry `json:"webpath,omitempty"`
+}
+
+// WebpathEntry is one page the visitor went to during a chat.
+type WebpathEntry struct {
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Title     string    `json:"title"`
+	Timestamp time.Time `json:"timestamp"`
 }
 
 // Validate reports the first problem with c.
@@ -63,12 +71,18 @@ func (c *Chat) checkLimits() error {
 		checkRunes("session.country_code", s.CountryCode, MaxShortRunes), checkRunes("session.browser", s.Browser, MaxNameRunes),
 		checkRunes("session.platform", s.Platform, MaxNameRunes), checkBytes("session.user_agent", s.UserAgent, MaxURLBytes),
 		checkCount("agent_ids", len(c.AgentIDs), MaxIDs), checkEach("agent_names", c.AgentNames, MaxIDs, checkRunes, MaxNameRunes),
-		checkTags("tags", c.Tags), checkCount("history", len(c.History), MaxHistory), checkCount("engagements", len(c.Engagements), MaxHistory))
+		checkTags("tags", c.Tags), checkCount("history", len(c.History), MaxHistory), checkCount("engagements", len(c.Engagements), MaxHistory),
+		checkCount("webpath", len(c.Webpath), MaxHistory))
 	if err == nil && c.Comment != nil {
 		err = checkBytes("comment", *c.Comment, MaxTextBytes)
 	}
 	for i := 0; err == nil && i < len(c.History); i++ {
 		err = c.History[i].checkLimits()
+	}
+	for i := 0; err == nil && i < len(c.Webpath); i++ {
+		p := c.Webpath[i]
+		err = firstError(checkBytes("webpath.from", p.From, MaxURLBytes), checkBytes("webpath.to", p.To, MaxURLBytes),
+			checkRunes("webpath.title", p.Title, MaxNameRunes))
 	}
 	return err
 }

@@ -8,9 +8,17 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
-// chatRoutes registers the chat REST API (v2) under /api/v2/chat.
+// chatRoutes registers the chat REST API (v2) under /api/v2/chat and again
+// under /api/v2, as the legacy chat host laid it out. No chat resource
+// shares a name with a support API resource (users, tickets, groups,
+// organizations, search, apps, billing), so the two layouts do not clash;
+// the chat API's OAuth resources stay under /api/v2/chat/oauth only.
 func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
-	const p = "/api/v2/chat"
+	s.chatRoutesAt(handle, "/api/v2/chat")
+	s.chatRoutesAt(handle, "/api/v2")
+}
+
+func (s *Server) chatRoutesAt(handle func(string, http.HandlerFunc), p string) {
 	handle("GET "+p+"/account", s.chat(getChatAccount))
 	handle("GET "+p+"/agents", s.chat(listAgents))
 	handle("POST "+p+"/agents", s.chat(createAgent))
@@ -26,24 +34,50 @@ func (s *Server) chatRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET "+p+"/visitors", s.chat(listVisitors))
 	handle("GET "+p+"/visitors/{id}", s.chat(getVisitor))
 	handle("GET "+p+"/incremental/chats", s.chat(incrementalChats))
+	handle("GET "+p+"/bans/ip", s.chat(banKind("ip_address")))
+	handle("GET "+p+"/bans/visitor", s.chat(banKind("visitor")))
 	for _, k := range objectKinds {
 		s.objectRoutes(handle, p, k)
 	}
 }
 
-func getChatAccount(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	a := *c.account
-	writeJSON(w, http.StatusOK, &a)
-	return nil
-}
-
+// listAgents serves GET /agents?since_id=&limit=: agents in id order.
 func listAgents(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	p, err := sinceParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	list, err := c.store.Agents(r.Context(), c.account.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(list))
+	docs := make([]*AgentDoc, 0, len(list))
+	for _, a := range page(p, list, func(a *chatlift.Agent) int64 { return a.ID }) {
+		docs = append(docs, agentDoc(a))
+	}
+	writeJSON(w, http.StatusOK, docs)
 	return nil
+}
+
+// AgentDoc is an agent with the fields the chat REST API documents that
+// chatlift derives: enabled_departments (its departments), roles (whether
+// it is owner or administrator), last_login and login_count (not recorded:
+// null and 0).
+type AgentDoc struct {
+	*chatlift.Agent
+	EnabledDepartments []int64 `json:"enabled_departments"`
+	Roles              struct {
+		Owner         bool `json:"owner"`
+		Administrator bool `json:"administrator"`
+	} `json:"roles"`
+	LastLogin  *string `json:"last_login"`
+	LoginCount int     `json:"login_count"`
+}
+
+func agentDoc(a *chatlift.Agent) *AgentDoc {
+	d := &AgentDoc{Agent: a, EnabledDepartments: nonNil(a.Departments)}
+	d.Roles.Owner, d.Roles.Administrator = a.Role == chatlift.ChatRoleOwner, a.IsAdmin()
+	return d
 }
 
 func findAgent(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.Agent, error) {
@@ -59,7 +93,7 @@ func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	writeJSON(w, http.StatusOK, agentDoc(a))
 	return nil
 }
 
@@ -176,7 +210,7 @@ func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 }
 
 func getRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	writeJSON(w, http.StatusOK, map[string]any{"data": c.account.Routing})
+	writeJSON(w, http.StatusOK, map[string]any{"data": routingDoc(c.account.Routing)})
 	return nil
 }
 
@@ -201,16 +235,23 @@ func updateRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": a.Routing})
+	writeJSON(w, http.StatusOK, map[string]any{"data": routingDoc(a.Routing)})
 	return nil
 }
 
-// decodeRouting merges a routing settings document into rs and checks it.
+// decodeRouting merges a routing settings document, nested as the reference
+// has it or flat as chatlift had it, into rs and checks it.
 func decodeRouting(data json.RawMessage, rs *chatlift.RoutingSettings) error {
 	if len(data) == 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "data is required")
 	}
-	if err := strictUnmarshal(data, rs); err != nil {
+	if nestedRouting(data) {
+		doc := routingDoc(*rs)
+		if err := strictUnmarshal(data, doc); err != nil {
+			return err
+		}
+		*rs = doc.settings()
+	} else if err := strictUnmarshal(data, rs); err != nil {
 		return err
 	}
 	if rs.RoutingMode != "assigned" && rs.RoutingMode != "broadcast" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -33,9 +34,9 @@ func TestChatAuth(t *testing.T) {
 	e := setup(t, 2, 3)
 	id, token := e.busyAccount(t)
 	t.Run("OK", func(t *testing.T) {
-		var a chatlift.ChatAccount
+		var a httpapi.AccountDoc
 		e.call(t, "GET", "/api/v2/chat/account", token, nil, http.StatusOK, &a)
-		if a.ID != id {
+		if a.ID != id || a.AccountKey != itoa(id) || a.Status != "active" || a.Plan.Name == "" || a.CreatedAt.IsZero() {
 			t.Fatalf("account %d, want the token's %d", a.ID, id)
 		}
 	})
@@ -158,12 +159,19 @@ func TestChatObjects(t *testing.T) {
 		e.call(t, "GET", "/api/v2/chat/"+path, token, nil, http.StatusOK, nil)
 	}
 	e.call(t, "POST", "/api/v2/chat/integrations", token, map[string]any{"type": "slack"}, http.StatusNotFound, nil)
-	var routing struct{ Data chatlift.RoutingSettings }
+	var routing struct{ Data httpapi.RoutingDoc }
 	e.call(t, "PUT", "/api/v2/chat/routing_settings/account", token, map[string]any{"data": map[string]any{"routing_mode": "broadcast", "chat_limit": 4}}, http.StatusOK, &routing)
 	e.call(t, "GET", "/api/v2/chat/routing_settings/account", token, nil, http.StatusOK, &routing)
-	if routing.Data.RoutingMode != "broadcast" || routing.Data.ChatLimit != 4 {
-		t.Fatalf("routing = %+v", routing.Data)
+	if routing.Data.RoutingMode != "broadcast" || routing.Data.ChatLimit.Limit != 4 {
+		t.Fatalf("routing after a flat update = %+v", routing.Data)
 	}
+	e.call(t, "PUT", "/api/v2/chat/routing_settings/account", token, map[string]any{"data": map[string]any{
+		"chat_limit": map[string]any{"enabled": true, "limit": 6}, "reassignment": map[string]any{"enabled": true, "timeout": 30}}}, http.StatusOK, &routing)
+	e.call(t, "GET", "/api/v2/chat/routing_settings/account", token, nil, http.StatusOK, &routing)
+	if d := routing.Data; d.RoutingMode != "broadcast" || !d.ChatLimit.Enabled || d.ChatLimit.Limit != 6 || d.Reassignment.Timeout != 30 {
+		t.Fatalf("routing after a nested update = %+v", d)
+	}
+	e.call(t, "PUT", "/api/v2/chat/routing_settings/account", token, map[string]any{"data": map[string]any{"chat_limit": map[string]any{"limit": "six"}}}, http.StatusBadRequest, nil)
 	e.call(t, "PUT", "/api/v2/chat/routing_settings/account", token, map[string]any{"data": map[string]any{"routing_mode": "random"}}, http.StatusBadRequest, nil)
 }
 

@@ -14,16 +14,20 @@ import (
 
 // ChatPage is a page of chats with the URL of the next page, if any.
 type ChatPage struct {
-	Chats   []*chatlift.Chat `json:"chats"`
-	Count   int              `json:"count"`
-	NextURL *string          `json:"next_url"`
+	Chats   []*ChatDoc `json:"chats"`
+	Count   int        `json:"count"`
+	NextURL *string    `json:"next_url"`
 	// Import is the history import's progress while it runs: until it is
 	// done the page merges imported chats with those not yet imported.
 	Import *chatlift.ImportProgress `json:"import,omitempty"`
 }
 
-// listChats serves GET /chats?cursor=&limit=: every chat, in key order.
+// listChats serves GET /chats?cursor=&limit=: every chat, in key order;
+// with ids= the chats named (bulkChats).
 func listChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	if r.URL.Query().Has("ids") {
+		return bulkChats(w, r, c)
+	}
 	after, limit, err := cursorParams(r.URL.Query())
 	if err != nil {
 		return err
@@ -32,17 +36,69 @@ func listChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	page := chatPage(r, list, limit, func(c *chatlift.Chat) string { return c.ID })
-	page.Import = c.importing
+	docs, err := c.chatDocs(r.Context(), list)
+	if err != nil {
+		return err
+	}
+	page := ChatPage{Chats: docs, Count: len(docs), Import: c.importing}
+	if len(list) == limit {
+		next := withQuery(r, "cursor", encodeCursor(list[len(list)-1].ID))
+		page.NextURL = &next
+	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
 }
 
-// searchChats serves GET /chats/search?start_time=&end_time=&tag=&cursor=&limit=:
-// chats last updated in [start_time, end_time) (unix seconds), with the tag
-// if one is given, in update order.
+// BulkChats is the answer of GET /chats?ids=: the chats found, by id.
+type BulkChats struct {
+	Docs map[string]*ChatDoc `json:"docs"`
+}
+
+// maxBulkIDs bounds the ids of one bulk request: a page of search results.
+const maxBulkIDs = 1000
+
+// bulkChats serves GET /chats?ids=a,b,c: the account's chats of those ids;
+// an id the account has no chat of is left out.
+func bulkChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
+	ids := strings.Split(r.URL.Query().Get("ids"), ",")
+	if len(ids) > maxBulkIDs {
+		return chatlift.Errorf(chatlift.EINVALID, "ids names more than %d chats", maxBulkIDs)
+	}
+	var found []*chatlift.Chat
+	for _, id := range ids {
+		if !chatlift.ValidKey(id) {
+			return chatlift.Errorf(chatlift.EINVALID, "ids must be chat ids separated by commas")
+		}
+		ch, err := c.chat(r.Context(), id)
+		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		found = append(found, ch)
+	}
+	docs, err := c.chatDocs(r.Context(), found)
+	if err != nil {
+		return err
+	}
+	resp := BulkChats{Docs: make(map[string]*ChatDoc, len(docs))}
+	for _, d := range docs {
+		resp.Docs[d.ID] = d
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// searchChats serves GET /chats/search: with q, the chat API's query
+// language (queryChats); without, chatlift's earlier search by
+// start_time=&end_time=&tag=&cursor=&limit=: chats last updated in
+// [start_time, end_time) (unix seconds), with the tag if one is given, in
+// update order.
 func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	q := r.URL.Query()
+	if q.Has("q") {
+		return queryChats(w, r, c)
+	}
 	start, err := unixParam(q, "start_time", 0)
 	if err != nil {
 		return err
@@ -63,7 +119,11 @@ func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	resp := ChatPage{Chats: nonNil(found), Count: len(found), Import: c.importing}
+	docs, err := c.chatDocs(r.Context(), found)
+	if err != nil {
+		return err
+	}
+	resp := ChatPage{Chats: docs, Count: len(found), Import: c.importing}
 	if more {
 		last := found[len(found)-1]
 		next := withQuery(r, "cursor", encodeTimeCursor(last.UpdateTimestamp.Unix(), last.ID))
@@ -113,13 +173,17 @@ func getChat(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ch)
+	docs, err := c.chatDocs(r.Context(), []*chatlift.Chat{ch})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, docs[0])
 	return nil
 }
 
 // IncrementalPage is the answer of the incremental chat export.
 type IncrementalPage struct {
-	Chats    []*chatlift.Chat         `json:"chats"`
+	Chats    []*ChatDoc               `json:"chats"`
 	Count    int                      `json:"count"`
 	EndTime  int64                    `json:"end_time"`
 	EndID    string                   `json:"end_id"`
@@ -165,7 +229,11 @@ func incrementalChats(w http.ResponseWriter, r *http.Request, c *chatCaller) err
 			break
 		}
 	}
-	resp := IncrementalPage{Chats: nonNil(list), Count: len(list), EndTime: start, EndID: q.Get("start_id"), Import: c.importing}
+	docs, err := c.chatDocs(r.Context(), list)
+	if err != nil {
+		return err
+	}
+	resp := IncrementalPage{Chats: docs, Count: len(list), EndTime: start, EndID: q.Get("start_id"), Import: c.importing}
 	if n := len(list); n > 0 {
 		resp.EndTime, resp.EndID = list[n-1].UpdateTimestamp.Unix(), list[n-1].ID
 	}
@@ -202,15 +270,6 @@ func getVisitor(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
-}
-
-func chatPage(r *http.Request, list []*chatlift.Chat, limit int, key func(*chatlift.Chat) string) ChatPage {
-	p := ChatPage{Chats: nonNil(list), Count: len(list)}
-	if len(list) == limit {
-		next := withQuery(r, "cursor", encodeCursor(key(list[len(list)-1])))
-		p.NextURL = &next
-	}
-	return p
 }
 
 // cursorParams reads the opaque cursor (the last key seen) and the limit.

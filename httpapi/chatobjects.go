@@ -14,6 +14,8 @@ type objectKind struct {
 	kind     chatlift.ObjectKind
 	path     string
 	readOnly bool
+	// lister, when set, answers the list instead of a plain array of bodies.
+	lister chatHandler
 	// build merges a request body onto the existing body (nil on create),
 	// sets the id, validates, and returns the new body.
 	build func(req []byte, existing json.RawMessage, id int64) (json.RawMessage, error)
@@ -45,10 +47,15 @@ var objectKinds = []objectKind{
 	kindOf(chatlift.KindSkill, "skills", func(v *chatlift.Skill, id int64) { v.ID = id }, (*chatlift.Skill).Validate),
 	kindOf(chatlift.KindTrigger, "triggers", func(v *chatlift.Trigger, id int64) { v.ID = id }, validTrigger),
 	kindOf(chatlift.KindShortcut, "shortcuts", func(v *chatlift.Shortcut, id int64) { v.ID = id }, (*chatlift.Shortcut).Validate),
-	kindOf(chatlift.KindBan, "bans", func(v *chatlift.Ban, id int64) { v.ID = id }, (*chatlift.Ban).Validate),
+	withLister(kindOf(chatlift.KindBan, "bans", func(v *chatlift.Ban, id int64) { v.ID = id }, (*chatlift.Ban).Validate), listBans),
 	kindOf(chatlift.KindGoal, "goals", func(v *chatlift.Goal, id int64) { v.ID = id }, (*chatlift.Goal).Validate),
 	{kind: chatlift.KindIntegration, path: "integrations", readOnly: true},
 	{kind: chatlift.KindMessageChannel, path: "message_channels", readOnly: true},
+}
+
+func withLister(k objectKind, h chatHandler) objectKind {
+	k.lister = h
+	return k
 }
 
 // validTrigger is the trigger's own check and, for the chat API, a
@@ -67,7 +74,11 @@ func validTrigger(v *chatlift.Trigger) error {
 // objectRoutes registers list/show, and unless read-only create/update/delete.
 func (s *Server) objectRoutes(handle func(string, http.HandlerFunc), prefix string, k objectKind) {
 	base := prefix + "/" + k.path
-	handle("GET "+base, s.chat(k.list))
+	list := k.list
+	if k.lister != nil {
+		list = k.lister
+	}
+	handle("GET "+base, s.chat(list))
 	handle("GET "+base+"/{id}", s.chat(k.show))
 	if k.readOnly {
 		return

@@ -156,7 +156,9 @@ func (e *env) account(i int) accountCreds {
 // wantAccount fails unless token reads the account id.
 func (e *env) wantAccount(t *testing.T, token string, id int64) {
 	t.Helper()
-	var a chatlift.ChatAccount
+	var a struct {
+		ID int64 `json:"id"`
+	}
 	e.call(t, "GET", "/api/v2/chat/account", token, nil, http.StatusOK, &a)
 	if a.ID != id {
 		t.Fatalf("token reads account %d, want %d", a.ID, id)
