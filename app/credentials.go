@@ -1,27 +1,46 @@
 package app
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"text/tabwriter"
 
+	"github.com/mattn/go-runewidth"
+
+	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/seed"
 )
 
-// PrintCredentials writes one line per account: its owners and the secrets
-// the seed made for them.
+// credentialsWidth is the widest line PrintCredentials writes, in terminal
+// columns, for emails and client identifiers up to 69 columns.
+const credentialsWidth = 100
+
+// PrintCredentials writes, for each account, its name and a line for each
+// secret the seed made for it, every line within credentialsWidth columns.
+// Public OAuth clients have no secret to show.
 func PrintCredentials(w io.Writer, creds []*seed.Credentials) error {
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tNAME\tSUPPORT OWNER\tSUPPORT API TOKEN\tCHAT OWNER\tCHAT ACCESS TOKEN\tCHAT PASSWORD")
+	bw := bufio.NewWriter(w)
 	for _, c := range creds {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.AccountID, c.AccountName, c.SupportOwnerEmail, c.SupportAPIToken, c.ChatOwnerEmail, c.ChatAccessToken, c.ChatOwnerPassword)
+		head := fmt.Sprintf("account %d  ", c.AccountID)
+		fmt.Fprintf(bw, "%s%s\n", head, runewidth.Truncate(c.AccountName, credentialsWidth-len(head), "…"))
+		line := func(label, value string) { fmt.Fprintf(bw, "  %-27s  %s\n", label, value) }
+		line("support owner", c.SupportOwnerEmail)
+		line("support API token", c.SupportAPIToken)
+		line("chat owner", c.ChatOwnerEmail)
+		line("chat access token", c.ChatAccessToken)
+		line("chat password (all agents)", c.ChatOwnerPassword)
 		for _, oc := range c.OAuthClients {
-			fmt.Fprintf(tw, "\t  oauth client %s (%s)\tsecret %s\t\t\t\t\n", oc.ClientIdentifier, oc.ClientType, oc.ClientSecret)
+			if oc.ClientType == chatlift.ClientPublic {
+				line("OAuth client (public)", oc.ClientIdentifier)
+				continue
+			}
+			line("OAuth client ("+oc.ClientType+")", oc.ClientIdentifier)
+			line("  its secret", oc.ClientSecret)
 		}
 	}
-	return tw.Flush()
+	return bw.Flush()
 }
 
 // writeJSONFile writes v as indented JSON to a file only its owner can read.

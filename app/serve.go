@@ -106,7 +106,7 @@ func (s *Serve) start(ctx context.Context) (err error) {
 		return err
 	}
 	if fresh {
-		fmt.Fprintf(cfg.Out, "operator token (shown once, kept in %s): %s\n", filepath.Join(cfg.DataDir, "operator-token"), s.OperatorToken)
+		fmt.Fprintf(cfg.Out, "operator token (shown once):  %s\n  kept in %s\n", s.OperatorToken, filepath.Join(cfg.DataDir, "operator-token"))
 	}
 	s.log.Info("listening", "url", s.HTTP.URL())
 	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
@@ -191,7 +191,7 @@ func (s *Serve) seedDemo(ctx context.Context) error {
 	if err := writeJSONFile(path, creds); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.cfg.Out, "seeded a demo fleet of %d accounts (credentials also in %s):\n", len(creds), path)
+	fmt.Fprintf(s.cfg.Out, "seeded a demo fleet of %d accounts; their credentials, also kept in\n  %s:\n", len(creds), path)
 	return PrintCredentials(s.cfg.Out, creds)
 }
 

@@ -17,6 +17,6 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "chatlift: %s\n", oneLine(err))
-		os.Exit(1)
+		os.Exit(exitStatus(err))
 	}
 }

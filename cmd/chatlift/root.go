@@ -39,10 +39,8 @@ func NewMain(stdout, stderr io.Writer) *Main {
 	m.root.SetOut(stdout)
 	m.root.SetErr(stderr)
 	m.root.PersistentFlags().StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	m.root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
-	})
 	m.root.AddCommand(m.serveCommand(), m.workerCommand(), m.seedCommand(), m.upgradeCommand(), m.benchCommand(), m.versionCommand())
+	strictArgs(m.root)
 	return m
 }
 
