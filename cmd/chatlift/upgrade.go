@@ -64,9 +64,9 @@ func (e *apiError) Error() string {
 // flagNames speaks of the API's fields as the flags that set them.
 var flagNames = strings.NewReplacer("account_id", "--account", "scheduled_for", "--at")
 
-// refused says why the server did not carry out what; errors other than
-// the server's are returned as they are.
-func refused(what string, err error) error {
+// refused says why the server did not carry out what, on the upgrade id
+// if any; errors other than the server's are returned as they are.
+func refused(what, id string, err error) error {
 	var e *apiError
 	if !errors.As(err, &e) {
 		return err
@@ -75,7 +75,9 @@ func refused(what string, err error) error {
 	case http.StatusUnauthorized:
 		return fmt.Errorf("%s refused: the operator token is wrong (pass --operator-token, or --data of the server)", what)
 	case http.StatusNotFound:
-		return fmt.Errorf("%s refused: %s", what, e.Description)
+		if id != "" {
+			return fmt.Errorf("%s refused: no upgrade %s", what, id)
+		}
 	}
 	return fmt.Errorf("%s refused: %s", what, flagNames.Replace(e.Error()))
 }

@@ -29,7 +29,7 @@ func (m *Main) requestCommand(cl *opsClient) *cobra.Command {
 			if e := (*apiError)(nil); errors.As(err, &e) && e.UpgradeID != "" {
 				return fmt.Errorf("request refused: %s (see 'chatlift upgrade show %s')", e.Description, e.UpgradeID)
 			}
-			return m.printAction("request", asJSON, body, err)
+			return m.printAction("request", "", asJSON, body, err)
 		}}
 	c.Flags().Int64Var(&account, "account", 0, "the account's id (required)")
 	jsonFlag(c, &asJSON)
@@ -49,7 +49,7 @@ func (m *Main) rescheduleCommand(cl *opsClient) *cobra.Command {
 				return usagef("--at must be an RFC 3339 time like 2027-01-12T22:00:00Z, not %q", at)
 			}
 			body, err := cl.do(c.Context(), "POST", "/api/ops/upgrades/"+args[0]+"/reschedule", map[string]time.Time{"scheduled_for": when})
-			return m.printAction("reschedule", asJSON, body, err)
+			return m.printAction("reschedule", args[0], asJSON, body, err)
 		}}
 	c.Flags().StringVar(&at, "at", "", "the new slot's start, RFC 3339 (required)")
 	jsonFlag(c, &asJSON)
@@ -69,7 +69,7 @@ func (m *Main) actionCommand(cl *opsClient, action string) *cobra.Command {
 	c := &cobra.Command{Use: action + " ID", Short: actionShort[action], Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			body, err := cl.do(c.Context(), "POST", "/api/ops/upgrades/"+args[0]+"/"+action, nil)
-			return m.printAction(action, asJSON, body, err)
+			return m.printAction(action, args[0], asJSON, body, err)
 		}}
 	jsonFlag(c, &asJSON)
 	return c
@@ -82,9 +82,9 @@ func jsonFlag(c *cobra.Command, asJSON *bool) {
 
 // printAction prints the answer to an action: one summary line, or the
 // server's JSON; a refusal becomes the error, with its reason.
-func (m *Main) printAction(action string, asJSON bool, body []byte, err error) error {
+func (m *Main) printAction(action, id string, asJSON bool, body []byte, err error) error {
 	if err != nil {
-		return refused(action, err)
+		return refused(action, id, err)
 	}
 	u, err := decodeUpgrade(body)
 	if err != nil {
@@ -93,7 +93,11 @@ func (m *Main) printAction(action string, asJSON bool, body []byte, err error) e
 	if asJSON {
 		return writeRaw(m.Stdout, body)
 	}
-	_, err = fmt.Fprintf(m.Stdout, "%s accepted: %s (account %d) is %s\n", action, u.ID, u.AccountID, whereIs(u, time.Now()))
+	where := whereIs(u, time.Now())
+	if action == "run-now" && u.State == chatlift.UpgradeScheduled {
+		where = "scheduled (starting now)" // the answer may still show the date it no longer waits for
+	}
+	_, err = fmt.Fprintf(m.Stdout, "%s accepted: %s (account %d) is %s\n", action, u.ID, u.AccountID, where)
 	return err
 }
 

@@ -37,7 +37,7 @@ func (m *Main) listCommand(cl *opsClient) *cobra.Command {
 			}
 			raw, err := cl.listAll(c.Context(), q)
 			if err != nil {
-				return refused("list", err)
+				return refused("list", "", err)
 			}
 			if asJSON {
 				return writeJSON(m.Stdout, map[string]any{"upgrades": raw})

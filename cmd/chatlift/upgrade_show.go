@@ -17,7 +17,7 @@ func (m *Main) showCommand(cl *opsClient) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			u, body, err := cl.upgrade(c.Context(), args[0])
 			if err != nil {
-				return refused("show", err)
+				return refused("show", args[0], err)
 			}
 			if asJSON {
 				return writeRaw(m.Stdout, body)

@@ -29,7 +29,7 @@ func (m *Main) watchCommand(cl *opsClient) *cobra.Command {
 					if c.Context().Err() != nil {
 						return nil
 					}
-					return refused("watch", err)
+					return refused("watch", args[0], err)
 				}
 				w.show(u)
 				if u.State == chatlift.UpgradeCompleted || u.State == chatlift.UpgradeCancelled {
