@@ -32,7 +32,10 @@ func NewMain(stdout, stderr io.Writer) *Main {
 		Short: "Upgrade legacy live-chat accounts into unified support + chat accounts",
 		Long: "chatlift moves a fleet of customers from the legacy chat product to the unified\n" +
 			"support + chat platform: it schedules, migrates, imports, verifies and, on\n" +
-			"failure, rolls back each account's upgrade as a durable workflow.",
+			"failure, rolls back each account's upgrade as a durable workflow.\n\n" +
+			"Output: tables for people; --json, where a command prints data, for scripts.\n" +
+			"Exit status: 0 done; 1 failed or refused (the reason on stderr); 2 wrong\n" +
+			"command line (unknown command or flag, missing or bad value).",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -55,12 +55,9 @@ type watcher struct {
 	barFor    string
 }
 
+// show prints the steps that started or ended since the last poll, then
+// the upgrade's line if it changed, so the last line is where it is.
 func (w *watcher) show(u *chatlift.Upgrade) {
-	if line := describe(u); line != w.state {
-		w.finishBar()
-		fmt.Fprintln(w.out, line)
-		w.state = line
-	}
 	for _, s := range u.Steps {
 		if s.State == chatlift.StepPending || w.steps[s.Name] == s.State {
 			continue
@@ -75,6 +72,11 @@ func (w *watcher) show(u *chatlift.Upgrade) {
 			line += ": " + s.Error
 		}
 		fmt.Fprintln(w.out, line)
+	}
+	if line := describe(u); line != w.state {
+		w.finishBar()
+		fmt.Fprintln(w.out, line)
+		w.state = line
 	}
 	w.progress(u)
 }

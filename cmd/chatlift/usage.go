@@ -49,6 +49,7 @@ func strictArgs(c *cobra.Command) {
 	walk = func(c *cobra.Command) {
 		if c.HasSubCommands() && c.Run == nil && c.RunE == nil {
 			c.SuggestionsMinimumDistance = 2
+			c.DisableFlagsInUseLine = true
 			c.Args = unknownSubcommand
 			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 		}
