@@ -120,7 +120,7 @@ func (s *Server) routes() http.Handler {
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return jsonSuffix(mux)
 }
 
 // instrument records the duration and status of each request of a route.

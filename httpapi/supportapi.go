@@ -264,7 +264,7 @@ func pageURL(r *http.Request, v url.Values) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: v.Encode()}).String()
+	return (&url.URL{Scheme: scheme, Host: r.Host, Path: requestPath(r), RawQuery: v.Encode()}).String()
 }
 
 func filter[T any](list []T, keep func(T) bool) []T {
