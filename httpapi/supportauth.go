@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/support"
 )
 
 // supportCaller is who a support API request acts for.
@@ -14,6 +15,8 @@ type supportCaller struct {
 	account *chatlift.SupportAccount
 	user    *chatlift.User
 	token   *chatlift.APIToken
+	// desk applies the support desk's rules.
+	desk *support.Service
 	// now is when the request arrived, in UTC.
 	now time.Time
 }
@@ -85,7 +88,8 @@ func (s *Server) supportCaller(r *http.Request) (*supportCaller, error) {
 	case u.Role != chatlift.UserRoleAgent && u.Role != chatlift.UserRoleAdmin:
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the API is for agents and admins")
 	}
-	return &supportCaller{store: s.Platform, account: account, user: u, token: tok, now: s.now().UTC()}, nil
+	desk := &support.Service{Store: s.Platform, Now: s.Now}
+	return &supportCaller{store: s.Platform, account: account, user: u, token: tok, now: s.now().UTC(), desk: desk}, nil
 }
 
 // supportCredentials returns the email (empty for a bearer token) and the
