@@ -1,11 +1,14 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/ratelimit"
 	"github.com/chatlift/chatlift/support"
 )
 
@@ -40,6 +43,9 @@ type supportHandler func(w http.ResponseWriter, r *http.Request, c *supportCalle
 func (s *Server) support(h supportHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.supportCaller(r)
+		if err == nil && !s.takeSupportRate(w, r, c) {
+			return
+		}
 		if err == nil {
 			err = h(w, r, c)
 		}
@@ -47,6 +53,34 @@ func (s *Server) support(h supportHandler) http.HandlerFunc {
 			writeError(w, r, s.Logger, err)
 		}
 	}
+}
+
+// DefaultSupportRequestsPerMinute is the support API's rate limit per API
+// token when the server sets none.
+const DefaultSupportRequestsPerMinute = 6000
+
+// supportRateKeys bounds the API tokens the rate limiter remembers.
+const supportRateKeys = 100000
+
+func newSupportRate(perMinute int) *ratelimit.Keyed {
+	if perMinute <= 0 {
+		perMinute = DefaultSupportRequestsPerMinute
+	}
+	return ratelimit.New(time.Minute/time.Duration(perMinute), perMinute, supportRateKeys)
+}
+
+// takeSupportRate spends one request of the caller's API token; past the
+// limit it answers 429 with Retry-After and returns false.
+func (s *Server) takeSupportRate(w http.ResponseWriter, r *http.Request, c *supportCaller) bool {
+	ok, wait := s.supportRate.Take(strconv.FormatInt(c.token.AccountID, 10)+"/"+strconv.FormatInt(c.token.ID, 10), s.now())
+	if ok {
+		return true
+	}
+	th := &throttled{wait}
+	th.setRetryAfter(w)
+	writeJSON(w, http.StatusTooManyRequests, ErrorResponse{Error: "too_many_requests",
+		Description: fmt.Sprintf("rate limit of this API token exceeded; retry in %d seconds", th.seconds())})
+	return false
 }
 
 var errSupportAuth = chatlift.Errorf(chatlift.EUNAUTHORIZED, "couldn't authenticate you: use Basic email/token:API_TOKEN or a Bearer API token")

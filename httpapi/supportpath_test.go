@@ -1,8 +1,10 @@
 package httpapi_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift/httpapi"
 )
@@ -29,5 +31,29 @@ func TestSupportJSONSuffix(t *testing.T) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		e.call(t, "GET", e.asOwner("/api/v2/.json"), "", nil, 404, nil)
 		e.call(t, "GET", e.asOwner("/api/v2/users.json.json"), "", nil, 404, nil)
+	})
+}
+
+func TestSupportRateLimit(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	e := setup(t, 2, 1, func(s *httpapi.Server) {
+		s.SupportRequestsPerMinute = 2
+		s.Now = func() time.Time { return now }
+	})
+	owner := e.as(e.creds[0].SupportOwnerEmail, e.creds[0].SupportAPIToken, "/api/v2/users/me.json")
+	e.call(t, "GET", owner, "", nil, http.StatusOK, nil)
+	e.call(t, "GET", owner, "", nil, http.StatusOK, nil)
+	t.Run("ErrTooMany", func(t *testing.T) {
+		h := e.call(t, "GET", owner, "", nil, http.StatusTooManyRequests, nil)
+		if h.Get("Retry-After") != "30" {
+			t.Fatalf("Retry-After = %q, want 30", h.Get("Retry-After"))
+		}
+	})
+	t.Run("OtherTokenOK", func(t *testing.T) {
+		e.call(t, "GET", e.as(e.creds[1].SupportOwnerEmail, e.creds[1].SupportAPIToken, "/api/v2/users/me"), "", nil, http.StatusOK, nil)
+	})
+	t.Run("UnauthenticatedNotCounted", func(t *testing.T) {
+		e.call(t, "GET", "/api/v2/users/me", "wrong", nil, http.StatusUnauthorized, nil)
 	})
 }
