@@ -90,6 +90,7 @@ type ChatStore interface {
 // their users, apps and tickets, billing, notifications and the upgrades.
 type PlatformStore interface {
 	ChatStore
+	SupportStore
 
 	PutSupportAccount(ctx context.Context, a *SupportAccount) error
 	SupportAccount(ctx context.Context, id int64) (*SupportAccount, error)

@@ -124,17 +124,26 @@ func (i *AppInstallation) Validate() error {
 	return nil
 }
 
-// Ticket is a support request.
+// Ticket is a support request, in the hosted support API's shape.
 type Ticket struct {
-	ID             int64     `json:"id"`
-	AccountID      int64     `json:"-"`
-	Subject        string    `json:"subject"`
-	Description    string    `json:"description"`
-	Status         string    `json:"status"`   // new, open, pending, solved, closed
-	Priority       string    `json:"priority"` // low, normal, high, urgent
+	ID        int64 `json:"id"`
+	AccountID int64 `json:"-"`
+	// URL is the ticket's API address; the API fills it in answers.
+	URL         string  `json:"url,omitempty"`
+	Type        *string `json:"type"` // problem, incident, question, task or none
+	Subject     string  `json:"subject"`
+	Description string  `json:"description"`
+	Status      string  `json:"status"`   // new, open, pending, hold, solved, closed
+	Priority    string  `json:"priority"` // low, normal, high, urgent
+	// RequesterID and SubmitterID are nil for tickets made without a user.
+	RequesterID    *int64 `json:"requester_id"`
+	SubmitterID    *int64 `json:"submitter_id"`
+	AssigneeID     *int64 `json:"assignee_id"`
+	GroupID        *int64 `json:"group_id"`
+	OrganizationID *int64 `json:"organization_id"`
+	// RequesterEmail is chatlift's own field, kept for its earlier clients.
 	RequesterEmail string    `json:"requester_email"`
-	AssigneeID     *int64    `json:"assignee_id"`
-	Via            string    `json:"via"` // web, email, chat, api
+	Via            Via       `json:"via"`
 	ChatID         string    `json:"chat_id,omitempty"`
 	Tags           []string  `json:"tags"`
 	CreatedAt      time.Time `json:"created_at"`
@@ -144,7 +153,7 @@ type Ticket struct {
 // Validate reports the first problem with t.
 func (t *Ticket) Validate() error {
 	err := firstError(checkRunes("subject", t.Subject, MaxNameRunes), checkBytes("description", t.Description, MaxTextBytes),
-		checkEmailLen("requester_email", t.RequesterEmail), checkRunes("via", t.Via, MaxShortRunes),
+		checkEmailLen("requester_email", t.RequesterEmail), checkRunes("via", t.Via.Channel, MaxShortRunes),
 		checkBytes("chat_id", t.ChatID, MaxKeyBytes), checkTags("tags", t.Tags))
 	switch {
 	case err != nil:
@@ -155,6 +164,8 @@ func (t *Ticket) Validate() error {
 		return Errorf(EINVALID, "unknown ticket status %q", t.Status)
 	case t.Priority != "" && !oneOf(t.Priority, "low", "normal", "high", "urgent"):
 		return Errorf(EINVALID, "unknown ticket priority %q", t.Priority)
+	case t.Type != nil && !oneOf(*t.Type, ticketTypes...):
+		return Errorf(EINVALID, "unknown ticket type %q: problem, incident, question or task", *t.Type)
 	}
 	return nil
 }

@@ -362,6 +362,24 @@ var supportRows = map[string]func(e *authzEnv) []authzRequest{
 	"install an app": func(e *authzEnv) []authzRequest {
 		return []authzRequest{{method: "POST", path: "/api/v2/apps/installations", body: map[string]any{"app_id": 9000 + e.next(), "settings": map[string]any{"name": "App"}}}}
 	},
+	"search; read comments, groups and organizations": func(e *authzEnv) []authzRequest {
+		return []authzRequest{{method: "GET", path: "/api/v2/search?query=type:ticket"}, {method: "GET", path: "/api/v2/groups.json"},
+			{method: "GET", path: "/api/v2/organizations"}, {method: "GET", path: "/api/v2/tickets/" + itoa(e.supportTicket()) + "/comments"}}
+	},
+	"update or comment on a ticket": func(e *authzEnv) []authzRequest {
+		return []authzRequest{{method: "PUT", path: "/api/v2/tickets/" + itoa(e.supportTicket()), body: map[string]any{"ticket": map[string]any{
+			"status": "open", "comment": map[string]any{"body": "b"}}}}}
+	},
+	"delete a ticket": func(e *authzEnv) []authzRequest {
+		return []authzRequest{{method: "DELETE", path: "/api/v2/tickets/" + itoa(e.supportTicket())}}
+	},
+	"delete a user": func(e *authzEnv) []authzRequest {
+		return []authzRequest{{method: "DELETE", path: "/api/v2/users/" + itoa(e.supportEndUser())}}
+	},
+	"create a group or an organization": func(e *authzEnv) []authzRequest {
+		return []authzRequest{{method: "POST", path: "/api/v2/groups", body: map[string]any{"group": map[string]any{"name": "G"}}},
+			{method: "POST", path: "/api/v2/organizations", body: map[string]any{"organization": map[string]any{"name": fmt.Sprintf("Org %d", e.next())}}}}
+	},
 	"read one's notifications": func(e *authzEnv) []authzRequest {
 		return []authzRequest{{method: "GET", path: "/api/v2/notifications"}}
 	},

@@ -62,6 +62,7 @@ func FuzzJSONEndpoints(f *testing.F) {
 		{"POST", "/api/v2/chat/chats/" + chats[0].ID + "/messages", chatAuth},
 		{"POST", "/api/v2/chat/oauth/clients", chatAuth}, {"PUT", "/api/v2/chat/oauth/clients/1", chatAuth},
 		{"POST", "/api/v2/users", support}, {"PUT", "/api/v2/users/1", support}, {"POST", "/api/v2/tickets", support},
+		{"PUT", "/api/v2/tickets/1.json", support}, {"POST", "/api/v2/groups", support}, {"POST", "/api/v2/organizations", support},
 		{"POST", "/api/v2/apps/installations", support}, {"POST", "/api/v2/billing/consolidation/preview", support},
 		{"POST", "/api/v2/upgrades", support}, {"POST", "/api/v2/upgrades", op},
 		{"POST", "/api/ops/upgrades/u/reschedule", op}, {"POST", "/api/ops/faults", op},

@@ -106,9 +106,16 @@ func strictUnmarshal(data []byte, v any) error {
 	return decodeJSON(bytes.NewReader(data), v)
 }
 
-func decodeJSON(r io.Reader, v any) error {
+func decodeJSON(r io.Reader, v any) error { return decodeJSONFields(r, v, true) }
+
+// decodeJSONFields decodes one JSON value from r into v; strict refuses
+// fields v does not have, else they are ignored. Wrong types are EINVALID
+// either way.
+func decodeJSONFields(r io.Reader, v any, strict bool) error {
 	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError

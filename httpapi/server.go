@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/ratelimit"
 )
 
 // Server is chatlift's HTTP server.
@@ -46,6 +47,10 @@ type Server struct {
 	// Limits bound what clients can hold of the server; zero fields take
 	// the defaults.
 	Limits Limits
+	// SupportRequestsPerMinute is how many support API requests one API
+	// token may make a minute, in bursts of as many; more answer 429 with
+	// Retry-After. 0 means DefaultSupportRequestsPerMinute.
+	SupportRequestsPerMinute int
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -53,6 +58,7 @@ type Server struct {
 	srv         *http.Server
 	requests    *prometheus.HistogramVec
 	guard       *signInGuard
+	supportRate *ratelimit.Keyed
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
@@ -83,6 +89,7 @@ func (s *Server) Handler() http.Handler {
 		}, []string{"route", "status"})
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
 		s.guard = newSignInGuard(s.ComparePassword)
+		s.supportRate = newSupportRate(s.SupportRequestsPerMinute)
 		s.handler = s.limitBody(s.routes())
 	})
 	return s.handler
@@ -120,7 +127,7 @@ func (s *Server) routes() http.Handler {
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return jsonSuffix(mux)
 }
 
 // instrument records the duration and status of each request of a route.

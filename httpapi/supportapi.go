@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/chatlift/chatlift"
 )
@@ -15,26 +17,32 @@ func (s *Server) supportRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET "+p+"/users", s.support(listUsers))
 	handle("POST "+p+"/users", s.support(createUser))
 	handle("GET "+p+"/users/me", s.support(getMe))
+	handle("GET "+p+"/users/search", s.support(searchUsers))
+	handle("GET "+p+"/users/show_many", s.support(showManyUsers))
 	handle("GET "+p+"/users/{id}", s.support(getUser))
 	handle("PUT "+p+"/users/{id}", s.support(updateUser))
-	handle("GET "+p+"/tickets", s.support(listTickets))
-	handle("POST "+p+"/tickets", s.support(createTicket))
-	handle("GET "+p+"/tickets/{id}", s.support(getTicket))
+	handle("DELETE "+p+"/users/{id}", s.support(deleteUser))
+	s.ticketRoutes(handle)
+	handle("GET "+p+"/search", s.support(search))
+	s.groupRoutes(handle)
 	handle("GET "+p+"/apps/installations", s.support(listApps))
 	handle("POST "+p+"/apps/installations", s.support(installApp))
 	s.billingRoutes(handle)
 	s.notificationRoutes(handle)
 }
 
-// maxPerPage bounds per_page and page[size], as the hosted API does.
-const maxPerPage = 100
-
-// UserPage is the body of GET /users: offset pages in id order.
+// UserPage is the body of GET /users and GET /users/search: users in id
+// order, paged by offset (next_page, previous_page, count) or by cursor
+// (meta, links); see pager.
 type UserPage struct {
 	Users        []*chatlift.User `json:"users"`
 	NextPage     *string          `json:"next_page"`
 	PreviousPage *string          `json:"previous_page"`
 	Count        int              `json:"count"`
+	Meta         *cursorMeta      `json:"meta,omitempty"`
+	Links        *struct {
+		Next *string `json:"next"`
+	} `json:"links,omitempty"`
 }
 
 // UserEnvelope is the body of a single user, sent and received.
@@ -42,18 +50,18 @@ type UserEnvelope struct {
 	User *chatlift.User `json:"user"`
 }
 
-// listUsers serves GET /users?page=&per_page=&role=.
+// UserList is the body of GET /users/show_many.
+type UserList struct {
+	Users []*chatlift.User `json:"users"`
+}
+
+// listUsers serves GET /users?role= in either paging style.
 func listUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	q := r.URL.Query()
-	page, err := positiveParam(q.Get("page"), "page", 1, 1<<30)
+	p, err := parsePager(r)
 	if err != nil {
 		return err
 	}
-	perPage, err := positiveParam(q.Get("per_page"), "per_page", maxPerPage, maxPerPage)
-	if err != nil {
-		return err
-	}
-	role := q.Get("role")
+	role := r.URL.Query().Get("role")
 	if role != "" && role != chatlift.UserRoleEndUser && role != chatlift.UserRoleAgent && role != chatlift.UserRoleAdmin {
 		return chatlift.Errorf(chatlift.EINVALID, "role must be end-user, agent or admin")
 	}
@@ -64,26 +72,69 @@ func listUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	if role != "" {
 		all = filter(all, func(u *chatlift.User) bool { return u.Role == role })
 	}
-	out := UserPage{Users: []*chatlift.User{}, Count: len(all)}
-	if start := (page - 1) * perPage; start < len(all) {
-		out.Users = all[start:min(len(all), start+perPage)]
+	items, f := pageSlice(r, p, all, userID)
+	writePage(w, "users", nonNil(items), f)
+	return nil
+}
+
+func userID(u *chatlift.User) int64 { return u.ID }
+
+// searchUsers serves GET /users/search?query=: users whose name or email
+// holds the query, ignoring case, or who match its field:value terms.
+func searchUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	p, err := parsePager(r)
+	if err != nil {
+		return err
 	}
-	link := func(page int) *string {
-		v := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(perPage)}}
-		if role != "" {
-			v.Set("role", role)
+	q, err := parseSearch(r.URL.Query().Get("query"), false)
+	if err != nil {
+		return err
+	}
+	all, err := c.store.Users(r.Context(), c.account.ID)
+	if err != nil {
+		return err
+	}
+	items, f := pageSlice(r, p.offsetOnly(), filter(all, q.matchUser), userID)
+	writePage(w, "users", nonNil(items), f)
+	return nil
+}
+
+// showManyUsers serves GET /users/show_many?ids=: the account's users of
+// those ids, in the order asked, leaving out ids it has none of.
+func showManyUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	ids, err := idsParam(r)
+	if err != nil {
+		return err
+	}
+	out := UserList{Users: []*chatlift.User{}}
+	for _, id := range ids {
+		u, err := c.store.User(r.Context(), c.account.ID, id)
+		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
 		}
-		u := pageURL(r, v)
-		return &u
-	}
-	if page*perPage < len(all) {
-		out.NextPage = link(page + 1)
-	}
-	if page > 1 {
-		out.PreviousPage = link(page - 1)
+		out.Users = append(out.Users, u)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// idsParam reads ids=1,2,3: at most maxPerPage positive ids.
+func idsParam(r *http.Request) ([]int64, error) {
+	parts := strings.Split(r.URL.Query().Get("ids"), ",")
+	if len(parts) > maxPerPage {
+		return nil, chatlift.Errorf(chatlift.EINVALID, "ids takes at most %d ids", maxPerPage)
+	}
+	var ids []int64
+	for _, s := range parts {
+		id, ok := parseDecimal(strings.TrimSpace(s))
+		if !ok || id <= 0 {
+			return nil, chatlift.Errorf(chatlift.EINVALID, "ids must be positive integers separated by commas")
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 func getMe(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
@@ -124,25 +175,28 @@ type UserFields struct {
 // decodeUser reads a UserRequest and applies it to u.
 func decodeUser(r *http.Request, u *chatlift.User) error {
 	var q UserRequest
-	if err := decode(r, &q); err != nil {
+	if err := decodeLenient(r, &q); err != nil {
 		return err
 	} else if q.User == nil {
 		return chatlift.Errorf(chatlift.EINVALID, `body must be {"user": {...}}`)
 	}
 	f, roleBefore := q.User, u.Role
-	set(&u.Name, f.Name)
-	set(&u.Email, f.Email)
-	set(&u.Role, f.Role)
+	setNonEmpty(&u.Name, f.Name)
+	setNonEmpty(&u.Email, f.Email)
+	setNonEmpty(&u.Role, f.Role)
 	if u.Role != roleBefore {
 		// A new role starts from its defaults but for what the request says.
 		u.RoleType, u.CustomRoleID, u.ChatOnly = nil, nil, false
 	}
 	set(&u.ChatOnly, f.ChatOnly)
 	set(&u.Active, f.Active)
-	if f.RoleType != nil {
+	// Typed clients send role_type 0 and custom_role_id 0 for "none": a
+	// custom role type counts only with a custom role.
+	customRole := f.CustomRoleID != nil && *f.CustomRoleID != 0
+	if f.RoleType != nil && (*f.RoleType != chatlift.RoleTypeCustom || customRole) {
 		u.RoleType = f.RoleType
 	}
-	if f.CustomRoleID != nil {
+	if customRole {
 		u.CustomRoleID = f.CustomRoleID
 	}
 	return normalizeUser(u)
@@ -202,6 +256,9 @@ func createUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err := decodeUser(r, u); err != nil {
 		return err
 	}
+	// active is read-only on create, as in the hosted API: typed clients
+	// send false for it.
+	u.Active = true
 	u.ID = 1 // validated before an id is spent on it
 	if err := u.Validate(); err != nil {
 		return err
@@ -221,14 +278,7 @@ func createUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 // updateUser serves PUT /users/{id} (admins only). The owner stays an
 // active admin.
 func updateUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("update users"); err != nil {
-		return err
-	}
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := c.store.User(r.Context(), c.account.ID, id)
+	u, err := adminPathUser(r, c, "update users")
 	if err != nil {
 		return err
 	}
@@ -245,6 +295,54 @@ func updateUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	return nil
 }
 
+// deleteUser serves DELETE /users/{id} (admins only), answering the user
+// as it was, inactive. The owner and the caller cannot be deleted.
+func deleteUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	u, err := adminPathUser(r, c, "delete users")
+	if err != nil {
+		return err
+	}
+	if u.Owner || u.ID == c.user.ID {
+		return chatlift.Errorf(chatlift.EINVALID, "the account owner and the caller cannot be deleted")
+	}
+	if err := c.store.DeleteUsers(r.Context(), c.account.ID, []int64{u.ID}); err != nil {
+		return err
+	}
+	u.Active = false
+	writeJSON(w, http.StatusOK, UserEnvelope{User: u})
+	return nil
+}
+
+// adminPathUser is the user of the path's {id}, for an admin to what.
+func adminPathUser(r *http.Request, c *supportCaller, what string) (*chatlift.User, error) {
+	if err := c.requireAdmin(what); err != nil {
+		return nil, err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return c.store.User(r.Context(), c.account.ID, id)
+}
+
+// decodeLenient reads a support API body as the hosted API does: fields it
+// does not know are ignored, those it knows must have their types.
+func decodeLenient(r *http.Request, v any) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSONFields(bytes.NewReader(b), v, false)
+}
+
+// setNonEmpty sets *dst to *src unless src is nil or empty, as typed
+// clients send for fields they do not mean.
+func setNonEmpty(dst *string, src *string) {
+	if src != nil && *src != "" {
+		*dst = *src
+	}
+}
+
 // positiveParam parses an optional positive integer query parameter of at
 // most max, def when absent.
 func positiveParam(s, name string, def, max int) (int, error) {
@@ -258,13 +356,21 @@ func positiveParam(s, name string, def, max int) (int, error) {
 	return int(n), nil
 }
 
+// resourceURL is the API address of the resource id of a support API
+// collection, e.g. https://host/api/v2/tickets/7.json.
+func resourceURL(r *http.Request, collection string, id int64) string {
+	u := pageURL(r, nil)
+	u = u[:strings.Index(u, supportPrefix)]
+	return u + supportPrefix + collection + "/" + strconv.FormatInt(id, 10) + ".json"
+}
+
 // pageURL is the absolute URL of the request's path with the query v.
 func pageURL(r *http.Request, v url.Values) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: v.Encode()}).String()
+	return (&url.URL{Scheme: scheme, Host: r.Host, Path: requestPath(r), RawQuery: v.Encode()}).String()
 }
 
 func filter[T any](list []T, keep func(T) bool) []T {

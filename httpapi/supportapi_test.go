@@ -240,17 +240,30 @@ func TestSupportUsers(t *testing.T) {
 			t.Fatalf("stored %+v, %v", stored, err)
 		}
 	})
+	t.Run("TypedClientZeroValues", func(t *testing.T) {
+		// What a typed client sends for a new user: every field, unset ones
+		// as zero values, and fields chatlift does not keep.
+		body := []byte(`{"user": {"id": 0, "url": "", "email": "typed@acme-one.test", "name": "Typed", "active": false, "alias": "",
+			"role": "", "role_type": 0, "custom_role_id": 0, "organization_id": 0, "photo": {"id": 0, "content_url": ""},
+			"tags": null, "user_fields": null, "shoe_size": 44, "last_login_at": "0001-01-01T00:00:00Z",
+			"created_at": "0001-01-01T00:00:00Z", "updated_at": "0001-01-01T00:00:00Z"}}`)
+		var out httpapi.UserEnvelope
+		e.call(t, "POST", e.asOwner("/api/v2/users.json"), "", body, http.StatusCreated, &out)
+		if u := out.User; u.Role != chatlift.UserRoleEndUser || u.RoleType != nil || u.CustomRoleID != nil || u.Name != "Typed" || !u.Active || u.CreatedAt.IsZero() {
+			t.Fatalf("created %+v", u)
+		}
+	})
 	t.Run("ErrCreate", func(t *testing.T) {
 		before := e.userCount(t, 1)
 		user := func(fields string) []byte { return []byte(`{"user": {"name": "N", ` + fields + `}}`) }
 		for name, body := range map[string][]byte{
 			"BadEmail":            user(`"email": "not-an-email", "role": "agent"`),
-			"UnknownField":        user(`"email": "a1@acme-one.test", "shoe_size": 44`),
 			"UnknownRole":         user(`"email": "a2@acme-one.test", "role": "king"`),
 			"ChatOnlyAdmin":       user(`"email": "a3@acme-one.test", "role": "admin", "chat_only": true`),
 			"AdminRoleTypeAgent":  user(`"email": "a4@acme-one.test", "role": "agent", "role_type": 4`),
 			"CustomRoleNoType":    user(`"email": "a5@acme-one.test", "role": "agent", "custom_role_id": 7`),
-			"CustomTypeNoRole":    user(`"email": "a6@acme-one.test", "role": "agent", "role_type": 0`),
+			"CustomTypeNoRole":    user(`"email": "a6@acme-one.test", "role": "agent", "role_type": 0, "custom_role_id": -1`),
+			"WrongRoleType":       user(`"email": "a1@acme-one.test", "role_type": "agent"`),
 			"EndUserWithRoleType": user(`"email": "a7@acme-one.test", "role_type": 1`),
 			"NoName":              []byte(`{"user": {"email": "a8@acme-one.test"}}`),
 			"NoEnvelope":          []byte(`{"name": "N", "email": "a9@acme-one.test"}`),

@@ -1,11 +1,15 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/ratelimit"
+	"github.com/chatlift/chatlift/support"
 )
 
 // supportCaller is who a support API request acts for.
@@ -14,6 +18,8 @@ type supportCaller struct {
 	account *chatlift.SupportAccount
 	user    *chatlift.User
 	token   *chatlift.APIToken
+	// desk applies the support desk's rules.
+	desk *support.Service
 	// now is when the request arrived, in UTC.
 	now time.Time
 }
@@ -37,6 +43,9 @@ type supportHandler func(w http.ResponseWriter, r *http.Request, c *supportCalle
 func (s *Server) support(h supportHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.supportCaller(r)
+		if err == nil && !s.takeSupportRate(w, r, c) {
+			return
+		}
 		if err == nil {
 			err = h(w, r, c)
 		}
@@ -44,6 +53,34 @@ func (s *Server) support(h supportHandler) http.HandlerFunc {
 			writeError(w, r, s.Logger, err)
 		}
 	}
+}
+
+// DefaultSupportRequestsPerMinute is the support API's rate limit per API
+// token when the server sets none.
+const DefaultSupportRequestsPerMinute = 6000
+
+// supportRateKeys bounds the API tokens the rate limiter remembers.
+const supportRateKeys = 100000
+
+func newSupportRate(perMinute int) *ratelimit.Keyed {
+	if perMinute <= 0 {
+		perMinute = DefaultSupportRequestsPerMinute
+	}
+	return ratelimit.New(time.Minute/time.Duration(perMinute), perMinute, supportRateKeys)
+}
+
+// takeSupportRate spends one request of the caller's API token; past the
+// limit it answers 429 with Retry-After and returns false.
+func (s *Server) takeSupportRate(w http.ResponseWriter, r *http.Request, c *supportCaller) bool {
+	ok, wait := s.supportRate.Take(strconv.FormatInt(c.token.AccountID, 10)+"/"+strconv.FormatInt(c.token.ID, 10), s.now())
+	if ok {
+		return true
+	}
+	th := &throttled{wait}
+	th.setRetryAfter(w)
+	writeJSON(w, http.StatusTooManyRequests, ErrorResponse{Error: "too_many_requests",
+		Description: fmt.Sprintf("rate limit of this API token exceeded; retry in %d seconds", th.seconds())})
+	return false
 }
 
 var errSupportAuth = chatlift.Errorf(chatlift.EUNAUTHORIZED, "couldn't authenticate you: use Basic email/token:API_TOKEN or a Bearer API token")
@@ -85,7 +122,8 @@ func (s *Server) supportCaller(r *http.Request) (*supportCaller, error) {
 	case u.Role != chatlift.UserRoleAgent && u.Role != chatlift.UserRoleAdmin:
 		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the API is for agents and admins")
 	}
-	return &supportCaller{store: s.Platform, account: account, user: u, token: tok, now: s.now().UTC()}, nil
+	desk := &support.Service{Store: s.Platform, Now: s.Now}
+	return &supportCaller{store: s.Platform, account: account, user: u, token: tok, now: s.now().UTC(), desk: desk}, nil
 }
 
 // supportCredentials returns the email (empty for a bearer token) and the

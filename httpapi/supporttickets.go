@@ -2,23 +2,33 @@ package httpapi
 
 import (
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/support"
 )
 
-// TicketPage is the body of GET /tickets: cursor pages in id order, as the
-// hosted API's cursor pagination answers.
+// ticketRoutes registers the tickets and their comments.
+func (s *Server) ticketRoutes(handle func(string, http.HandlerFunc)) {
+	const p = "/api/v2/tickets"
+	handle("GET "+p, s.support(listTickets))
+	handle("POST "+p, s.support(createTicket))
+	handle("GET "+p+"/show_many", s.support(showManyTickets))
+	handle("GET "+p+"/{id}", s.support(getTicket))
+	handle("PUT "+p+"/{id}", s.support(updateTicket))
+	handle("DELETE "+p+"/{id}", s.support(deleteTicket))
+	handle("GET "+p+"/{id}/comments", s.support(listTicketComments))
+}
+
+// TicketPage is the body of GET /tickets: tickets in id order, paged by
+// offset (next_page, previous_page, count) or by cursor (meta, links).
 type TicketPage struct {
-	Tickets []*chatlift.Ticket `json:"tickets"`
-	Meta    struct {
-		HasMore     bool    `json:"has_more"`
-		AfterCursor *string `json:"after_cursor"`
-	} `json:"meta"`
-	Links struct {
+	Tickets      []*chatlift.Ticket `json:"tickets"`
+	NextPage     *string            `json:"next_page"`
+	PreviousPage *string            `json:"previous_page"`
+	Count        int                `json:"count"`
+	Meta         cursorMeta         `json:"meta"`
+	Links        struct {
 		Next *string `json:"next"`
 	} `json:"links"`
 }
@@ -28,223 +38,227 @@ type TicketEnvelope struct {
 	Ticket *chatlift.Ticket `json:"ticket"`
 }
 
-// listTickets serves GET /tickets?page[size]=&page[after]=.
+// TicketList is the body of GET /tickets/show_many.
+type TicketList struct {
+	Tickets []*chatlift.Ticket `json:"tickets"`
+}
+
+// listTickets serves GET /tickets in either paging style.
 func listTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	q := r.URL.Query()
-	size, err := positiveParam(q.Get("page[size]"), "page[size]", maxPerPage, maxPerPage)
+	p, err := parsePager(r)
 	if err != nil {
 		return err
 	}
-	after := q.Get("page[after]")
-	if after != "" {
-		if _, ok := parseDecimal(after); !ok {
-			return chatlift.Errorf(chatlift.EINVALID, "page[after] must be a cursor from meta.after_cursor")
+	var list []*chatlift.Ticket
+	var f pageFields
+	if p.cursor && !p.offset {
+		after := ""
+		if p.after > 0 {
+			after = strconv.FormatInt(p.after, 10)
+		}
+		list, err = c.store.Tickets(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: p.size + 1})
+		if err != nil {
+			return err
+		}
+		more := len(list) > p.size
+		list = list[:min(len(list), p.size)]
+		f = cursorFields(r, p, list, more, ticketID)
+	} else {
+		var total int
+		list, total, err = c.store.TicketPage(r.Context(), c.account.ID, (p.page-1)*p.perPage, p.perPage)
+		if err != nil {
+			return err
+		}
+		f = p.offsetFields(r, total)
+		if p.cursor {
+			p.size = p.perPage
+			for k, v := range cursorFields(r, p, list, p.page*p.perPage < total, ticketID) {
+				f[k] = v
+			}
 		}
 	}
-	list, err := c.store.Tickets(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: size + 1})
+	writePage(w, "tickets", withTicketURLs(r, nonNil(list)), f)
+	return nil
+}
+
+func ticketID(t *chatlift.Ticket) int64 { return t.ID }
+
+func getTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	t, err := pathTicket(r, c)
 	if err != nil {
 		return err
 	}
-	var out TicketPage
-	out.Tickets = nonNil(list[:min(len(list), size)])
-	if len(out.Tickets) > 0 {
-		cursor := strconv.FormatInt(out.Tickets[len(out.Tickets)-1].ID, 10)
-		out.Meta.AfterCursor = &cursor
+	writeJSON(w, http.StatusOK, TicketEnvelope{Ticket: withTicketURL(r, t)})
+	return nil
+}
+
+// pathTicket is the caller's account's ticket of the path's {id}.
+func pathTicket(r *http.Request, c *supportCaller) (*chatlift.Ticket, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
 	}
-	if out.Meta.HasMore = len(list) > size; out.Meta.HasMore {
-		next := pageURL(r, url.Values{"page[size]": {strconv.Itoa(size)}, "page[after]": {*out.Meta.AfterCursor}})
-		out.Links.Next = &next
+	t, err := c.store.Ticket(r.Context(), c.account.ID, id)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "ticket %d not found", id)
+	}
+	return t, err
+}
+
+// showManyTickets serves GET /tickets/show_many?ids=: the account's tickets
+// of those ids, in the order asked, leaving out ids it has none of.
+func showManyTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	ids, err := idsParam(r)
+	if err != nil {
+		return err
+	}
+	out := TicketList{Tickets: []*chatlift.Ticket{}}
+	for _, id := range ids {
+		t, err := c.store.Ticket(r.Context(), c.account.ID, id)
+		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		out.Tickets = append(out.Tickets, withTicketURL(r, t))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
-func getTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+// TicketRequest is the body of POST and PUT /tickets: {"ticket": {...}}.
+// Fields it does not list are ignored, as the hosted API does.
+type TicketRequest struct {
+	Ticket *TicketFields `json:"ticket"`
+}
+
+// TicketFields are the writable fields of a ticket. On create the
+// comment's body is the description; on update a comment is added.
+type TicketFields struct {
+	Subject        *string        `json:"subject"`
+	Description    *string        `json:"description"`
+	Comment        *CommentFields `json:"comment"`
+	Type           *string        `json:"type"`
+	Status         *string        `json:"status"`
+	Priority       *string        `json:"priority"`
+	Tags           []string       `json:"tags"`
+	RequesterID    *int64         `json:"requester_id"`
+	SubmitterID    *int64         `json:"submitter_id"`
+	AssigneeID     *int64         `json:"assignee_id"`
+	GroupID        *int64         `json:"group_id"`
+	OrganizationID *int64         `json:"organization_id"`
+	Requester      *struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	} `json:"requester"`
+}
+
+// CommentFields are the writable fields of a comment.
+type CommentFields struct {
+	Body     *string `json:"body"`
+	HTMLBody *string `json:"html_body"`
+	Public   *bool   `json:"public"`
+	AuthorID *int64  `json:"author_id"`
+}
+
+// decodeTicket reads a TicketRequest as the service's input.
+func decodeTicket(r *http.Request) (support.TicketInput, error) {
+	var q TicketRequest
+	if err := decodeLenient(r, &q); err != nil {
+		return support.TicketInput{}, err
+	} else if q.Ticket == nil {
+		return support.TicketInput{}, chatlift.Errorf(chatlift.EINVALID, `body must be {"ticket": {...}}`)
+	}
+	f := q.Ticket
+	in := support.TicketInput{Subject: f.Subject, Description: f.Description, Type: f.Type, Status: f.Status, Priority: f.Priority,
+		Tags: f.Tags, RequesterID: f.RequesterID, SubmitterID: f.SubmitterID, AssigneeID: f.AssigneeID, GroupID: f.GroupID,
+		OrganizationID: f.OrganizationID}
+	if c := f.Comment; c != nil {
+		in.Comment = &support.CommentInput{Body: c.Body, HTMLBody: c.HTMLBody, Public: c.Public, AuthorID: c.AuthorID}
+	}
+	if f.Requester != nil {
+		in.Requester = &support.RequesterInput{Name: f.Requester.Name, Email: f.Requester.Email}
+	}
+	return in, nil
+}
+
+// createTicket serves POST /tickets; support.Service.CreateTicket holds the
+// rules.
+func createTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	in, err := decodeTicket(r)
+	if err != nil {
+		return err
+	}
+	t, err := c.desk.CreateTicket(r.Context(), c.user, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, TicketEnvelope{Ticket: withTicketURL(r, t)})
+	return nil
+}
+
+// updateTicket serves PUT /tickets/{id}, a comment included.
+func updateTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	t, err := c.store.Ticket(r.Context(), c.account.ID, id)
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
-		return chatlift.Errorf(chatlift.ENOTFOUND, "ticket %d not found", id)
-	} else if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, TicketEnvelope{Ticket: t})
-	return nil
-}
-
-// TicketRequest is the body of POST /tickets: {"ticket": {...}}; the first
-// comment's body is the ticket's description.
-type TicketRequest struct {
-	Ticket *struct {
-		Subject string `json:"subject"`
-		Comment struct {
-			Body string `json:"body"`
-		} `json:"comment"`
-		Status     string   `json:"status"`
-		Priority   string   `json:"priority"`
-		Tags       []string `json:"tags"`
-		AssigneeID *int64   `json:"assignee_id"`
-		Requester  *struct {
-			Email string `json:"email"`
-			Name  string `json:"name"`
-		} `json:"requester"`
-	} `json:"ticket"`
-}
-
-// createTicket serves POST /tickets. The requester defaults to the caller;
-// the assignee must be an active agent or admin of the account.
-func createTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	var q TicketRequest
-	if err := decode(r, &q); err != nil {
-		return err
-	} else if q.Ticket == nil {
-		return chatlift.Errorf(chatlift.EINVALID, `body must be {"ticket": {...}}`)
-	}
-	f := q.Ticket
-	t := &chatlift.Ticket{AccountID: c.account.ID, Subject: f.Subject, Description: f.Comment.Body, Status: f.Status, Priority: f.Priority,
-		RequesterEmail: c.user.Email, AssigneeID: f.AssigneeID, Via: "api", Tags: tags(f.Tags), CreatedAt: c.now, UpdatedAt: c.now}
-	if f.Requester != nil {
-		if !chatlift.ValidEmail(f.Requester.Email) {
-			return chatlift.Errorf(chatlift.EINVALID, "requester email %q is not an email address", f.Requester.Email)
-		}
-		t.RequesterEmail = f.Requester.Email
-	}
-	if err := ticketDefaults(r, c, t); err != nil {
-		return err
-	} else if err := t.Validate(); err != nil {
-		return err
-	}
-	id, err := c.store.NextIDs(r.Context(), "tickets/"+strconv.FormatInt(c.account.ID, 10), 1)
+	in, err := decodeTicket(r)
 	if err != nil {
 		return err
 	}
-	t.ID = id
-	if err := c.store.PutTickets(r.Context(), []*chatlift.Ticket{t}); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, TicketEnvelope{Ticket: t})
-	return nil
-}
-
-// ticketDefaults checks the assignee and fills the status: new, or open
-// when assigned. A ticket cannot be created closed.
-func ticketDefaults(r *http.Request, c *supportCaller, t *chatlift.Ticket) error {
-	if t.AssigneeID != nil {
-		u, err := c.store.User(r.Context(), c.account.ID, *t.AssigneeID)
-		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && (!u.Active || u.Role == chatlift.UserRoleEndUser) {
-			return chatlift.Errorf(chatlift.EINVALID, "assignee %d is not an active agent of this account", *t.AssigneeID)
-		} else if err != nil {
-			return err
-		}
-	}
-	switch {
-	case t.Status == "" && t.AssigneeID != nil:
-		t.Status = "open"
-	case t.Status == "":
-		t.Status = "new"
-	case t.Status == "closed":
-		return chatlift.Errorf(chatlift.EINVALID, "a ticket cannot be created closed")
-	}
-	if t.Priority == "" {
-		t.Priority = "normal"
-	}
-	return nil
-}
-
-// tags trims, drops empty and repeated tags and joins words with
-// underscores, as the hosted API stores them.
-func tags(in []string) []string {
-	out := []string{}
-	for _, t := range in {
-		if t = strings.Join(strings.Fields(strings.ToLower(t)), "_"); t != "" {
-			out = append(out, t)
-		}
-	}
-	return distinct(out)
-}
-
-// InstallationList is the body of GET /apps/installations.
-type InstallationList struct {
-	Installations []*chatlift.AppInstallation `json:"installations"`
-}
-
-func listApps(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	list, err := c.store.Apps(r.Context(), c.account.ID)
+	t, err := c.desk.UpdateTicket(r.Context(), c.user, id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, InstallationList{Installations: nonNil(list)})
+	writeJSON(w, http.StatusOK, TicketEnvelope{Ticket: withTicketURL(r, t)})
 	return nil
 }
 
-// InstallRequest is the body of POST /apps/installations.
-type InstallRequest struct {
-	AppID    int64 `json:"app_id"`
-	Settings struct {
-		Name string `json:"name"`
-	} `json:"settings"`
-	Kind     string   `json:"kind"`     // public (default) or private
-	Products []string `json:"products"` // support (default), chat or both
-	Enabled  *bool    `json:"enabled"`
-}
-
-// installApp serves POST /apps/installations (admins only); an app is
-// installed at most once per account. It answers the installation itself.
-func installApp(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("install apps"); err != nil {
+// deleteTicket serves DELETE /tickets/{id} (admins only), answering 204.
+func deleteTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	if err := c.requireAdmin("delete tickets"); err != nil {
 		return err
 	}
-	var q InstallRequest
-	if err := decode(r, &q); err != nil {
-		return err
-	} else if q.AppID <= 0 {
-		return chatlift.Errorf(chatlift.EINVALID, "app_id must be a positive integer")
-	} else if strings.TrimSpace(q.Settings.Name) == "" {
-		return chatlift.Errorf(chatlift.EINVALID, "settings.name required")
-	}
-	a := &chatlift.AppInstallation{AccountID: c.account.ID, AppID: q.AppID, Name: strings.TrimSpace(q.Settings.Name), Kind: q.Kind,
-		Products: q.Products, Enabled: q.Enabled == nil || *q.Enabled, CreatedAt: c.now}
-	if a.Kind == "" {
-		a.Kind = chatlift.AppPublic
-	}
-	if len(a.Products) == 0 {
-		a.Products = []string{"support"}
-	}
-	a.Products = distinct(a.Products)
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	err := c.store.InTx(r.Context(), func(tx chatlift.PlatformStore) error {
-		installed, err := tx.Apps(r.Context(), c.account.ID)
-		if err != nil {
-			return err
-		}
-		for _, other := range installed {
-			if other.AppID == a.AppID {
-				return chatlift.Errorf(chatlift.ECONFLICT, "app %d is already installed (installation %d)", a.AppID, other.ID)
-			}
-		}
-		if a.ID, err = tx.NextIDs(r.Context(), "apps/"+strconv.FormatInt(c.account.ID, 10), 1); err != nil {
-			return err
-		}
-		return tx.PutApps(r.Context(), []*chatlift.AppInstallation{a})
-	})
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	if err := c.store.DeleteTicket(r.Context(), c.account.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// distinct drops repeated strings, keeping the first of each.
-func distinct(in []string) []string {
-	out := []string{}
-	for _, s := range in {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
+// listTicketComments serves GET /tickets/{id}/comments, paged by cursor.
+func listTicketComments(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	p, err := parsePager(r)
+	if err != nil {
+		return err
 	}
-	return out
+	t, err := pathTicket(r, c)
+	if err != nil {
+		return err
+	}
+	all, err := c.store.TicketComments(r.Context(), c.account.ID, t.ID)
+	if err != nil {
+		return err
+	}
+	items, f := pageSlice(r, p, all, func(c *chatlift.TicketComment) int64 { return c.ID })
+	writePage(w, "comments", nonNil(items), f)
+	return nil
+}
+
+// withTicketURL sets the ticket's API address, as the hosted API answers it.
+func withTicketURL(r *http.Request, t *chatlift.Ticket) *chatlift.Ticket {
+	t.URL = resourceURL(r, "tickets", t.ID)
+	return t
+}
+
+func withTicketURLs(r *http.Request, list []*chatlift.Ticket) []*chatlift.Ticket {
+	for _, t := range list {
+		withTicketURL(r, t)
+	}
+	return list
 }

@@ -68,7 +68,7 @@ func TestSupportTickets(t *testing.T) {
 			"subject": "Printer on fire", "comment": map[string]any{"body": "It is really on fire."}, "tags": []string{"Fire Alarm", "urgent", "urgent"}}},
 			http.StatusCreated, &out)
 		tk := out.Ticket
-		if tk.ID == 0 || tk.Status != "new" || tk.Priority != "normal" || tk.Via != "api" || tk.RequesterEmail != e.agent.Email ||
+		if tk.ID == 0 || tk.Status != "new" || tk.Priority != "normal" || tk.Via.Channel != "api" || tk.RequesterEmail != e.agent.Email ||
 			tk.Description != "It is really on fire." || strings.Join(tk.Tags, ",") != "fire_alarm,urgent" {
 			t.Fatalf("created %+v", tk)
 		}
@@ -94,7 +94,10 @@ func TestSupportTickets(t *testing.T) {
 			"UnknownAssignee":     `{"ticket": {"subject": "s", "assignee_id": 99999}}`,
 			"EndUserAssignee":     `{"ticket": {"subject": "s", "assignee_id": ` + itoa(e.endUser.ID) + `}}`,
 			"BadRequester":        `{"ticket": {"subject": "s", "requester": {"email": "nope"}}}`,
-			"UnknownField":        `{"ticket": {"subject": "s", "flavour": "mint"}}`,
+			"WrongType":           `{"ticket": {"subject": 5}}`,
+			"WrongTagsType":       `{"ticket": {"subject": "s", "tags": "a"}}`,
+			"BadType":             `{"ticket": {"subject": "s", "type": "chore"}}`,
+			"UnknownGroup":        `{"ticket": {"subject": "s", "group_id": 99999}}`,
 			"NoEnvelope":          `{"subject": "s"}`,
 			"Trailing":            `{"ticket": {"subject": "s"}} {}`,
 		} {

@@ -119,7 +119,7 @@ func consistent(t *testing.T, a *seed.Account) {
 		}
 	}
 	for _, tk := range a.Tickets {
-		if c := chats[tk.ChatID]; tk.ChatID != "" && (c == nil || *c.TicketID != tk.ID || tk.Via != "chat") {
+		if c := chats[tk.ChatID]; tk.ChatID != "" && (c == nil || *c.TicketID != tk.ID || tk.Via.Channel != "chat") {
 			t.Fatalf("ticket %d: chat %q does not point back", tk.ID, tk.ChatID)
 		}
 	}
@@ -288,7 +288,7 @@ func platform(a *seed.Account, has func(string, bool)) {
 		has("chat app", len(app.Products) == 1 && app.Products[0] == "chat")
 	}
 	for _, tk := range a.Tickets {
-		has("ticket from chat", tk.Via == "chat" && tk.ChatID != "")
+		has("ticket from chat", tk.Via.Channel == "chat" && tk.ChatID != "")
 	}
 }
 

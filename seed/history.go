@@ -227,14 +227,14 @@ func (g *gen) tickets() {
 		created := g.after(g.now, -int(historySpan.Seconds()), -3600)
 		t := &chatlift.Ticket{ID: int64(k + 1), Subject: pick(g.r, ticketSubjects), RequesterEmail: pick(g.r, requesters),
 			Status: pick(g.r, []string{"new", "open", "pending", "hold", "solved", "closed"}), Priority: pick(g.r, []string{"low", "normal", "normal", "high", "urgent"}),
-			Via: pick(g.r, []string{"web", "email", "email", "api"}), Tags: []string{pick(g.r, chatTags)}}
+			Via: chatlift.ViaChannel(pick(g.r, []string{"web", "email", "email", "api"})), Tags: []string{pick(g.r, chatTags)}}
 		t.Description = "Customer wrote: " + t.Subject
 		if g.chance(0.8) {
 			id := pick(g.r, assignees)
 			t.AssigneeID = &id
 		}
 		if c := g.chatForTicket(k); c != nil {
-			t.Via, t.ChatID, c.TicketID = "chat", c.ID, &t.ID
+			t.Via, t.ChatID, c.TicketID = chatlift.ViaChannel("chat"), c.ID, &t.ID
 			t.Subject = "Chat with " + c.Visitor.Name
 			if c.Visitor.Email != "" {
 				t.RequesterEmail = c.Visitor.Email

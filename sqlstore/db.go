@@ -267,7 +267,8 @@ func isUniqueViolation(err error) bool {
 // sequence named "<table>/<account id>" starts after the account's largest id
 // in that table, so ids made elsewhere (a seed, an import) never collide.
 var accountSequences = map[string]bool{"agents": true, "chat_objects": true, "oauth_clients": true,
-	"oauth_tokens": true, "users": true, "api_tokens": true, "apps": true, "tickets": true, "notifications": true}
+	"oauth_tokens": true, "users": true, "api_tokens": true, "apps": true, "tickets": true, "notifications": true,
+	"ticket_comments": true, "support_groups": true, "organizations": true}
 
 // NextIDs implements chatlift.ChatStore.
 func (d *DB) NextIDs(ctx context.Context, sequence string, n int) (int64, error) {

@@ -104,7 +104,7 @@ func testAppsTickets(t *testing.T, s chatlift.PlatformStore) {
 	wantCode(t, s.PutApps(ctx, []*chatlift.AppInstallation{{AccountID: 1, ID: 3, Name: "x", Kind: "weird", Products: []string{"chat"}}}), chatlift.EINVALID)
 
 	for id := int64(1); id <= 5; id++ {
-		must(t, s.PutTickets(ctx, []*chatlift.Ticket{{AccountID: 1, ID: id, Subject: "Help", Status: "new", Via: "chat", ChatID: "c1", CreatedAt: t0, UpdatedAt: t0}}))
+		must(t, s.PutTickets(ctx, []*chatlift.Ticket{{AccountID: 1, ID: id, Subject: "Help", Status: "new", Via: chatlift.ViaChannel("chat"), ChatID: "c1", CreatedAt: t0, UpdatedAt: t0}}))
 	}
 	tk, err := s.Ticket(ctx, 1, 3)
 	must(t, err)

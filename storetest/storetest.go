@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SupportAccount", func(t *testing.T) { testSupportAccount(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
 	t.Run("AppsTickets", func(t *testing.T) { testAppsTickets(t, open(t)) })
+	t.Run("SupportDesk", func(t *testing.T) { testSupportDesk(t, open(t)) })
 	t.Run("Billing", func(t *testing.T) { testBilling(t, open(t)) })
 	t.Run("Notifications", func(t *testing.T) { testNotifications(t, open(t)) })
 	t.Run("Emails", func(t *testing.T) { testEmails(t, open(t)) })

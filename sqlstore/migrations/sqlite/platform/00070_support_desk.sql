@@ -1,0 +1,31 @@
+-- +goose Up
+-- The support desk's ticket comments, groups and organizations.
+CREATE TABLE ticket_comments (
+    account_id INTEGER NOT NULL,
+    ticket_id  INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+CREATE INDEX ticket_comments_by_ticket ON ticket_comments (account_id, ticket_id, id);
+
+CREATE TABLE support_groups (
+    account_id INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+
+CREATE TABLE organizations (
+    account_id INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    name_key   TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (account_id, id),
+    UNIQUE (account_id, name_key)
+);
+
+-- +goose Down
+DROP TABLE organizations;
+DROP TABLE support_groups;
+DROP TABLE ticket_comments;

@@ -1,0 +1,86 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chatlift/chatlift"
+)
+
+func testSupportDesk(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	for id := int64(1); id <= 3; id++ {
+		must(t, s.PutTickets(ctx, []*chatlift.Ticket{{AccountID: 1, ID: id, Subject: "Help", Status: "new", Via: chatlift.ViaChannel("api"), CreatedAt: t0, UpdatedAt: t0}}))
+	}
+	first := &chatlift.Ticket{AccountID: 1, ID: 1}
+	comments := []*chatlift.TicketComment{
+		chatlift.NewTicketComment(first, 5, "It <broke>", true, chatlift.ViaChannel("api"), t0),
+		chatlift.NewTicketComment(first, 6, "Fixed", false, chatlift.ViaChannel("web"), t0),
+	}
+	comments[0].ID, comments[1].ID = 1, 2
+	must(t, s.PutTicketComments(ctx, comments))
+	t.Run("TicketComments", func(t *testing.T) {
+		got, err := s.TicketComments(ctx, 1, 1)
+		must(t, err)
+		same(t, "comments", got, comments)
+		if got[0].TicketID != 1 || got[0].AccountID != 1 {
+			t.Fatalf("ticket or account id not kept: %+v", got[0])
+		}
+		wantCode(t, s.PutTicketComments(ctx, []*chatlift.TicketComment{{AccountID: 1, ID: 3, TicketID: 1}}), chatlift.EINVALID)
+	})
+	t.Run("TicketPage", func(t *testing.T) {
+		page, total, err := s.TicketPage(ctx, 1, 1, 1)
+		must(t, err)
+		if total != 3 || len(page) != 1 || page[0].ID != 2 {
+			t.Fatalf("page = %d tickets (first %+v) of %d, want ticket 2 of 3", len(page), page, total)
+		}
+	})
+	t.Run("DeleteTicket", func(t *testing.T) {
+		must(t, s.DeleteTicket(ctx, 1, 1))
+		_, err := s.Ticket(ctx, 1, 1)
+		wantCode(t, err, chatlift.ENOTFOUND)
+		got, err := s.TicketComments(ctx, 1, 1)
+		must(t, err)
+		if len(got) != 0 {
+			t.Fatalf("%d comments left of a deleted ticket", len(got))
+		}
+		wantCode(t, s.DeleteTicket(ctx, 1, 1), chatlift.ENOTFOUND)
+		wantCode(t, s.DeleteTicket(ctx, 2, 2), chatlift.ENOTFOUND)
+	})
+	t.Run("Groups", func(t *testing.T) { testGroups(t, s) })
+	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, s) })
+}
+
+func testGroups(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	groups := []*chatlift.Group{{AccountID: 1, ID: 1, Name: "Tier 1", Default: true, CreatedAt: t0, UpdatedAt: t0},
+		{AccountID: 1, ID: 2, Name: "Tier 2", CreatedAt: t0, UpdatedAt: t0}}
+	must(t, s.PutGroups(ctx, groups))
+	list, err := s.Groups(ctx, 1)
+	must(t, err)
+	same(t, "groups", list, groups)
+	g, err := s.Group(ctx, 1, 2)
+	must(t, err)
+	same(t, "group 2", g, groups[1])
+	_, err = s.Group(ctx, 2, 2)
+	wantCode(t, err, chatlift.ENOTFOUND)
+	wantCode(t, s.PutGroups(ctx, []*chatlift.Group{{AccountID: 1, ID: 3}}), chatlift.EINVALID)
+}
+
+func testOrganizations(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	orgs := []*chatlift.Organization{{AccountID: 1, ID: 1, Name: "Acme", DomainNames: []string{"acme.test"}, Tags: []string{"vip"}, CreatedAt: t0, UpdatedAt: t0}}
+	must(t, s.PutOrganizations(ctx, orgs))
+	list, err := s.Organizations(ctx, 1)
+	must(t, err)
+	same(t, "organizations", list, orgs)
+	o, err := s.Organization(ctx, 1, 1)
+	must(t, err)
+	same(t, "organization 1", o, orgs[0])
+	_, err = s.Organization(ctx, 1, 2)
+	wantCode(t, err, chatlift.ENOTFOUND)
+	t.Run("ErrConflict", func(t *testing.T) {
+		wantCode(t, s.PutOrganizations(ctx, []*chatlift.Organization{{AccountID: 1, ID: 2, Name: "ACME", CreatedAt: t0}}), chatlift.ECONFLICT)
+		must(t, s.PutOrganizations(ctx, []*chatlift.Organization{{AccountID: 2, ID: 2, Name: "ACME", CreatedAt: t0}}))
+	})
+}
