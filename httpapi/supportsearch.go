@@ -24,8 +24,8 @@ type searchQuery struct {
 	words  []string
 }
 
-// searchFields are the fields a query may name, by result type.
-var searchFields = map[string][]string{
+// supportSearchFields are the fields a query may name, by result type.
+var supportSearchFields = map[string][]string{
 	"ticket": {"status", "priority", "type", "tags", "tag", "requester", "assignee", "submitter", "group", "organization", "subject", "description", "via"},
 	"user":   {"email", "name", "role"},
 }
@@ -48,7 +48,7 @@ func parseSearch(query string, withTypes bool) (*searchQuery, error) {
 				return nil, chatlift.Errorf(chatlift.EINVALID, "type must be ticket or user, not %q", v)
 			}
 			q.types = append(q.types, v)
-		case slices.Contains(searchFields["ticket"], field) || slices.Contains(searchFields["user"], field):
+		case slices.Contains(supportSearchFields["ticket"], field) || slices.Contains(supportSearchFields["user"], field):
 			q.fields[field] = append(q.fields[field], strings.Trim(v, `"`))
 		default:
 			return nil, chatlift.Errorf(chatlift.EINVALID, "unknown search field %q", field)
@@ -89,7 +89,7 @@ func (q *searchQuery) wants(t string) bool {
 		return false
 	}
 	for f := range q.fields {
-		if !slices.Contains(searchFields[t], f) {
+		if !slices.Contains(supportSearchFields[t], f) {
 			return false
 		}
 	}
@@ -182,15 +182,15 @@ func ticketValues(t *chatlift.Ticket, field string) []string {
 	return []string{t.Via.Channel}
 }
 
-// SearchResult is one result of GET /search: a ticket or a user, with the
+// SupportSearchResult is one result of GET /search: a ticket or a user, with the
 // field result_type added.
-type SearchResult struct {
+type SupportSearchResult struct {
 	Object     any
 	ResultType string
 }
 
 // MarshalJSON encodes the object with its result_type.
-func (s SearchResult) MarshalJSON() ([]byte, error) {
+func (s SupportSearchResult) MarshalJSON() ([]byte, error) {
 	b, err := json.Marshal(s.Object)
 	if err != nil || len(b) < 2 || b[len(b)-1] != '}' {
 		return nil, fmt.Errorf("encode search result: %w", errors.Join(err, errors.New("not an object")))
@@ -209,11 +209,11 @@ func search(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	if err != nil {
 		return err
 	}
-	var results []SearchResult
+	var results []SupportSearchResult
 	if q.wants("ticket") {
 		err := eachTicket(r, c, func(t *chatlift.Ticket) bool {
 			if q.matchTicket(t) {
-				results = append(results, SearchResult{Object: withTicketURL(r, t), ResultType: "ticket"})
+				results = append(results, SupportSearchResult{Object: withTicketURL(r, t), ResultType: "ticket"})
 			}
 			return len(results) < maxSearchResults
 		})
@@ -227,7 +227,7 @@ func search(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 			return err
 		}
 		for _, u := range filter(users, q.matchUser) {
-			results = append(results, SearchResult{Object: u, ResultType: "user"})
+			results = append(results, SupportSearchResult{Object: u, ResultType: "user"})
 		}
 	}
 	results = results[:min(len(results), maxSearchResults)]
