@@ -17,6 +17,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // handler is the routes of a server over e's stores with a fake upgrade
@@ -177,7 +178,7 @@ func TestBodyLimit(t *testing.T) {
 		t.Helper()
 		for _, target := range targets {
 			rec := serve(h, target.method, target.path, target.auth, padded(limit+1))
-			var shape httpapi.ErrorResponse
+			var shape api.ErrorResponse
 			if err := json.Unmarshal(rec.Body.Bytes(), &shape); err != nil || rec.Code != http.StatusRequestEntityTooLarge || shape.Error != chatlift.ETOOLARGE {
 				t.Errorf("%s %s with %d bytes: %d %s, want 413 too_large", target.method, target.path, limit+1, rec.Code, rec.Body)
 			}

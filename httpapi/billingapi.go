@@ -7,6 +7,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/billing"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // billingRoutes registers the billing API, for account admins and the
@@ -15,7 +16,7 @@ func (s *Server) billingRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /api/v2/billing/accounts", s.billing(listBillingAccounts))
 	handle("GET /api/v2/billing/invoices", s.billing(listInvoices))
 	handle("POST /api/v2/billing/consolidation/preview", s.billing(previewConsolidation))
-	handle("POST /api/ops/accounts/{id}/billing/consolidate", s.operator(s.consolidate))
+	handle("POST /api/ops/accounts/{id}/billing/consolidate", s.op.Only(s.consolidate))
 }
 
 // billingCaller is whose billing a request is about.
@@ -36,13 +37,13 @@ func (s *Server) billing(h billingHandler) http.HandlerFunc {
 			err = h(w, r, c)
 		}
 		if err != nil {
-			writeError(w, r, s.Logger, err)
+			api.WriteError(w, r, s.Logger, err)
 		}
 	}
 }
 
 func (s *Server) billingCaller(r *http.Request) (*billingCaller, error) {
-	c, err := s.adminOrOperatorCaller(r, "see billing")
+	c, err := s.supportAuth.AdminOrOperatorCaller(r, "see billing")
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +52,10 @@ func (s *Server) billingCaller(r *http.Request) (*billingCaller, error) {
 	switch {
 	case err != nil:
 		return nil, err
-	case c != nil && q != "" && id != c.account.ID:
+	case c != nil && q != "" && id != c.Account.ID:
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
 	case c != nil:
-		return &billingCaller{store: c.store, accountID: c.account.ID, now: c.now}, nil
+		return &billingCaller{store: s.Platform, accountID: c.Account.ID, now: c.Now}, nil
 	case id == 0:
 		return nil, chatlift.Errorf(chatlift.EINVALID, "the operator names the account: ?account_id=")
 	}
@@ -83,9 +84,9 @@ func listBillingAccounts(w http.ResponseWriter, r *http.Request, c *billingCalle
 		if err != nil {
 			return err
 		}
-		out = append(out, BillingAccountView{BillingAccount: b, Subscriptions: nonNil(subs)})
+		out = append(out, BillingAccountView{BillingAccount: b, Subscriptions: api.NonNil(subs)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"billing_accounts": out})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"billing_accounts": out})
 	return nil
 }
 
@@ -102,7 +103,7 @@ func listInvoices(w http.ResponseWriter, r *http.Request, c *billingCaller) erro
 		}
 		out = append(out, invs...)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"invoices": out})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"invoices": out})
 	return nil
 }
 
@@ -129,7 +130,7 @@ func consolidationResponse(plan *chatlift.Consolidation, rec *chatlift.Consolida
 // optional body {"at": RFC 3339 time}, when the consolidation would run
 // (default now). It changes nothing.
 func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCaller) error {
-	body, err := readBody(r)
+	body, err := api.ReadBody(r)
 	if err != nil {
 		return err
 	}
@@ -137,7 +138,7 @@ func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCall
 		At *time.Time `json:"at"`
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
-		if err := strictUnmarshal(body, &q); err != nil {
+		if err := api.StrictUnmarshal(body, &q); err != nil {
 			return err
 		}
 	}
@@ -152,7 +153,7 @@ func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCall
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, consolidationResponse(plan, rec))
+	api.WriteJSON(w, http.StatusOK, consolidationResponse(plan, rec))
 	return nil
 }
 
@@ -160,7 +161,7 @@ func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCall
 // consolidates now, or answers what was done before.
 func (s *Server) consolidate(w http.ResponseWriter, r *http.Request) {
 	err := func() error {
-		id, err := pathID(r)
+		id, err := api.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -174,10 +175,10 @@ func (s *Server) consolidate(w http.ResponseWriter, r *http.Request) {
 		} else if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, consolidationResponse(plan, rec))
+		api.WriteJSON(w, http.StatusOK, consolidationResponse(plan, rec))
 		return nil
 	}()
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 	}
 }

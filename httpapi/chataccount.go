@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // AccountDoc is GET /account as the chat REST API documents it, with
@@ -54,7 +55,7 @@ func getChatAccount(w http.ResponseWriter, r *http.Request, c *chatCaller) error
 	if err := c.accountBilling(r, &doc); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, doc)
+	api.WriteJSON(w, http.StatusOK, doc)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // chatRoutes registers the chat REST API (v2) under /api/v2/chat and again
@@ -55,7 +56,7 @@ func listAgents(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	for _, a := range page(p, list, func(a *chatlift.Agent) int64 { return a.ID }) {
 		docs = append(docs, agentDoc(a))
 	}
-	writeJSON(w, http.StatusOK, docs)
+	api.WriteJSON(w, http.StatusOK, docs)
 	return nil
 }
 
@@ -75,13 +76,13 @@ type AgentDoc struct {
 }
 
 func agentDoc(a *chatlift.Agent) *AgentDoc {
-	d := &AgentDoc{Agent: a, EnabledDepartments: nonNil(a.Departments)}
+	d := &AgentDoc{Agent: a, EnabledDepartments: api.NonNil(a.Departments)}
 	d.Roles.Owner, d.Roles.Administrator = a.Role == chatlift.ChatRoleOwner, a.IsAdmin()
 	return d
 }
 
 func findAgent(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.Agent, error) {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, agentDoc(a))
+	api.WriteJSON(w, http.StatusOK, agentDoc(a))
 	return nil
 }
 
@@ -113,26 +114,20 @@ type AgentRequest struct {
 
 // apply copies the fields present in q onto a.
 func (q *AgentRequest) apply(a *chatlift.Agent) {
-	set(&a.Email, q.Email)
-	set(&a.DisplayName, q.DisplayName)
-	set(&a.FirstName, q.FirstName)
-	set(&a.LastName, q.LastName)
-	set(&a.Role, q.Role)
-	set(&a.RoleID, q.RoleID)
-	set(&a.Enabled, q.Enabled)
-	set(&a.Departments, q.Departments)
-	set(&a.Skills, q.Skills)
-}
-
-func set[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
+	api.Patch(&a.Email, q.Email)
+	api.Patch(&a.DisplayName, q.DisplayName)
+	api.Patch(&a.FirstName, q.FirstName)
+	api.Patch(&a.LastName, q.LastName)
+	api.Patch(&a.Role, q.Role)
+	api.Patch(&a.RoleID, q.RoleID)
+	api.Patch(&a.Enabled, q.Enabled)
+	api.Patch(&a.Departments, q.Departments)
+	api.Patch(&a.Skills, q.Skills)
 }
 
 func createAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	var q AgentRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	a := &chatlift.Agent{AccountID: c.account.ID, Role: chatlift.ChatRoleAgent, Enabled: true, Departments: []int64{}, Skills: []int64{}}
@@ -158,7 +153,7 @@ func createAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	api.WriteJSON(w, http.StatusCreated, a)
 	return nil
 }
 
@@ -178,7 +173,7 @@ func uniqueAgentEmail(r *http.Request, store chatlift.ChatStore, a *chatlift.Age
 
 func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	var q AgentRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	var a *chatlift.Agent
@@ -205,12 +200,12 @@ func updateAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	api.WriteJSON(w, http.StatusOK, a)
 	return nil
 }
 
 func getRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	writeJSON(w, http.StatusOK, map[string]any{"data": routingDoc(c.account.Routing)})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"data": routingDoc(c.account.Routing)})
 	return nil
 }
 
@@ -218,7 +213,7 @@ func updateRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error 
 	var q struct {
 		Data json.RawMessage `json:"data"`
 	}
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	var a *chatlift.ChatAccount
@@ -235,7 +230,7 @@ func updateRouting(w http.ResponseWriter, r *http.Request, c *chatCaller) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": routingDoc(a.Routing)})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"data": routingDoc(a.Routing)})
 	return nil
 }
 
@@ -247,11 +242,11 @@ func decodeRouting(data json.RawMessage, rs *chatlift.RoutingSettings) error {
 	}
 	if nestedRouting(data) {
 		doc := routingDoc(*rs)
-		if err := strictUnmarshal(data, doc); err != nil {
+		if err := api.StrictUnmarshal(data, doc); err != nil {
 			return err
 		}
 		*rs = doc.settings()
-	} else if err := strictUnmarshal(data, rs); err != nil {
+	} else if err := api.StrictUnmarshal(data, rs); err != nil {
 		return err
 	}
 	if rs.RoutingMode != "assigned" && rs.RoutingMode != "broadcast" {
@@ -261,21 +256,4 @@ func decodeRouting(data json.RawMessage, rs *chatlift.RoutingSettings) error {
 		return chatlift.Errorf(chatlift.EINVALID, "limits and timeouts cannot be negative")
 	}
 	return nil
-}
-
-// pathID parses the {id} path value as a positive integer.
-func pathID(r *http.Request) (int64, error) {
-	id, ok := parseDecimal(r.PathValue("id"))
-	if !ok || id <= 0 {
-		return 0, chatlift.Errorf(chatlift.EINVALID, "the id in the path must be a positive integer in plain decimal digits")
-	}
-	return id, nil
-}
-
-// nonNil makes an empty list encode as [] rather than null.
-func nonNil[T any](list []T) []T {
-	if list == nil {
-		return []T{}
-	}
-	return list
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/chathome"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // chatCaller is who a chat API request acts for and where its account's
@@ -55,7 +56,7 @@ func (s *Server) chat(h chatHandler) http.HandlerFunc {
 			w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
 		}
 		if err != nil {
-			writeError(w, r, s.Logger, err)
+			api.WriteError(w, r, s.Logger, err)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // BanList is the answer of GET /bans: the bans of one page, by kind.
@@ -63,7 +64,7 @@ func listBans(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 			resp.Visitor = append(resp.Visitor, b)
 		}
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -75,7 +76,7 @@ func banKind(kind string) chatHandler {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, list)
+		api.WriteJSON(w, http.StatusOK, list)
 		return nil
 	}
 }

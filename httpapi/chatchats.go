@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // ChatPage is a page of chats with the URL of the next page, if any.
@@ -42,10 +43,10 @@ func listChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	}
 	page := ChatPage{Chats: docs, Count: len(docs), Import: c.importing}
 	if len(list) == limit {
-		next := withQuery(r, "cursor", encodeCursor(list[len(list)-1].ID))
+		next := withQuery(r, "cursor", api.EncodeCursor(list[len(list)-1].ID))
 		page.NextURL = &next
 	}
-	writeJSON(w, http.StatusOK, page)
+	api.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -85,7 +86,7 @@ func bulkChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	for _, d := range docs {
 		resp.Docs[d.ID] = d
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -129,7 +130,7 @@ func searchChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 		next := withQuery(r, "cursor", encodeTimeCursor(last.UpdateTimestamp.Unix(), last.ID))
 		resp.NextURL = &next
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -177,7 +178,7 @@ func getChat(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, docs[0])
+	api.WriteJSON(w, http.StatusOK, docs[0])
 	return nil
 }
 
@@ -239,7 +240,7 @@ func incrementalChats(w http.ResponseWriter, r *http.Request, c *chatCaller) err
 	}
 	next := withQuery(r, "start_time", strconv.FormatInt(resp.EndTime, 10), "start_id", resp.EndID)
 	resp.NextPage = &next
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -252,14 +253,14 @@ func listVisitors(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	resp := map[string]any{"visitors": nonNil(list), "count": len(list), "next_url": nil}
+	resp := map[string]any{"visitors": api.NonNil(list), "count": len(list), "next_url": nil}
 	if c.importing != nil {
 		resp["import"] = c.importing
 	}
 	if len(list) == limit {
-		resp["next_url"] = withQuery(r, "cursor", encodeCursor(list[len(list)-1].ID))
+		resp["next_url"] = withQuery(r, "cursor", api.EncodeCursor(list[len(list)-1].ID))
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -268,7 +269,7 @@ func getVisitor(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	api.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -278,7 +279,7 @@ func cursorParams(q url.Values) (after string, limit int, err error) {
 		return "", 0, err
 	}
 	if v := q.Get("cursor"); v != "" {
-		if after, err = decodeCursor(v, "cursor"); err != nil {
+		if after, err = api.DecodeCursor(v, "cursor"); err != nil {
 			return "", 0, err
 		}
 	}
@@ -291,7 +292,7 @@ func limitParam(q url.Values, def, max int) (int, error) {
 	if v == "" {
 		return def, nil
 	}
-	n, ok := parseDecimal(v)
+	n, ok := api.ParseDecimal(v)
 	if !ok || n < 1 || n > int64(max) {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "limit must be 1 to %d", max)
 	}
@@ -299,21 +300,21 @@ func limitParam(q url.Values, def, max int) (int, error) {
 }
 
 func encodeTimeCursor(at int64, id string) string {
-	return encodeCursor(strconv.FormatInt(at, 10) + ":" + id)
+	return api.EncodeCursor(strconv.FormatInt(at, 10) + ":" + id)
 }
 
 func decodeTimeCursor(v string, defaultAt int64) (int64, string, error) {
 	if v == "" {
 		return defaultAt, "\uffff", nil
 	}
-	key, err := decodeCursor(v, "cursor")
+	key, err := api.DecodeCursor(v, "cursor")
 	if err != nil {
 		return 0, "", err
 	}
 	at, id, ok := strings.Cut(key, ":")
-	n, ok2 := parseDecimal(at)
+	n, ok2 := api.ParseDecimal(at)
 	if !ok || !ok2 {
-		return 0, "", errBadCursor("cursor")
+		return 0, "", api.ErrBadCursor("cursor")
 	}
 	return n, id, nil
 }
@@ -325,7 +326,7 @@ func unixParam(q url.Values, name string, def int64) (int64, error) {
 	if v == "" {
 		return def, nil
 	}
-	n, ok := parseDecimal(v)
+	n, ok := api.ParseDecimal(v)
 	if !ok || n > chatlift.MaxTimeUnix {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be unix seconds from 0 to %d (2100-01-01)", name, int64(chatlift.MaxTimeUnix))
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // OAuthClientRequest is the body of POST /oauth/clients and PUT
@@ -39,10 +40,10 @@ func (q *OAuthClientRequest) apply(c *chatlift.OAuthClient, existing bool) error
 	if existing && (q.ClientIdentifier != nil && *q.ClientIdentifier != c.ClientIdentifier || q.ClientType != nil && *q.ClientType != c.ClientType) {
 		return chatlift.Errorf(chatlift.EINVALID, "client_identifier and client_type cannot change; create a new client")
 	}
-	set(&c.Name, q.Name)
-	set(&c.Company, q.Company)
-	set(&c.ClientIdentifier, q.ClientIdentifier)
-	set(&c.ClientType, q.ClientType)
+	api.Patch(&c.Name, q.Name)
+	api.Patch(&c.Company, q.Company)
+	api.Patch(&c.ClientIdentifier, q.ClientIdentifier)
+	api.Patch(&c.ClientType, q.ClientType)
 	if q.RedirectURIs != nil {
 		c.RedirectURIs = []string(*q.RedirectURIs)
 	}
@@ -61,12 +62,12 @@ func listOAuthClients(w http.ResponseWriter, r *http.Request, c *chatCaller) err
 	for i, oc := range list {
 		shown[i] = showClient(oc)
 	}
-	writeJSON(w, http.StatusOK, shown)
+	api.WriteJSON(w, http.StatusOK, shown)
 	return nil
 }
 
 func findOAuthClient(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.OAuthClient, error) {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func getOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, showClient(oc))
+	api.WriteJSON(w, http.StatusOK, showClient(oc))
 	return nil
 }
 
@@ -86,7 +87,7 @@ func getOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error
 // client gets a secret, shown in this answer only.
 func (s *Server) createOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	var q OAuthClientRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	oc := &chatlift.OAuthClient{AccountID: c.account.ID, ClientIdentifier: "chatlift_" + chatlift.NewSecret()[:24],
@@ -120,7 +121,7 @@ func (s *Server) createOAuthClient(w http.ResponseWriter, r *http.Request, c *ch
 	}
 	created := showClient(oc)
 	created.ClientSecret = secret
-	writeJSON(w, http.StatusCreated, created)
+	api.WriteJSON(w, http.StatusCreated, created)
 	return nil
 }
 
@@ -144,7 +145,7 @@ func identifierFree(ctx context.Context, oc *chatlift.OAuthClient, serving, othe
 
 func updateOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	var q OAuthClientRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	var oc *chatlift.OAuthClient
@@ -162,14 +163,14 @@ func updateOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) er
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, showClient(oc))
+	api.WriteJSON(w, http.StatusOK, showClient(oc))
 	return nil
 }
 
 // deleteOAuthClient removes a client; its tokens are revoked and its
 // pending codes dropped.
 func deleteOAuthClient(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -192,13 +193,13 @@ func listOAuthTokens(w http.ResponseWriter, r *http.Request, c *chatCaller) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, showTokens(list, clients))
+	api.WriteJSON(w, http.StatusOK, showTokens(list, clients))
 	return nil
 }
 
 // revokeOAuthToken revokes one token of the account (again is no error).
 func revokeOAuthToken(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}

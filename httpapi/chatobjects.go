@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // objectKind is one configuration resource of the chat API, kept as an
@@ -30,7 +31,7 @@ func kindOf[T any](kind chatlift.ObjectKind, path string, setID func(*T, int64),
 				return nil, err
 			}
 		}
-		if err := strictUnmarshal(req, v); err != nil {
+		if err := api.StrictUnmarshal(req, v); err != nil {
 			return nil, err
 		}
 		setID(v, id)
@@ -97,12 +98,12 @@ func (k objectKind) list(w http.ResponseWriter, r *http.Request, c *chatCaller) 
 	for i, o := range objs {
 		bodies[i] = o.Body
 	}
-	writeJSON(w, http.StatusOK, bodies)
+	api.WriteJSON(w, http.StatusOK, bodies)
 	return nil
 }
 
 func (k objectKind) find(r *http.Request, store chatlift.ChatStore, accountID int64) (*chatlift.Object, error) {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -123,12 +124,12 @@ func (k objectKind) show(w http.ResponseWriter, r *http.Request, c *chatCaller) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, o.Body)
+	api.WriteJSON(w, http.StatusOK, o.Body)
 	return nil
 }
 
 func (k objectKind) create(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	req, err := readBody(r)
+	req, err := api.ReadBody(r)
 	if err != nil {
 		return err
 	}
@@ -148,12 +149,12 @@ func (k objectKind) create(w http.ResponseWriter, r *http.Request, c *chatCaller
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, o.Body)
+	api.WriteJSON(w, http.StatusCreated, o.Body)
 	return nil
 }
 
 func (k objectKind) update(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
-	req, err := readBody(r)
+	req, err := api.ReadBody(r)
 	if err != nil {
 		return err
 	}
@@ -170,7 +171,7 @@ func (k objectKind) update(w http.ResponseWriter, r *http.Request, c *chatCaller
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, o.Body)
+	api.WriteJSON(w, http.StatusOK, o.Body)
 	return nil
 }
 

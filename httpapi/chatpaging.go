@@ -4,6 +4,7 @@ import (
 	"net/url"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // sincePage is the chat API's id paging of agents and bans: since_id (the
@@ -24,7 +25,7 @@ const maxSinceLimit = 1000
 func sinceParams(q url.Values) (sincePage, error) {
 	p := sincePage{limit: chatlift.DefaultLimit, paged: q.Has("since_id") || q.Has("limit")}
 	if v := q.Get("since_id"); v != "" || q.Has("since_id") {
-		n, ok := parseDecimal(v)
+		n, ok := api.ParseDecimal(v)
 		if !ok {
 			return p, chatlift.Errorf(chatlift.EINVALID, "since_id must be an id in plain decimal digits")
 		}
@@ -44,7 +45,7 @@ func sinceParams(q url.Values) (sincePage, error) {
 // of them; an unpaged request keeps them all.
 func page[T any](p sincePage, list []T, id func(T) int64) []T {
 	if !p.paged {
-		return nonNil(list)
+		return api.NonNil(list)
 	}
 	out := []T{}
 	for _, v := range list {

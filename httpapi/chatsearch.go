@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // SearchResult is one chat found by GET /chats/search?q=.
@@ -71,19 +72,19 @@ func queryChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 		start = len(found)
 	}
 	end := min(start+limit, len(found))
-	resp := SearchPage{Results: nonNil(found[start:end]), Count: len(found), Import: c.importing}
+	resp := SearchPage{Results: api.NonNil(found[start:end]), Count: len(found), Import: c.importing}
 	if end < len(found) {
-		next := withQuery(r, "cursor", encodeCursor(found[end-1].ID))
+		next := withQuery(r, "cursor", api.EncodeCursor(found[end-1].ID))
 		resp.NextURL = &next
 	}
 	if start > 0 {
 		prev := withQuery(r, "cursor", "")
 		if before := start - limit; before > 0 {
-			prev = withQuery(r, "cursor", encodeCursor(found[before-1].ID))
+			prev = withQuery(r, "cursor", api.EncodeCursor(found[before-1].ID))
 		}
 		resp.PrevURL = &prev
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 

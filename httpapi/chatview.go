@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // ChatDoc is a chat as the chat REST API shows it: the stored chat with the
@@ -36,7 +37,7 @@ type HistoryDoc struct {
 // chatDoc derives the documented fields of ch; names are the account's
 // department names by id.
 func chatDoc(ch *chatlift.Chat, names map[int64]string) *ChatDoc {
-	d := &ChatDoc{Chat: ch, Webpath: nonNil(ch.Webpath), Conversions: []any{}, Engagements: nonNil(ch.Engagements),
+	d := &ChatDoc{Chat: ch, Webpath: api.NonNil(ch.Webpath), Conversions: []any{}, Engagements: api.NonNil(ch.Engagements),
 		History: make([]HistoryDoc, len(ch.History)), StartedBy: "visitor"}
 	if ch.DepartmentID != nil {
 		if name, ok := names[*ch.DepartmentID]; ok {

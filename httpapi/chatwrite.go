@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // OfflineMessageRequest is the body of POST /chats: a message a visitor left
@@ -47,7 +48,7 @@ func (q *OfflineMessageRequest) chat(c *chatCaller) (*chatlift.Chat, error) {
 
 func createOfflineMessage(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	var q OfflineMessageRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	ch, err := q.chat(c)
@@ -60,7 +61,7 @@ func createOfflineMessage(w http.ResponseWriter, r *http.Request, c *chatCaller)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, ch)
+	api.WriteJSON(w, http.StatusCreated, ch)
 	return nil
 }
 
@@ -90,7 +91,7 @@ func (q *MessageRequest) validate() error {
 // the message is either in the chat before the account's cutover or refused.
 func appendMessage(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	var q MessageRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	}
 	if err := q.validate(); err != nil {
@@ -119,6 +120,6 @@ func appendMessage(w http.ResponseWriter, r *http.Request, c *chatCaller) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, ch)
+	api.WriteJSON(w, http.StatusCreated, ch)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // checkDecodeErr fails unless err is nil or a user error with code invalid:
@@ -24,7 +25,7 @@ func FuzzAgentRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var q AgentRequest
-		err := decodeJSON(bytes.NewReader(body), &q)
+		err := api.DecodeJSON(bytes.NewReader(body), &q)
 		checkDecodeErr(t, err)
 		if err == nil {
 			a := &chatlift.Agent{ID: 1, Role: chatlift.ChatRoleAgent}
@@ -41,7 +42,7 @@ func FuzzOfflineMessageRequest(f *testing.F) {
 	c := &chatCaller{account: &chatlift.ChatAccount{ID: 1}, now: time.Unix(1767225600, 0).UTC()}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var q OfflineMessageRequest
-		err := decodeJSON(bytes.NewReader(body), &q)
+		err := api.DecodeJSON(bytes.NewReader(body), &q)
 		checkDecodeErr(t, err)
 		if err != nil {
 			return
@@ -62,7 +63,7 @@ func FuzzMessageRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var q MessageRequest
-		err := decodeJSON(bytes.NewReader(body), &q)
+		err := api.DecodeJSON(bytes.NewReader(body), &q)
 		checkDecodeErr(t, err)
 		if err == nil {
 			checkDecodeErr(t, q.validate())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/upgrade"
 )
 
@@ -82,7 +83,7 @@ func FuzzJSONEndpoints(f *testing.F) {
 				t.Fatalf("%s %s with %q: %d %s", target.method, target.path, body, rec.Code, rec.Body)
 			}
 			if rec.Code >= 400 {
-				var shape httpapi.ErrorResponse
+				var shape api.ErrorResponse
 				if json.Unmarshal(rec.Body.Bytes(), &shape) != nil || shape.Error == "" || shape.Description == "" {
 					t.Fatalf("%s %s: %d not in the error shape: %s", target.method, target.path, rec.Code, rec.Body)
 				}

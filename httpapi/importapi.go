@@ -4,11 +4,12 @@ import (
 	"net/http"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 func (s *Server) importRoutes(handle func(string, http.HandlerFunc)) {
-	handle("GET /api/ops/import/settings", s.operator(s.showImportSettings))
-	handle("PUT /api/ops/import/settings", s.operator(s.putImportSettings))
+	handle("GET /api/ops/import/settings", s.op.Only(s.showImportSettings))
+	handle("PUT /api/ops/import/settings", s.op.Only(s.putImportSettings))
 }
 
 // ImportThrottle is the answer of the import settings endpoints: the
@@ -26,7 +27,7 @@ func (s *Server) showImportSettings(w http.ResponseWriter, r *http.Request) {
 // their poll interval.
 func (s *Server) putImportSettings(w http.ResponseWriter, r *http.Request) {
 	var q chatlift.ImportSettings
-	err := decode(r, &q)
+	err := api.Decode(r, &q)
 	if err == nil {
 		err = s.Platform.PutImportSettings(r.Context(), q)
 	}
@@ -43,8 +44,8 @@ func (s *Server) writeImportThrottle(w http.ResponseWriter, r *http.Request, err
 		t.Running, err = s.Platform.ActiveImportLeases(r.Context(), s.now())
 	}
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	api.WriteJSON(w, http.StatusOK, t)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // inputCase is one request that must be answered with want.
@@ -35,7 +36,7 @@ func runInputCases(t *testing.T, cases []inputCase) {
 	e, url, tokens := setupInput(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var out httpapi.ErrorResponse
+			var out api.ErrorResponse
 			var into any
 			if c.want >= 400 {
 				into = &out
@@ -145,7 +146,7 @@ func TestChatMessageLimits(t *testing.T) {
 	}
 	path := url + "/api/v2/chat/chats/live-1/messages"
 	t.Run("ErrName", func(t *testing.T) {
-		var out httpapi.ErrorResponse
+		var out api.ErrorResponse
 		body := map[string]any{"msg": "hi", "sender_type": "Visitor", "name": strings.Repeat("n", 256)}
 		e.call(t, "POST", path, tokens["chat"], body, http.StatusBadRequest, &out)
 		if !strings.Contains(out.Description, "name") || !strings.Contains(out.Description, "255") {

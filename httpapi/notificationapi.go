@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // notificationRoutes registers the in-product messages of the support API.
@@ -22,12 +23,12 @@ type NotificationList struct {
 // visibleNotifications are the account's messages to everyone and to the
 // caller's email.
 func visibleNotifications(r *http.Request, c *supportCaller) ([]*chatlift.Notification, error) {
-	list, err := c.store.Notifications(r.Context(), c.account.ID)
+	list, err := c.store.Notifications(r.Context(), c.Account.ID)
 	if err != nil {
 		return nil, err
 	}
-	me := chatlift.NormalizeEmail(c.user.Email)
-	return filter(list, func(n *chatlift.Notification) bool {
+	me := chatlift.NormalizeEmail(c.User.Email)
+	return api.Filter(list, func(n *chatlift.Notification) bool {
 		return n.UserEmail == "" || chatlift.NormalizeEmail(n.UserEmail) == me
 	}), nil
 }
@@ -51,7 +52,7 @@ func listNotifications(w http.ResponseWriter, r *http.Request, c *supportCaller)
 			out.Notifications = append(out.Notifications, n)
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	api.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -59,7 +60,7 @@ func listNotifications(w http.ResponseWriter, r *http.Request, c *supportCaller)
 // message again keeps the time it was first read. A message to everyone is
 // read for everyone.
 func readNotification(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -72,13 +73,13 @@ func readNotification(w http.ResponseWriter, r *http.Request, c *supportCaller) 
 			continue
 		}
 		if n.ReadAt == nil {
-			at := c.now
+			at := c.Now
 			n.ReadAt = &at
 			if err := c.store.PutNotification(r.Context(), n); err != nil {
 				return err
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"notification": n})
+		api.WriteJSON(w, http.StatusOK, map[string]any{"notification": n})
 		return nil
 	}
 	return chatlift.Errorf(chatlift.ENOTFOUND, "notification %s not found", strconv.FormatInt(id, 10))

@@ -15,6 +15,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 //go:embed oauthconsent.html
@@ -172,10 +173,10 @@ func (s *Server) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	email := form.Get("email")
 	agent, err := s.signIn(r, q.target.store, q.target.client.AccountID, email, form.Get("password"))
-	var th *throttled
+	var th *api.Throttled
 	if errors.As(err, &th) {
-		th.setRetryAfter(w)
-		s.renderConsent(w, r, http.StatusTooManyRequests, q, nonce, email, "Too many sign-in attempts. Try again in "+strconv.Itoa(th.seconds())+" seconds.")
+		th.SetRetryAfter(w)
+		s.renderConsent(w, r, http.StatusTooManyRequests, q, nonce, email, "Too many sign-in attempts. Try again in "+strconv.Itoa(th.Seconds())+" seconds.")
 		return
 	} else if chatlift.ErrorCode(err) == chatlift.EUNAUTHORIZED {
 		s.renderConsent(w, r, http.StatusOK, q, nonce, email, "Wrong email or password.")
@@ -305,7 +306,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if code == chatlift.EUNAVAILABLE {
 		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
 	}
-	status, ok := statusOf[code]
+	status, ok := api.StatusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}

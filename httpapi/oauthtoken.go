@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // TokenResponse is the token endpoint's answer (RFC 6749 §5.1).
@@ -24,7 +25,7 @@ type TokenResponse struct {
 }
 
 // OAuthErrorResponse is the body of the token endpoint's errors (RFC 6749
-// §5.2), the one place that does not use ErrorResponse.
+// §5.2), the one place that does not use api.ErrorResponse.
 type OAuthErrorResponse struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description"`
@@ -37,7 +38,7 @@ type oauthError struct {
 	code        string
 	description string
 	// retryAfter, when set, says when to try again.
-	retryAfter *throttled
+	retryAfter *api.Throttled
 }
 
 func (e *oauthError) Error() string { return e.code + ": " + e.description }
@@ -61,7 +62,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.writeOAuthError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, error) {
@@ -229,7 +230,7 @@ func (s *Server) passwordGrant(r *http.Request, t *oauthTarget, form url.Values)
 		return nil, err
 	}
 	agent, err := s.signIn(r, t.store, t.client.AccountID, username, password)
-	var th *throttled
+	var th *api.Throttled
 	if errors.As(err, &th) {
 		return nil, &oauthError{status: http.StatusTooManyRequests, code: "slow_down", description: th.Error(), retryAfter: th}
 	} else if chatlift.ErrorCode(err) == chatlift.EUNAUTHORIZED {
@@ -317,7 +318,7 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, r *http.Request, err err
 		w.Header().Set("WWW-Authenticate", `Basic realm="chatlift"`)
 	}
 	if oe.retryAfter != nil {
-		oe.retryAfter.setRetryAfter(w)
+		oe.retryAfter.SetRetryAfter(w)
 	}
-	writeJSON(w, oe.status, OAuthErrorResponse{Error: oe.code, Description: oe.description})
+	api.WriteJSON(w, oe.status, OAuthErrorResponse{Error: oe.code, Description: oe.description})
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // AccountSummary is one customer account as operators see it.
@@ -25,23 +26,23 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	var f chatlift.AccountFilter
 	var err error
 	if f.AfterID, err = intParam(q.Get("after_id"), "after_id"); err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
 	limit, err := intParam(q.Get("limit"), "limit")
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
 	f.Limit = int(limit)
 	upgraded := q.Get("upgraded")
 	if upgraded != "" && upgraded != "true" && upgraded != "false" {
-		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.EINVALID, "upgraded must be true or false"))
+		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.EINVALID, "upgraded must be true or false"))
 		return
 	}
 	chats, err := s.Legacy.ChatAccounts(r.Context(), f)
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
 	out := []AccountSummary{}
@@ -51,7 +52,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		if sa, err := s.Platform.SupportAccount(r.Context(), c.ID); err == nil {
 			sum.OwnerEmail = sa.OwnerEmail
 		} else if chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
-			writeError(w, r, s.Logger, err)
+			api.WriteError(w, r, s.Logger, err)
 			return
 		}
 		if upgraded == "" || strconv.FormatBool(sum.Upgraded) == upgraded {
@@ -62,7 +63,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	if len(chats) > 0 && len(chats) == chatlift.PageSize(f.Limit) {
 		resp["next_after_id"] = chats[len(chats)-1].ID
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 }
 
 // intParam parses an optional non-negative integer query parameter.
@@ -70,7 +71,7 @@ func intParam(s, name string) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	n, ok := parseDecimal(s)
+	n, ok := api.ParseDecimal(s)
 	if !ok {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be a non-negative integer", name)
 	}

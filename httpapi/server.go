@@ -2,13 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +15,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/ratelimit"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // Server is chatlift's HTTP server.
@@ -49,7 +47,7 @@ type Server struct {
 	Limits Limits
 	// SupportRequestsPerMinute is how many support API requests one API
 	// token may make a minute, in bursts of as many; more answer 429 with
-	// Retry-After. 0 means DefaultSupportRequestsPerMinute.
+	// Retry-After. 0 means api.DefaultSupportRequestsPerMinute.
 	SupportRequestsPerMinute int
 
 	handlerOnce sync.Once
@@ -58,7 +56,8 @@ type Server struct {
 	srv         *http.Server
 	requests    *prometheus.HistogramVec
 	guard       *signInGuard
-	supportRate *ratelimit.Keyed
+	op          *api.Operator
+	supportAuth *api.SupportAuth
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
@@ -89,7 +88,9 @@ func (s *Server) Handler() http.Handler {
 		}, []string{"route", "status"})
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
 		s.guard = newSignInGuard(s.ComparePassword)
-		s.supportRate = newSupportRate(s.SupportRequestsPerMinute)
+		s.op = &api.Operator{Token: s.OperatorToken, Logger: s.Logger}
+		s.supportAuth = &api.SupportAuth{Store: s.Platform, Operator: s.op, Logger: s.Logger, Now: s.Now,
+			RequestsPerMinute: s.SupportRequestsPerMinute}
 		s.handler = s.limitBody(s.routes())
 	})
 	return s.handler
@@ -115,45 +116,21 @@ func (s *Server) Close(ctx context.Context) error {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.instrument(pattern, h)) }
+	handle := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, api.Instrument(s.Logger, s.requests, pattern, h))
+	}
 	handle("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
-	handle("GET /api/ops/accounts", s.operator(s.listAccounts))
+	handle("GET /api/ops/accounts", s.op.Only(s.listAccounts))
 	s.chatRoutes(handle)
 	s.supportRoutes(handle)
 	s.upgradeRoutes(handle)
 	s.importRoutes(handle)
 	s.oauthRoutes(handle)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
+		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
 	return jsonSuffix(mux)
-}
-
-// instrument records the duration and status of each request of a route.
-func (s *Server) instrument(route string, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		if rec.encodeErr != nil {
-			s.Logger.ErrorContext(r.Context(), "response not sent", "method", r.Method, "path", r.URL.Path, "error", rec.encodeErr)
-		}
-		s.requests.WithLabelValues(route, fmt.Sprint(rec.status)).Observe(time.Since(start).Seconds())
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status    int
-	encodeErr error
-}
-
-func (r *statusRecorder) encodeFailed(err error) { r.encodeErr = err }
-
-func (r *statusRecorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
 }
 
 // healthz answers 200 once every part is ready, 503 before.
@@ -161,27 +138,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if err := s.Ready(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, ErrorResponse{Error: chatlift.EUNAVAILABLE, Description: err.Error()})
+		api.WriteJSON(w, http.StatusServiceUnavailable, api.ErrorResponse{Error: chatlift.EUNAVAILABLE, Description: err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-// operator lets a request through only with the operator's bearer token.
-func (s *Server) operator(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.isOperator(r) {
-			writeError(w, r, s.Logger, chatlift.Errorf(chatlift.EUNAUTHORIZED, "operator token required"))
-			return
-		}
-		h(w, r)
-	}
-}
-
-// isOperator reports whether the request carries the operator token.
-func (s *Server) isOperator(r *http.Request) bool {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && s.OperatorToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.OperatorToken)) == 1
+	api.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // attentionGauge counts, at each scrape, the upgrades flagged as needing an

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/sqlstore"
 )
@@ -92,7 +93,7 @@ func (e *env) call(t *testing.T, method, path, token string, body any, want int,
 		t.Fatalf("%s %s = %d, want %d: %s", method, path, resp.StatusCode, want, b)
 	}
 	if resp.StatusCode >= 400 {
-		var e httpapi.ErrorResponse
+		var e api.ErrorResponse
 		if err := json.Unmarshal(b, &e); err != nil || e.Error == "" || e.Description == "" {
 			t.Fatalf("%s %s: error body not in the error shape: %s", method, path, b)
 		}

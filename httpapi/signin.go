@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/ratelimit"
 )
 
@@ -55,31 +55,15 @@ func newSignInGuard(compare func(hash, password []byte) error) *signInGuard {
 		compare:    compare, dummy: dummy}
 }
 
-// throttled is a sign-in refused, before its password was compared, for
-// too many attempts; wait is when the next one is allowed.
-type throttled struct{ wait time.Duration }
-
-func (e *throttled) Error() string {
-	return fmt.Sprintf("too many sign-in attempts; try again in %d seconds", e.seconds())
-}
-
-// seconds is the wait in whole seconds, rounded up: Retry-After's value.
-func (e *throttled) seconds() int { return max(1, int(math.Ceil(e.wait.Seconds()))) }
-
-// setRetryAfter tells the client when to retry.
-func (e *throttled) setRetryAfter(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", strconv.Itoa(e.seconds()))
-}
-
 // signIn returns the enabled agent of the account with the email (any case)
-// and password; EUNAUTHORIZED if there is none, or *throttled past a limit.
+// and password; EUNAUTHORIZED if there is none, or *api.Throttled past a limit.
 func (s *Server) signIn(r *http.Request, store chatlift.ChatStore, accountID int64, email, password string) (*chatlift.Agent, error) {
 	g, now := s.guard, s.now()
 	if ok, wait := g.perAddress.Take(clientKey(r.RemoteAddr), now); !ok {
-		return nil, &throttled{wait}
+		return nil, &api.Throttled{Wait: wait}
 	}
 	if ok, wait := g.perEmail.Take(strconv.FormatInt(accountID, 10)+"/"+chatlift.NormalizeEmail(email), now); !ok {
-		return nil, &throttled{wait}
+		return nil, &api.Throttled{Wait: wait}
 	}
 	agents, err := store.Agents(r.Context(), accountID)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // supportRoutes registers the support API (v2) in the hosted support API's
@@ -65,15 +66,15 @@ func listUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	if role != "" && role != chatlift.UserRoleEndUser && role != chatlift.UserRoleAgent && role != chatlift.UserRoleAdmin {
 		return chatlift.Errorf(chatlift.EINVALID, "role must be end-user, agent or admin")
 	}
-	all, err := c.store.Users(r.Context(), c.account.ID)
+	all, err := c.store.Users(r.Context(), c.Account.ID)
 	if err != nil {
 		return err
 	}
 	if role != "" {
-		all = filter(all, func(u *chatlift.User) bool { return u.Role == role })
+		all = api.Filter(all, func(u *chatlift.User) bool { return u.Role == role })
 	}
 	items, f := pageSlice(r, p, all, userID)
-	writePage(w, "users", nonNil(items), f)
+	writePage(w, "users", api.NonNil(items), f)
 	return nil
 }
 
@@ -90,12 +91,12 @@ func searchUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) error
 	if err != nil {
 		return err
 	}
-	all, err := c.store.Users(r.Context(), c.account.ID)
+	all, err := c.store.Users(r.Context(), c.Account.ID)
 	if err != nil {
 		return err
 	}
-	items, f := pageSlice(r, p.offsetOnly(), filter(all, q.matchUser), userID)
-	writePage(w, "users", nonNil(items), f)
+	items, f := pageSlice(r, p.offsetOnly(), api.Filter(all, q.matchUser), userID)
+	writePage(w, "users", api.NonNil(items), f)
 	return nil
 }
 
@@ -108,7 +109,7 @@ func showManyUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) err
 	}
 	out := UserList{Users: []*chatlift.User{}}
 	for _, id := range ids {
-		u, err := c.store.User(r.Context(), c.account.ID, id)
+		u, err := c.store.User(r.Context(), c.Account.ID, id)
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 			continue
 		} else if err != nil {
@@ -116,7 +117,7 @@ func showManyUsers(w http.ResponseWriter, r *http.Request, c *supportCaller) err
 		}
 		out.Users = append(out.Users, u)
 	}
-	writeJSON(w, http.StatusOK, out)
+	api.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -128,7 +129,7 @@ func idsParam(r *http.Request) ([]int64, error) {
 	}
 	var ids []int64
 	for _, s := range parts {
-		id, ok := parseDecimal(strings.TrimSpace(s))
+		id, ok := api.ParseDecimal(strings.TrimSpace(s))
 		if !ok || id <= 0 {
 			return nil, chatlift.Errorf(chatlift.EINVALID, "ids must be positive integers separated by commas")
 		}
@@ -138,20 +139,20 @@ func idsParam(r *http.Request) ([]int64, error) {
 }
 
 func getMe(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	writeJSON(w, http.StatusOK, UserEnvelope{User: c.user})
+	api.WriteJSON(w, http.StatusOK, UserEnvelope{User: c.User})
 	return nil
 }
 
 func getUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	u, err := c.store.User(r.Context(), c.account.ID, id)
+	u, err := c.store.User(r.Context(), c.Account.ID, id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, UserEnvelope{User: u})
+	api.WriteJSON(w, http.StatusOK, UserEnvelope{User: u})
 	return nil
 }
 
@@ -188,8 +189,8 @@ func decodeUser(r *http.Request, u *chatlift.User) error {
 		// A new role starts from its defaults but for what the request says.
 		u.RoleType, u.CustomRoleID, u.ChatOnly = nil, nil, false
 	}
-	set(&u.ChatOnly, f.ChatOnly)
-	set(&u.Active, f.Active)
+	api.Patch(&u.ChatOnly, f.ChatOnly)
+	api.Patch(&u.Active, f.Active)
 	// Typed clients send role_type 0 and custom_role_id 0 for "none": a
 	// custom role type counts only with a custom role.
 	customRole := f.CustomRoleID != nil && *f.CustomRoleID != 0
@@ -249,10 +250,10 @@ func intPtr(n int) *int { return &n }
 
 // createUser serves POST /users (admins only).
 func createUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("create users"); err != nil {
+	if err := c.RequireAdmin("create users"); err != nil {
 		return err
 	}
-	u := &chatlift.User{AccountID: c.account.ID, Role: chatlift.UserRoleEndUser, Active: true, CreatedAt: c.now}
+	u := &chatlift.User{AccountID: c.Account.ID, Role: chatlift.UserRoleEndUser, Active: true, CreatedAt: c.Now}
 	if err := decodeUser(r, u); err != nil {
 		return err
 	}
@@ -263,7 +264,7 @@ func createUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	id, err := c.store.NextIDs(r.Context(), "users/"+strconv.FormatInt(c.account.ID, 10), 1)
+	id, err := c.store.NextIDs(r.Context(), "users/"+strconv.FormatInt(c.Account.ID, 10), 1)
 	if err != nil {
 		return err
 	}
@@ -271,7 +272,7 @@ func createUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err := c.store.PutUsers(r.Context(), []*chatlift.User{u}); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, UserEnvelope{User: u})
+	api.WriteJSON(w, http.StatusCreated, UserEnvelope{User: u})
 	return nil
 }
 
@@ -291,7 +292,7 @@ func updateUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err := c.store.PutUsers(r.Context(), []*chatlift.User{u}); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, UserEnvelope{User: u})
+	api.WriteJSON(w, http.StatusOK, UserEnvelope{User: u})
 	return nil
 }
 
@@ -302,37 +303,37 @@ func deleteUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err != nil {
 		return err
 	}
-	if u.Owner || u.ID == c.user.ID {
+	if u.Owner || u.ID == c.User.ID {
 		return chatlift.Errorf(chatlift.EINVALID, "the account owner and the caller cannot be deleted")
 	}
-	if err := c.store.DeleteUsers(r.Context(), c.account.ID, []int64{u.ID}); err != nil {
+	if err := c.store.DeleteUsers(r.Context(), c.Account.ID, []int64{u.ID}); err != nil {
 		return err
 	}
 	u.Active = false
-	writeJSON(w, http.StatusOK, UserEnvelope{User: u})
+	api.WriteJSON(w, http.StatusOK, UserEnvelope{User: u})
 	return nil
 }
 
 // adminPathUser is the user of the path's {id}, for an admin to what.
 func adminPathUser(r *http.Request, c *supportCaller, what string) (*chatlift.User, error) {
-	if err := c.requireAdmin(what); err != nil {
+	if err := c.RequireAdmin(what); err != nil {
 		return nil, err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	return c.store.User(r.Context(), c.account.ID, id)
+	return c.store.User(r.Context(), c.Account.ID, id)
 }
 
 // decodeLenient reads a support API body as the hosted API does: fields it
 // does not know are ignored, those it knows must have their types.
 func decodeLenient(r *http.Request, v any) error {
-	b, err := readBody(r)
+	b, err := api.ReadBody(r)
 	if err != nil {
 		return err
 	}
-	return decodeJSONFields(bytes.NewReader(b), v, false)
+	return api.DecodeJSONFields(bytes.NewReader(b), v, false)
 }
 
 // setNonEmpty sets *dst to *src unless src is nil or empty, as typed
@@ -349,7 +350,7 @@ func positiveParam(s, name string, def, max int) (int, error) {
 	if s == "" {
 		return def, nil
 	}
-	n, ok := parseDecimal(s)
+	n, ok := api.ParseDecimal(s)
 	if !ok || n < 1 || n > int64(max) {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "%s must be an integer from 1 to %d", name, max)
 	}
@@ -371,14 +372,4 @@ func pageURL(r *http.Request, v url.Values) string {
 		scheme = "https"
 	}
 	return (&url.URL{Scheme: scheme, Host: r.Host, Path: requestPath(r), RawQuery: v.Encode()}).String()
-}
-
-func filter[T any](list []T, keep func(T) bool) []T {
-	var out []T
-	for _, x := range list {
-		if keep(x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // InstallationList is the body of GET /apps/installations.
@@ -15,11 +16,11 @@ type InstallationList struct {
 }
 
 func listApps(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	list, err := c.store.Apps(r.Context(), c.account.ID)
+	list, err := c.store.Apps(r.Context(), c.Account.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, InstallationList{Installations: nonNil(list)})
+	api.WriteJSON(w, http.StatusOK, InstallationList{Installations: api.NonNil(list)})
 	return nil
 }
 
@@ -37,19 +38,19 @@ type InstallRequest struct {
 // installApp serves POST /apps/installations (admins only); an app is
 // installed at most once per account. It answers the installation itself.
 func installApp(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("install apps"); err != nil {
+	if err := c.RequireAdmin("install apps"); err != nil {
 		return err
 	}
 	var q InstallRequest
-	if err := decode(r, &q); err != nil {
+	if err := api.Decode(r, &q); err != nil {
 		return err
 	} else if q.AppID <= 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "app_id must be a positive integer")
 	} else if strings.TrimSpace(q.Settings.Name) == "" {
 		return chatlift.Errorf(chatlift.EINVALID, "settings.name required")
 	}
-	a := &chatlift.AppInstallation{AccountID: c.account.ID, AppID: q.AppID, Name: strings.TrimSpace(q.Settings.Name), Kind: q.Kind,
-		Products: q.Products, Enabled: q.Enabled == nil || *q.Enabled, CreatedAt: c.now}
+	a := &chatlift.AppInstallation{AccountID: c.Account.ID, AppID: q.AppID, Name: strings.TrimSpace(q.Settings.Name), Kind: q.Kind,
+		Products: q.Products, Enabled: q.Enabled == nil || *q.Enabled, CreatedAt: c.Now}
 	if a.Kind == "" {
 		a.Kind = chatlift.AppPublic
 	}
@@ -61,7 +62,7 @@ func installApp(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 		return err
 	}
 	err := c.store.InTx(r.Context(), func(tx chatlift.PlatformStore) error {
-		installed, err := tx.Apps(r.Context(), c.account.ID)
+		installed, err := tx.Apps(r.Context(), c.Account.ID)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func installApp(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 				return chatlift.Errorf(chatlift.ECONFLICT, "app %d is already installed (installation %d)", a.AppID, other.ID)
 			}
 		}
-		if a.ID, err = tx.NextIDs(r.Context(), "apps/"+strconv.FormatInt(c.account.ID, 10), 1); err != nil {
+		if a.ID, err = tx.NextIDs(r.Context(), "apps/"+strconv.FormatInt(c.Account.ID, 10), 1); err != nil {
 			return err
 		}
 		return tx.PutApps(r.Context(), []*chatlift.AppInstallation{a})
@@ -78,7 +79,7 @@ func installApp(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	api.WriteJSON(w, http.StatusCreated, a)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/support"
 )
 
@@ -37,7 +38,7 @@ func listGroups(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	if err != nil {
 		return err
 	}
-	all, err := c.store.Groups(r.Context(), c.account.ID)
+	all, err := c.store.Groups(r.Context(), c.Account.ID)
 	if err != nil {
 		return err
 	}
@@ -45,27 +46,27 @@ func listGroups(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 	for _, g := range items {
 		g.URL = resourceURL(r, "groups", g.ID)
 	}
-	writePage(w, "groups", nonNil(items), f)
+	writePage(w, "groups", api.NonNil(items), f)
 	return nil
 }
 
 func getGroup(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	g, err := c.store.Group(r.Context(), c.account.ID, id)
+	g, err := c.store.Group(r.Context(), c.Account.ID, id)
 	if err != nil {
 		return err
 	}
 	g.URL = resourceURL(r, "groups", g.ID)
-	writeJSON(w, http.StatusOK, GroupEnvelope{Group: g})
+	api.WriteJSON(w, http.StatusOK, GroupEnvelope{Group: g})
 	return nil
 }
 
 // createGroup serves POST /groups (admins only).
 func createGroup(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("create groups"); err != nil {
+	if err := c.RequireAdmin("create groups"); err != nil {
 		return err
 	}
 	var q GroupRequest
@@ -74,12 +75,12 @@ func createGroup(w http.ResponseWriter, r *http.Request, c *supportCaller) error
 	} else if q.Group == nil {
 		return chatlift.Errorf(chatlift.EINVALID, `body must be {"group": {...}}`)
 	}
-	g, err := c.desk.CreateGroup(r.Context(), c.account.ID, support.GroupInput{Name: q.Group.Name, Description: q.Group.Description})
+	g, err := c.desk.CreateGroup(r.Context(), c.Account.ID, support.GroupInput{Name: q.Group.Name, Description: q.Group.Description})
 	if err != nil {
 		return err
 	}
 	g.URL = resourceURL(r, "groups", g.ID)
-	writeJSON(w, http.StatusCreated, GroupEnvelope{Group: g})
+	api.WriteJSON(w, http.StatusCreated, GroupEnvelope{Group: g})
 	return nil
 }
 
@@ -108,7 +109,7 @@ func listOrganizations(w http.ResponseWriter, r *http.Request, c *supportCaller)
 	if err != nil {
 		return err
 	}
-	all, err := c.store.Organizations(r.Context(), c.account.ID)
+	all, err := c.store.Organizations(r.Context(), c.Account.ID)
 	if err != nil {
 		return err
 	}
@@ -116,28 +117,28 @@ func listOrganizations(w http.ResponseWriter, r *http.Request, c *supportCaller)
 	for _, o := range items {
 		o.URL = resourceURL(r, "organizations", o.ID)
 	}
-	writePage(w, "organizations", nonNil(items), f)
+	writePage(w, "organizations", api.NonNil(items), f)
 	return nil
 }
 
 func getOrganization(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	o, err := c.store.Organization(r.Context(), c.account.ID, id)
+	o, err := c.store.Organization(r.Context(), c.Account.ID, id)
 	if err != nil {
 		return err
 	}
 	o.URL = resourceURL(r, "organizations", o.ID)
-	writeJSON(w, http.StatusOK, OrganizationEnvelope{Organization: o})
+	api.WriteJSON(w, http.StatusOK, OrganizationEnvelope{Organization: o})
 	return nil
 }
 
 // createOrganization serves POST /organizations (admins only); names are
 // unique in the account.
 func createOrganization(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("create organizations"); err != nil {
+	if err := c.RequireAdmin("create organizations"); err != nil {
 		return err
 	}
 	var q OrganizationRequest
@@ -147,12 +148,12 @@ func createOrganization(w http.ResponseWriter, r *http.Request, c *supportCaller
 		return chatlift.Errorf(chatlift.EINVALID, `body must be {"organization": {...}}`)
 	}
 	f := q.Organization
-	o, err := c.desk.CreateOrganization(r.Context(), c.account.ID, support.OrganizationInput{Name: f.Name, Details: f.Details,
+	o, err := c.desk.CreateOrganization(r.Context(), c.Account.ID, support.OrganizationInput{Name: f.Name, Details: f.Details,
 		Notes: f.Notes, DomainNames: f.DomainNames, GroupID: f.GroupID, SharedTickets: f.SharedTickets, SharedComments: f.SharedComments, Tags: f.Tags})
 	if err != nil {
 		return err
 	}
 	o.URL = resourceURL(r, "organizations", o.ID)
-	writeJSON(w, http.StatusCreated, OrganizationEnvelope{Organization: o})
+	api.WriteJSON(w, http.StatusCreated, OrganizationEnvelope{Organization: o})
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // maxPerPage bounds per_page and page[size], as the hosted API does.
@@ -48,7 +49,7 @@ func parsePager(r *http.Request) (pager, error) {
 		return p, err
 	}
 	if a := q.Get("page[after]"); a != "" {
-		n, ok := parseDecimal(a)
+		n, ok := api.ParseDecimal(a)
 		if !ok {
 			return p, chatlift.Errorf(chatlift.EINVALID, "page[after] must be a cursor from meta.after_cursor")
 		}
@@ -144,5 +145,5 @@ func cloneValues(v url.Values) url.Values {
 // writePage answers a list: its items under key, and the paging fields.
 func writePage(w http.ResponseWriter, key string, items any, f pageFields) {
 	f[key] = items
-	writeJSON(w, http.StatusOK, map[string]any(f))
+	api.WriteJSON(w, http.StatusOK, map[string]any(f))
 }

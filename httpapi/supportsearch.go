@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // maxSearchResults bounds what one search finds, as the hosted API does.
@@ -222,18 +223,18 @@ func search(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 		}
 	}
 	if q.wants("user") && len(results) < maxSearchResults {
-		users, err := c.store.Users(r.Context(), c.account.ID)
+		users, err := c.store.Users(r.Context(), c.Account.ID)
 		if err != nil {
 			return err
 		}
-		for _, u := range filter(users, q.matchUser) {
+		for _, u := range api.Filter(users, q.matchUser) {
 			results = append(results, SupportSearchResult{Object: u, ResultType: "user"})
 		}
 	}
 	results = results[:min(len(results), maxSearchResults)]
 	items, f := pageSlice(r, p.offsetOnly(), results, nil)
 	f["facets"] = nil
-	writePage(w, "results", nonNil(items), f)
+	writePage(w, "results", api.NonNil(items), f)
 	return nil
 }
 
@@ -242,7 +243,7 @@ func search(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 func eachTicket(r *http.Request, c *supportCaller, fn func(*chatlift.Ticket) bool) error {
 	after := ""
 	for {
-		list, err := c.store.Tickets(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: chatlift.MaxLimit})
+		list, err := c.store.Tickets(r.Context(), chatlift.KeyFilter{AccountID: c.Account.ID, AfterID: after, Limit: chatlift.MaxLimit})
 		if err != nil {
 			return err
 		}

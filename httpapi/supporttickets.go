@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/support"
 )
 
@@ -56,7 +57,7 @@ func listTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) error
 		if p.after > 0 {
 			after = strconv.FormatInt(p.after, 10)
 		}
-		list, err = c.store.Tickets(r.Context(), chatlift.KeyFilter{AccountID: c.account.ID, AfterID: after, Limit: p.size + 1})
+		list, err = c.store.Tickets(r.Context(), chatlift.KeyFilter{AccountID: c.Account.ID, AfterID: after, Limit: p.size + 1})
 		if err != nil {
 			return err
 		}
@@ -65,7 +66,7 @@ func listTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) error
 		f = cursorFields(r, p, list, more, ticketID)
 	} else {
 		var total int
-		list, total, err = c.store.TicketPage(r.Context(), c.account.ID, (p.page-1)*p.perPage, p.perPage)
+		list, total, err = c.store.TicketPage(r.Context(), c.Account.ID, (p.page-1)*p.perPage, p.perPage)
 		if err != nil {
 			return err
 		}
@@ -77,7 +78,7 @@ func listTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) error
 			}
 		}
 	}
-	writePage(w, "tickets", withTicketURLs(r, nonNil(list)), f)
+	writePage(w, "tickets", withTicketURLs(r, api.NonNil(list)), f)
 	return nil
 }
 
@@ -88,17 +89,17 @@ func getTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, TicketEnvelope{Ticket: withTicketURL(r, t)})
+	api.WriteJSON(w, http.StatusOK, TicketEnvelope{Ticket: withTicketURL(r, t)})
 	return nil
 }
 
 // pathTicket is the caller's account's ticket of the path's {id}.
 func pathTicket(r *http.Request, c *supportCaller) (*chatlift.Ticket, error) {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	t, err := c.store.Ticket(r.Context(), c.account.ID, id)
+	t, err := c.store.Ticket(r.Context(), c.Account.ID, id)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "ticket %d not found", id)
 	}
@@ -114,7 +115,7 @@ func showManyTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) e
 	}
 	out := TicketList{Tickets: []*chatlift.Ticket{}}
 	for _, id := range ids {
-		t, err := c.store.Ticket(r.Context(), c.account.ID, id)
+		t, err := c.store.Ticket(r.Context(), c.Account.ID, id)
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 			continue
 		} else if err != nil {
@@ -122,7 +123,7 @@ func showManyTickets(w http.ResponseWriter, r *http.Request, c *supportCaller) e
 		}
 		out.Tickets = append(out.Tickets, withTicketURL(r, t))
 	}
-	writeJSON(w, http.StatusOK, out)
+	api.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -189,17 +190,17 @@ func createTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) erro
 	if err != nil {
 		return err
 	}
-	t, err := c.desk.CreateTicket(r.Context(), c.user, in)
+	t, err := c.desk.CreateTicket(r.Context(), c.User, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, TicketEnvelope{Ticket: withTicketURL(r, t)})
+	api.WriteJSON(w, http.StatusCreated, TicketEnvelope{Ticket: withTicketURL(r, t)})
 	return nil
 }
 
 // updateTicket serves PUT /tickets/{id}, a comment included.
 func updateTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -207,24 +208,24 @@ func updateTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) erro
 	if err != nil {
 		return err
 	}
-	t, err := c.desk.UpdateTicket(r.Context(), c.user, id, in)
+	t, err := c.desk.UpdateTicket(r.Context(), c.User, id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, TicketEnvelope{Ticket: withTicketURL(r, t)})
+	api.WriteJSON(w, http.StatusOK, TicketEnvelope{Ticket: withTicketURL(r, t)})
 	return nil
 }
 
 // deleteTicket serves DELETE /tickets/{id} (admins only), answering 204.
 func deleteTicket(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	if err := c.requireAdmin("delete tickets"); err != nil {
+	if err := c.RequireAdmin("delete tickets"); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	if err := c.store.DeleteTicket(r.Context(), c.account.ID, id); err != nil {
+	if err := c.store.DeleteTicket(r.Context(), c.Account.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -241,12 +242,12 @@ func listTicketComments(w http.ResponseWriter, r *http.Request, c *supportCaller
 	if err != nil {
 		return err
 	}
-	all, err := c.store.TicketComments(r.Context(), c.account.ID, t.ID)
+	all, err := c.store.TicketComments(r.Context(), c.Account.ID, t.ID)
 	if err != nil {
 		return err
 	}
 	items, f := pageSlice(r, p, all, func(c *chatlift.TicketComment) int64 { return c.ID })
-	writePage(w, "comments", nonNil(items), f)
+	writePage(w, "comments", api.NonNil(items), f)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/upgrade"
 )
 
@@ -28,15 +29,15 @@ type Faults interface {
 
 func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /api/v2/upgrades", s.adminOrOperator("request the upgrade", s.requestUpgrade))
-	handle("GET /api/v2/upgrades", s.operator(s.listUpgrades))
+	handle("GET /api/v2/upgrades", s.op.Only(s.listUpgrades))
 	handle("GET /api/v2/upgrades/{id}", s.adminOrOperator("see the upgrade", s.showUpgrade))
 	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
-		handle("POST /api/ops/upgrades/{id}/"+action, s.operator(s.actOnUpgrade(action)))
+		handle("POST /api/ops/upgrades/{id}/"+action, s.op.Only(s.actOnUpgrade(action)))
 	}
-	handle("POST /api/ops/upgrades/{id}/reschedule", s.operator(s.rescheduleUpgrade))
-	handle("POST /api/ops/faults", s.operator(s.injectFault))
-	handle("POST /api/ops/upgrades/enroll", s.operator(s.enroll(false)))
-	handle("POST /api/ops/fleet/deadline", s.operator(s.enroll(true)))
+	handle("POST /api/ops/upgrades/{id}/reschedule", s.op.Only(s.rescheduleUpgrade))
+	handle("POST /api/ops/faults", s.op.Only(s.injectFault))
+	handle("POST /api/ops/upgrades/enroll", s.op.Only(s.enroll(false)))
+	handle("POST /api/ops/fleet/deadline", s.op.Only(s.enroll(true)))
 }
 
 // UpgradeRequest is the body of POST /api/v2/upgrades; account_id is for
@@ -57,18 +58,18 @@ func (s *Server) requestUpgrade(w http.ResponseWriter, r *http.Request, c *suppo
 		return chatlift.Errorf(chatlift.EINVALID, "account_id is required")
 	case c == nil:
 		u, err = s.Upgrades.Request(r.Context(), q.AccountID, "operator")
-	case q.AccountID != 0 && q.AccountID != c.account.ID:
+	case q.AccountID != 0 && q.AccountID != c.Account.ID:
 		return chatlift.Errorf(chatlift.EFORBIDDEN, "you may request the upgrade of your own account only")
 	default:
-		u, err = s.Upgrades.Request(r.Context(), c.account.ID, c.user.Email)
+		u, err = s.Upgrades.Request(r.Context(), c.Account.ID, c.User.Email)
 	}
 	if id := existingUpgrade(err); id != "" {
-		writeJSON(w, http.StatusConflict, map[string]string{"error": chatlift.ECONFLICT, "description": chatlift.ErrorMessage(err), "upgrade_id": id})
+		api.WriteJSON(w, http.StatusConflict, map[string]string{"error": chatlift.ECONFLICT, "description": chatlift.ErrorMessage(err), "upgrade_id": id})
 		return nil
 	} else if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"upgrade": u})
+	api.WriteJSON(w, http.StatusCreated, map[string]any{"upgrade": u})
 	return nil
 }
 
@@ -86,20 +87,20 @@ func decodeOptional(r *http.Request, v any) error {
 	if r.ContentLength == 0 {
 		return nil
 	}
-	return decode(r, v)
+	return api.Decode(r, v)
 }
 
 // showUpgrade serves an upgrade to the operator and to its account's admins;
 // another account's upgrade is not found.
 func (s *Server) showUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	u, err := s.Platform.Upgrade(r.Context(), r.PathValue("id"))
-	if err == nil && c != nil && c.account.ID != u.AccountID {
+	if err == nil && c != nil && c.Account.ID != u.AccountID {
 		err = chatlift.Errorf(chatlift.ENOTFOUND, "upgrade %s not found", r.PathValue("id"))
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"upgrade": u})
 	return nil
 }
 
@@ -128,14 +129,14 @@ func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
 		list, err = s.Platform.Upgrades(r.Context(), f)
 	}
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
-	resp := map[string]any{"upgrades": nonNil(list)}
+	resp := map[string]any{"upgrades": api.NonNil(list)}
 	if len(list) == chatlift.PageSize(f.Limit) {
 		resp["next_after_id"] = list[len(list)-1].ID
 	}
-	writeJSON(w, http.StatusOK, resp)
+	api.WriteJSON(w, http.StatusOK, resp)
 }
 
 // validUpgradeID reports whether s has the form of an upgrade's id: "upg_"
@@ -166,10 +167,10 @@ func (s *Server) actOnUpgrade(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.Upgrades.Act(r.Context(), r.PathValue("id"), action)
 		if err != nil {
-			writeError(w, r, s.Logger, err)
+			api.WriteError(w, r, s.Logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+		api.WriteJSON(w, http.StatusOK, map[string]any{"upgrade": u})
 	}
 }
 
@@ -180,7 +181,7 @@ type RescheduleRequest struct {
 
 func (s *Server) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
 	var q RescheduleRequest
-	err := decode(r, &q)
+	err := api.Decode(r, &q)
 	if err == nil && q.ScheduledFor.IsZero() {
 		err = chatlift.Errorf(chatlift.EINVALID, "scheduled_for is required (RFC 3339)")
 	} else if err == nil {
@@ -191,10 +192,10 @@ func (s *Server) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
 		u, err = s.Upgrades.Reschedule(r.Context(), r.PathValue("id"), q.ScheduledFor)
 	}
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"upgrade": u})
 }
 
 // FaultRequest is the body of POST /api/ops/faults.
@@ -206,19 +207,19 @@ type FaultRequest struct {
 
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) {
 	if s.Faults == nil {
-		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "fault injection is off; start serve with --fault-injection"))
+		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "fault injection is off; start serve with --fault-injection"))
 		return
 	}
 	var q FaultRequest
-	err := decode(r, &q)
+	err := api.Decode(r, &q)
 	if err == nil {
 		err = s.Faults.Set(q.AccountID, q.Step, q.Mode)
 	}
 	if err != nil {
-		writeError(w, r, s.Logger, err)
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, q)
+	api.WriteJSON(w, http.StatusCreated, q)
 }
 
 // EnrollRequest is the body of POST /api/ops/upgrades/enroll (account_ids or
@@ -233,7 +234,7 @@ type EnrollRequest struct {
 func (s *Server) enroll(deadline bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var q EnrollRequest
-		err := decode(r, &q)
+		err := api.Decode(r, &q)
 		if deadline {
 			q.All = true
 		}
@@ -245,10 +246,10 @@ func (s *Server) enroll(deadline bool) http.HandlerFunc {
 			e, err = s.Upgrades.Enroll(r.Context(), upgrade.Enrollment{AccountIDs: q.AccountIDs, All: q.All, At: q.At}, deadline)
 		}
 		if err != nil {
-			writeError(w, r, s.Logger, err)
+			api.WriteError(w, r, s.Logger, err)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, map[string]any{"enrollment": e})
+		api.WriteJSON(w, http.StatusAccepted, map[string]any{"enrollment": e})
 	}
 }
 

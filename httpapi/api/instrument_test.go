@@ -1,8 +1,7 @@
-package httpapi
+package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"math"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -22,10 +22,9 @@ func TestWriteJSON(t *testing.T) {
 	serve := func(t *testing.T, v any) (*httptest.ResponseRecorder, string) {
 		t.Helper()
 		var logs bytes.Buffer
-		s := &Server{Logger: slog.New(slog.NewTextHandler(&logs, nil)), Registry: prometheus.NewRegistry(),
-			Ready: func(context.Context) error { return nil }}
-		s.Handler()
-		h := s.instrument("GET /x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, v) }))
+		requests := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "requests"}, []string{"route", "status"})
+		h := api.Instrument(slog.New(slog.NewTextHandler(&logs, nil)), requests, "GET /x",
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { api.WriteJSON(w, http.StatusOK, v) }))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
 		return rec, logs.String()
@@ -38,7 +37,7 @@ func TestWriteJSON(t *testing.T) {
 	})
 	t.Run("ErrUnencodable", func(t *testing.T) {
 		rec, logs := serve(t, map[string]float64{"x": math.NaN()})
-		var shape ErrorResponse
+		var shape api.ErrorResponse
 		if rec.Code != http.StatusInternalServerError || json.Unmarshal(rec.Body.Bytes(), &shape) != nil || shape.Error != "internal" {
 			t.Fatalf("got %d %q, want a 500 in the error shape", rec.Code, rec.Body)
 		}
