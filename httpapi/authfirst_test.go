@@ -18,13 +18,14 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/httpapi/api"
+	"github.com/chatlift/chatlift/internal/apitest"
 )
 
 // handler is the routes of a server over e's stores with a fake upgrade
 // service, changed by tweak (if not nil).
-func (e *env) handler(tweak func(*httpapi.Server)) http.Handler {
-	srv := &httpapi.Server{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return nil }, OperatorToken: e.op,
-		Legacy: e.legacy, Platform: e.platform, Registry: prometheus.NewRegistry(), Upgrades: fakeUpgrades{}}
+func handler(e *apitest.Env, tweak func(*httpapi.Server)) http.Handler {
+	srv := &httpapi.Server{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return nil }, OperatorToken: e.Op,
+		Legacy: e.Legacy, Platform: e.Platform, Registry: prometheus.NewRegistry(), Upgrades: fakeUpgrades{}}
 	if tweak != nil {
 		tweak(srv)
 	}
@@ -32,11 +33,11 @@ func (e *env) handler(tweak func(*httpapi.Server)) http.Handler {
 }
 
 // putUpgrade stores an upgrade of the account, as requesting it would.
-func (e *env) putUpgrade(t *testing.T, id string, accountID int64) {
+func putUpgrade(t *testing.T, e *apitest.Env, id string, accountID int64) {
 	t.Helper()
 	u := &chatlift.Upgrade{ID: id, AccountID: accountID, State: chatlift.UpgradeRequested, Attempt: 1, RequestedBy: "operator",
 		CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
-	if err := e.platform.CreateUpgrade(context.Background(), u); err != nil {
+	if err := e.Platform.CreateUpgrade(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -74,10 +75,10 @@ func serve(h http.Handler, method, path, auth string, body io.ReadCloser) *httpt
 func TestAuthenticateFirst(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 2, 1)
-	e.putUpgrade(t, "upg_exists", 1)
-	h := e.handler(nil)
+	putUpgrade(t, e.Env, "upg_exists", 1)
+	h := handler(e.Env, nil)
 	ctx := context.Background()
-	chats, err := e.legacy.Chats(ctx, chatlift.ChatFilter{AccountID: 1, Limit: 1})
+	chats, err := e.Legacy.Chats(ctx, chatlift.ChatFilter{AccountID: 1, Limit: 1})
 	if err != nil || len(chats) == 0 {
 		t.Fatalf("no chat: %v", err)
 	}
@@ -133,24 +134,24 @@ func TestAuthenticateFirst(t *testing.T) {
 func TestShowUpgrade(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
-	e.putUpgrade(t, "upg_one", 1)
+	putUpgrade(t, e.Env, "upg_one", 1)
 	var out struct{ Upgrade chatlift.Upgrade }
 	t.Run("OK", func(t *testing.T) {
-		e.call(t, "GET", e.asOwner("/api/v2/upgrades/upg_one"), "", nil, http.StatusOK, &out)
+		e.Call(t, "GET", e.AsOwner("/api/v2/upgrades/upg_one"), "", nil, http.StatusOK, &out)
 		if out.Upgrade.ID != "upg_one" || out.Upgrade.AccountID != 1 {
 			t.Fatalf("upgrade = %+v", out.Upgrade)
 		}
 	})
 	t.Run("OKOperator", func(t *testing.T) {
-		e.call(t, "GET", "/api/v2/upgrades/upg_one", e.op, nil, http.StatusOK, &out)
+		e.Call(t, "GET", "/api/v2/upgrades/upg_one", e.Op, nil, http.StatusOK, &out)
 	})
 	t.Run("ErrForbidden", func(t *testing.T) {
-		e.call(t, "GET", e.asAgent("/api/v2/upgrades/upg_one"), "", nil, http.StatusForbidden, nil)
+		e.Call(t, "GET", e.AsAgent("/api/v2/upgrades/upg_one"), "", nil, http.StatusForbidden, nil)
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		other := e.creds[1]
-		e.call(t, "GET", e.as(other.SupportOwnerEmail, other.SupportAPIToken, "/api/v2/upgrades/upg_one"), "", nil, http.StatusNotFound, nil)
-		e.call(t, "GET", "/api/v2/upgrades/upg_missing", e.op, nil, http.StatusNotFound, nil)
+		other := e.Creds[1]
+		e.Call(t, "GET", e.As(other.SupportOwnerEmail, other.SupportAPIToken, "/api/v2/upgrades/upg_one"), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "GET", "/api/v2/upgrades/upg_missing", e.Op, nil, http.StatusNotFound, nil)
 	})
 }
 
@@ -159,8 +160,8 @@ func TestShowUpgrade(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 1)
-	c := e.creds[0]
-	chatAuth, op := "Bearer "+c.ChatAccessToken, "Bearer "+e.op
+	c := e.Creds[0]
+	chatAuth, op := "Bearer "+c.ChatAccessToken, "Bearer "+e.Op
 	req := httptest.NewRequest("GET", "/", nil)
 	req.SetBasicAuth(c.SupportOwnerEmail+"/token", c.SupportAPIToken)
 	support := req.Header.Get("Authorization")
@@ -185,13 +186,13 @@ func TestBodyLimit(t *testing.T) {
 		}
 	}
 	t.Run("ErrTooLarge", func(t *testing.T) {
-		tooLarge(t, e.handler(nil), int(httpapi.DefaultLimits().MaxBodyBytes))
+		tooLarge(t, handler(e.Env, nil), int(httpapi.DefaultLimits().MaxBodyBytes))
 	})
 	t.Run("ErrTooLargeConfigured", func(t *testing.T) {
-		tooLarge(t, e.handler(func(s *httpapi.Server) { s.Limits.MaxBodyBytes = 100 }), 100)
+		tooLarge(t, handler(e.Env, func(s *httpapi.Server) { s.Limits.MaxBodyBytes = 100 }), 100)
 	})
 	t.Run("OKAtTheLimit", func(t *testing.T) {
-		rec := serve(e.handler(nil), "POST", "/api/v2/upgrades", op, padded(int(httpapi.DefaultLimits().MaxBodyBytes)))
+		rec := serve(handler(e.Env, nil), "POST", "/api/v2/upgrades", op, padded(int(httpapi.DefaultLimits().MaxBodyBytes)))
 		if rec.Code != http.StatusCreated {
 			t.Fatalf("a body of exactly the limit: %d %s, want 201", rec.Code, rec.Body)
 		}

@@ -104,7 +104,7 @@ func setupAuthz(t *testing.T) *authzEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &authzEnv{env: setup(t, 1, 1, func(s *httpapi.Server) { s.Upgrades = acceptUpgrades{} }), account: 1}
-	agents, err := e.legacy.Agents(ctx, e.account)
+	agents, err := e.Legacy.Agents(ctx, e.account)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,20 +119,20 @@ func setupAuthz(t *testing.T) *authzEnv {
 	e.clientSecret = chatlift.NewSecret()
 	e.client = e.putClient(t)
 	e.client.SecretHash = chatlift.HashSecret(e.clientSecret)
-	if err := e.legacy.PutOAuthClient(ctx, e.client); err != nil {
+	if err := e.Legacy.PutOAuthClient(ctx, e.client); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
 	e.liveChat = "authz-live"
 	live := &chatlift.Chat{ID: e.liveChat, AccountID: e.account, Type: chatlift.ChatTypeChat, Timestamp: now, UpdateTimestamp: now,
 		Visitor: chatlift.ChatVisitor{ID: "v1", Name: "V"}, AgentIDs: []int64{}, AgentNames: []string{}, Tags: []string{}, History: []chatlift.Message{}}
-	if err := e.legacy.PutChats(ctx, []*chatlift.Chat{live}); err != nil {
+	if err := e.Legacy.PutChats(ctx, []*chatlift.Chat{live}); err != nil {
 		t.Fatal(err)
 	}
-	e.supportAgent = e.addUser(t, e.account, "authz.agent@acme-one.test", chatlift.UserRoleAgent, true)
+	e.supportAgent = e.AddUser(t, e.account, "authz.agent@acme-one.test", chatlift.UserRoleAgent, true)
 	e.upgradeID = "upg-authz"
 	u := &chatlift.Upgrade{ID: e.upgradeID, AccountID: e.account, State: chatlift.UpgradeScheduled, Attempt: 1, RequestedBy: "operator", CreatedAt: now, UpdatedAt: now}
-	if err := e.platform.PutUpgrade(ctx, u); err != nil {
+	if err := e.Platform.PutUpgrade(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -145,13 +145,13 @@ func (e *authzEnv) next() int { e.n++; return e.n }
 func (e *authzEnv) newAgent(t *testing.T, role string, enabled bool) (*chatlift.Agent, string, string) {
 	t.Helper()
 	ctx := context.Background()
-	id, err := e.legacy.NextIDs(ctx, "agents/"+itoa(e.account), 1)
+	id, err := e.Legacy.NextIDs(ctx, "agents/"+itoa(e.account), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := &chatlift.Agent{ID: id, AccountID: e.account, Email: fmt.Sprintf("authz%d@acme.test", id), DisplayName: "A", Role: role,
 		RoleID: 3, Enabled: enabled, Departments: []int64{}, Skills: []int64{}, CreatedAt: time.Now().UTC()}
-	if err := e.legacy.PutAgents(ctx, []*chatlift.Agent{a}); err != nil {
+	if err := e.Legacy.PutAgents(ctx, []*chatlift.Agent{a}); err != nil {
 		t.Fatal(err)
 	}
 	access, refresh := e.tokenFor(t, a.ID)
@@ -163,7 +163,7 @@ func (e *authzEnv) newAgent(t *testing.T, role string, enabled bool) (*chatlift.
 func (e *authzEnv) tokenFor(t *testing.T, agentID int64) (string, string) {
 	t.Helper()
 	ctx := context.Background()
-	id, err := e.legacy.NextIDs(ctx, "oauth_tokens/"+itoa(e.account), 1)
+	id, err := e.Legacy.NextIDs(ctx, "oauth_tokens/"+itoa(e.account), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func (e *authzEnv) tokenFor(t *testing.T, agentID int64) (string, string) {
 	exp := now.Add(time.Hour)
 	tok := &chatlift.OAuthToken{ID: id, AccountID: e.account, ClientID: e.client.ID, AgentID: agentID, TokenHash: chatlift.HashSecret(access),
 		RefreshHash: chatlift.HashSecret(refresh), Scopes: []string{"read", "write"}, CreatedAt: now, ExpiresAt: &exp}
-	if err := e.legacy.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
+	if err := e.Legacy.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
 		t.Fatal(err)
 	}
 	return access, refresh
@@ -181,13 +181,13 @@ func (e *authzEnv) tokenFor(t *testing.T, agentID int64) (string, string) {
 func (e *authzEnv) putClient(t *testing.T) *chatlift.OAuthClient {
 	t.Helper()
 	ctx := context.Background()
-	id, err := e.legacy.NextIDs(ctx, "oauth_clients/"+itoa(e.account), 1)
+	id, err := e.Legacy.NextIDs(ctx, "oauth_clients/"+itoa(e.account), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &chatlift.OAuthClient{ID: id, AccountID: e.account, Name: "authz", ClientIdentifier: fmt.Sprintf("authz-%d", id),
 		ClientType: chatlift.ClientConfidential, RedirectURIs: []string{redirectURI}, Scopes: []string{"read", "write"}, AgentID: e.owner.ID, CreatedAt: time.Now().UTC()}
-	if err := e.legacy.PutOAuthClient(ctx, c); err != nil {
+	if err := e.Legacy.PutOAuthClient(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -197,7 +197,7 @@ func (e *authzEnv) putClient(t *testing.T) *chatlift.OAuthClient {
 func (e *authzEnv) putObject(t *testing.T, kind chatlift.ObjectKind, body string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	id, err := e.legacy.NextIDs(ctx, "chat_objects/"+itoa(e.account), 1)
+	id, err := e.Legacy.NextIDs(ctx, "chat_objects/"+itoa(e.account), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func (e *authzEnv) putObject(t *testing.T, kind chatlift.ObjectKind, body string
 	}
 	doc["id"] = id
 	b, _ := json.Marshal(doc)
-	if err := e.legacy.PutObjects(ctx, []*chatlift.Object{{AccountID: e.account, Kind: kind, ID: id, Body: b}}); err != nil {
+	if err := e.Legacy.PutObjects(ctx, []*chatlift.Object{{AccountID: e.account, Kind: kind, ID: id, Body: b}}); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -326,7 +326,7 @@ var chatRows = map[string]chatRow{
 	"list and revoke OAuth tokens": func(t *testing.T, e *authzEnv, role string) (string, []authzRequest) {
 		other, _, _ := e.newAgent(t, chatlift.ChatRoleAgent, true)
 		e.tokenFor(t, other.ID)
-		tokens, err := e.legacy.OAuthTokens(context.Background(), e.account)
+		tokens, err := e.Legacy.OAuthTokens(context.Background(), e.account)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -426,7 +426,7 @@ func (e *authzEnv) send(t *testing.T, req authzRequest, bearer, basicEmail, basi
 		}
 		body = strings.NewReader(string(b))
 	}
-	r, err := http.NewRequest(req.method, e.url+req.path, body)
+	r, err := http.NewRequest(req.method, e.URL+req.path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,11 +501,11 @@ func TestAuthorizationTable(t *testing.T) {
 						var body []byte
 						switch who {
 						case "operator":
-							status, body = e.send(t, req, e.op, "", "")
+							status, body = e.send(t, req, e.Op, "", "")
 						case "support admin":
-							status, body = e.send(t, req, "", e.creds[0].SupportOwnerEmail, e.creds[0].SupportAPIToken)
+							status, body = e.send(t, req, "", e.Creds[0].SupportOwnerEmail, e.Creds[0].SupportAPIToken)
 						case "support agent":
-							status, body = e.send(t, req, "", e.supportAgent.Email, e.creds[0].SupportAPIToken)
+							status, body = e.send(t, req, "", e.supportAgent.Email, e.Creds[0].SupportAPIToken)
 						default:
 							t.Fatalf("unknown role %q", who)
 						}

@@ -35,7 +35,7 @@ func (c *connector) get(path string, out any) {
 	if path[0] == '/' {
 		path = c.prefix + path
 	}
-	c.e.call(c.t, "GET", path, c.token, nil, http.StatusOK, out)
+	c.e.Call(c.t, "GET", path, c.token, nil, http.StatusOK, out)
 }
 
 // keep stores a stream's records by the key field, failing on a record
@@ -184,10 +184,10 @@ func (c *connector) incrementalChats() {
 func (e *env) upgradeAccount(t *testing.T, id int64) string {
 	t.Helper()
 	ctx := context.Background()
-	acts := &upgrade.Activities{Legacy: e.legacy, Platform: e.platform, Billing: billing.Service{Store: e.platform},
-		Notifier: noNotices{}, Importer: importer.New(e.legacy, e.platform, nil), Rules: chatlift.DefaultScheduleRules}
+	acts := &upgrade.Activities{Legacy: e.Legacy, Platform: e.Platform, Billing: billing.Service{Store: e.Platform},
+		Notifier: noNotices{}, Importer: importer.New(e.Legacy, e.Platform, nil), Rules: chatlift.DefaultScheduleRules}
 	u := &chatlift.Upgrade{ID: "up-connector", AccountID: id, State: chatlift.UpgradePreparing, Attempt: 1}
-	if err := e.platform.CreateUpgrade(ctx, u); err != nil {
+	if err := e.Platform.CreateUpgrade(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := acts.Cutover(ctx, u.ID); err != nil {
@@ -199,14 +199,14 @@ func (e *env) upgradeAccount(t *testing.T, id int64) string {
 	if err := acts.Import(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	agents, err := e.platform.Agents(ctx, id)
+	agents, err := e.Platform.Agents(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret, expires := chatlift.NewSecret(), time.Now().Add(time.Hour)
 	tok := &chatlift.OAuthToken{ID: 1000, AccountID: id, ClientID: 1, AgentID: agents[0].ID, TokenHash: chatlift.HashSecret(secret),
 		Scopes: []string{"read"}, CreatedAt: time.Now(), ExpiresAt: &expires}
-	if err := e.platform.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
+	if err := e.Platform.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
 		t.Fatal(err)
 	}
 	return secret
@@ -236,7 +236,7 @@ func TestConnectorAcrossUpgrade(t *testing.T) {
 	if !reflect.DeepEqual(before, sync(token, "/api/v2/chat")) {
 		t.Fatal("the two layouts answer differently")
 	}
-	count, err := e.legacy.CountHistory(context.Background(), id)
+	count, err := e.Legacy.CountHistory(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestConnectorAcrossUpgrade(t *testing.T) {
 	}
 
 	after := e.upgradeAccount(t, id)
-	e.call(t, "GET", "/api/v2/agents", token, nil, http.StatusUnauthorized, nil)
+	e.Call(t, "GET", "/api/v2/agents", token, nil, http.StatusUnauthorized, nil)
 	for _, prefix := range []string{"/api/v2", "/api/v2/chat"} {
 		got := sync(after, prefix)
 		for stream, records := range before {

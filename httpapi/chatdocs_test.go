@@ -13,7 +13,7 @@ func TestChatBulkAndDocumentedFields(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 2, 10)
 	id, token := e.busyAccount(t)
-	chats, err := e.legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: id, Limit: 3})
+	chats, err := e.Legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: id, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestChatBulkAndDocumentedFields(t *testing.T) {
 		var bulk struct {
 			Docs map[string]map[string]any `json:"docs"`
 		}
-		e.call(t, "GET", "/api/v2/chat/chats?ids="+strings.Join(ids, ","), token, nil, http.StatusOK, &bulk)
+		e.Call(t, "GET", "/api/v2/chat/chats?ids="+strings.Join(ids, ","), token, nil, http.StatusOK, &bulk)
 		if len(bulk.Docs) != 2 || bulk.Docs[ids[0]] == nil || bulk.Docs[ids[1]] == nil {
 			t.Fatalf("docs for %v: %v", ids, bulk.Docs)
 		}
@@ -40,16 +40,16 @@ func TestChatBulkAndDocumentedFields(t *testing.T) {
 	})
 	t.Run("OfflineMessage", func(t *testing.T) {
 		var off map[string]any
-		e.call(t, "POST", "/api/v2/chat/chats", token, map[string]any{"visitor": map[string]any{"name": "Ada"}, "message": "Call me"}, http.StatusCreated, &off)
+		e.Call(t, "POST", "/api/v2/chat/chats", token, map[string]any{"visitor": map[string]any{"name": "Ada"}, "message": "Call me"}, http.StatusCreated, &off)
 		var shown map[string]any
-		e.call(t, "GET", "/api/v2/chat/chats/"+off["id"].(string), token, nil, http.StatusOK, &shown)
+		e.Call(t, "GET", "/api/v2/chat/chats/"+off["id"].(string), token, nil, http.StatusOK, &shown)
 		if shown["message"] != "Call me" {
 			t.Fatalf("offline message shown as %v", shown)
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, q := range []string{"ids=", "ids=a,,b", "ids=" + strings.Repeat("a,", 1000) + "a"} {
-			e.call(t, "GET", "/api/v2/chat/chats?"+q, token, nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", "/api/v2/chat/chats?"+q, token, nil, http.StatusBadRequest, nil)
 		}
 	})
 }

@@ -17,38 +17,38 @@ import (
 func (e *env) upgradeForImport(t *testing.T, id int64) string {
 	t.Helper()
 	ctx := context.Background()
-	account, err := e.legacy.ChatAccount(ctx, id)
+	account, err := e.Legacy.ChatAccount(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	agents, err := e.legacy.Agents(ctx, id)
+	agents, err := e.Legacy.Agents(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	account.State = chatlift.ChatAccountActive
-	if err := e.platform.PutChatAccount(ctx, account); err != nil {
+	if err := e.Platform.PutChatAccount(ctx, account); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.platform.PutAgents(ctx, agents); err != nil {
+	if err := e.Platform.PutAgents(ctx, agents); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.legacy.SetChatAccountState(ctx, id, chatlift.ChatAccountUpgraded); err != nil {
+	if _, err := e.Legacy.SetChatAccountState(ctx, id, chatlift.ChatAccountUpgraded); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
 	u := &chatlift.Upgrade{ID: "up-import", AccountID: id, State: chatlift.UpgradeImporting, Attempt: 1, RequestedBy: "operator",
 		Import: chatlift.ImportProgress{State: chatlift.ImportRunning, Total: 1}, CreatedAt: now, UpdatedAt: now}
-	if err := e.platform.CreateUpgrade(ctx, u); err != nil {
+	if err := e.Platform.CreateUpgrade(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.platform.PutUnifiedAccount(ctx, &chatlift.UnifiedAccount{AccountID: id, UpgradeID: u.ID, UpgradedAt: now}); err != nil {
+	if err := e.Platform.PutUnifiedAccount(ctx, &chatlift.UnifiedAccount{AccountID: id, UpgradeID: u.ID, UpgradedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	secret := chatlift.NewSecret()
 	expires := now.Add(time.Hour)
 	tok := &chatlift.OAuthToken{ID: 1, AccountID: id, ClientID: 1, AgentID: agents[0].ID, TokenHash: chatlift.HashSecret(secret),
 		Scopes: []string{"read", "write"}, CreatedAt: now, ExpiresAt: &expires}
-	if err := e.platform.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
+	if err := e.Platform.PutOAuthTokens(ctx, []*chatlift.OAuthToken{tok}); err != nil {
 		t.Fatal(err)
 	}
 	return secret
@@ -78,7 +78,7 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 	t.Parallel()
 	e, id, legacyChats, token := importing(t)
 	ctx := context.Background()
-	copier := &importer.Copier{From: e.legacy, To: e.platform, Batch: 6}
+	copier := &importer.Copier{From: e.Legacy, To: e.Platform, Batch: 6}
 	job := chatlift.ImportJob{UpgradeID: "up-import", AccountID: id}
 	step := func() {
 		ctx, cancel := context.WithCancel(ctx)
@@ -91,7 +91,7 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 	made := map[string]bool{}
 	newChat := func() {
 		var ch chatlift.Chat
-		e.call(t, "POST", "/api/v2/chat/chats", token, map[string]any{"visitor": map[string]string{"name": "Ada"}, "message": "Still there?"}, http.StatusCreated, &ch)
+		e.Call(t, "POST", "/api/v2/chat/chats", token, map[string]any{"visitor": map[string]string{"name": "Ada"}, "message": "Still there?"}, http.StatusCreated, &ch)
 		random := ch.ID[strings.LastIndex(ch.ID, ".")+1:]
 		if random != strings.ToLower(random) {
 			t.Fatalf("a platform chat id %q could be a legacy one", ch.ID)
@@ -104,7 +104,7 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 		next := "/api/v2/chat/chats?limit=9"
 		for {
 			var page listedPage
-			e.call(t, "GET", next, token, nil, http.StatusOK, &page)
+			e.Call(t, "GET", next, token, nil, http.StatusOK, &page)
 			for _, c := range page.Chats {
 				seen[c.ID]++
 			}
@@ -125,11 +125,11 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 		}
 		// The last legacy chat is not imported yet, and shows all the same.
 		last := legacyChats[len(legacyChats)-1]
-		if _, err := e.platform.Chat(ctx, id, last.ID); chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
+		if _, err := e.Platform.Chat(ctx, id, last.ID); chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
 			t.Fatalf("the import already has %s (%v): the test shows nothing", last.ID, err)
 		}
 		var got chatlift.Chat
-		e.call(t, "GET", "/api/v2/chat/chats/"+last.ID, token, nil, http.StatusOK, &got)
+		e.Call(t, "GET", "/api/v2/chat/chats/"+last.ID, token, nil, http.StatusOK, &got)
 		if got.ID != last.ID || len(got.History) != len(last.History) {
 			t.Fatalf("chat not yet imported shows as %s with %d messages", got.ID, len(got.History))
 		}
@@ -145,7 +145,7 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 				NextPage string                   `json:"next_page"`
 				Import   *chatlift.ImportProgress `json:"import"`
 			}
-			e.call(t, "GET", next, token, nil, http.StatusOK, &page)
+			e.Call(t, "GET", next, token, nil, http.StatusOK, &page)
 			if page.Import == nil || page.Import.State != chatlift.ImportRunning {
 				t.Fatalf("a page during the import has import %+v", page.Import)
 			}
@@ -189,19 +189,19 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 		if err := copier.Import(ctx, job, nil); err != nil {
 			t.Fatal(err)
 		}
-		unified, err := e.platform.UnifiedAccount(ctx, id)
+		unified, err := e.Platform.UnifiedAccount(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		unified.HistoryImported = true
-		if err := e.platform.PutUnifiedAccount(ctx, unified); err != nil {
+		if err := e.Platform.PutUnifiedAccount(ctx, unified); err != nil {
 			t.Fatal(err)
 		}
 		var page struct {
 			Chats  []chatlift.Chat
 			Import *chatlift.ImportProgress `json:"import"`
 		}
-		e.call(t, "GET", "/api/v2/chat/incremental/chats?start_time=0", token, nil, http.StatusOK, &page)
+		e.Call(t, "GET", "/api/v2/chat/incremental/chats?start_time=0", token, nil, http.StatusOK, &page)
 		if page.Import != nil || len(page.Chats) != len(legacyChats)+len(made) {
 			t.Fatalf("after the import: %d chats, import %+v", len(page.Chats), page.Import)
 		}

@@ -34,12 +34,12 @@ func TestChatChangedOnPlatformDuringImportOnce(t *testing.T) {
 		if !ch.UpdateTimestamp.After(old.UpdateTimestamp) {
 			t.Fatalf("legacy chat %s updated at %v, after the answer", old.ID, old.UpdateTimestamp)
 		}
-		if err := e.platform.PutChats(ctx, []*chatlift.Chat{&ch}); err != nil {
+		if err := e.Platform.PutChats(ctx, []*chatlift.Chat{&ch}); err != nil {
 			t.Fatal(err)
 		}
 		answered[ch.ID] = len(ch.History)
 	}
-	if _, err := e.platform.Chat(ctx, id, legacyChats[1].ID); err != nil {
+	if _, err := e.Platform.Chat(ctx, id, legacyChats[1].ID); err != nil {
 		t.Fatalf("chat %s not imported (%v): the test shows less than it says", legacyChats[1].ID, err)
 	}
 	check := func(t *testing.T, first string, next func(page chatPageOf) string) {
@@ -47,7 +47,7 @@ func TestChatChangedOnPlatformDuringImportOnce(t *testing.T) {
 		seen := map[string]int{}
 		for url := first; url != ""; {
 			var page chatPageOf
-			e.call(t, "GET", url, token, nil, http.StatusOK, &page)
+			e.Call(t, "GET", url, token, nil, http.StatusOK, &page)
 			for _, c := range page.Chats {
 				seen[c.ID]++
 				if n, ok := answered[c.ID]; ok && len(c.History) != n {
@@ -83,7 +83,7 @@ func TestChatChangedOnPlatformDuringImportOnce(t *testing.T) {
 		from := legacyChats[len(legacyChats)-1].UpdateTimestamp.Unix()
 		url := fmt.Sprintf("/api/v2/chat/chats/search?start_time=%d&end_time=%d", from, from+1)
 		var page chatPageOf
-		e.call(t, "GET", url, token, nil, http.StatusOK, &page)
+		e.Call(t, "GET", url, token, nil, http.StatusOK, &page)
 		for _, c := range page.Chats {
 			if _, ok := answered[c.ID]; ok {
 				t.Fatalf("chat %s found at its legacy update time; the platform updated it since", c.ID)
@@ -115,7 +115,7 @@ func importing(t *testing.T) (e *env, id int64, legacyChats []*chatlift.Chat, to
 	t.Helper()
 	e = setup(t, 2, 45)
 	id, _ = e.busyAccount(t)
-	legacyChats, err := e.legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: id, Limit: chatlift.MaxLimit})
+	legacyChats, err := e.Legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: id, Limit: chatlift.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func importBatch(t *testing.T, e *env, accountID int64, batch int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	copier := &importer.Copier{From: e.legacy, To: e.platform, Batch: batch, Throttle: &oneBatch{cancel: cancel}}
+	copier := &importer.Copier{From: e.Legacy, To: e.Platform, Batch: batch, Throttle: &oneBatch{cancel: cancel}}
 	err := copier.Import(ctx, chatlift.ImportJob{UpgradeID: "up-import", AccountID: accountID}, nil)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatal(err)

@@ -28,9 +28,9 @@ func TestOAuthClients(t *testing.T) {
 	path := "/api/v2/chat/oauth/clients/" + itoa(c.ID)
 	t.Run("SecretShownOnce", func(t *testing.T) {
 		var shown map[string]any
-		e.call(t, "GET", path, me.token, nil, http.StatusOK, &shown)
+		e.Call(t, "GET", path, me.token, nil, http.StatusOK, &shown)
 		var list []map[string]any
-		e.call(t, "GET", "/api/v2/chat/oauth/clients", me.token, nil, http.StatusOK, &list)
+		e.Call(t, "GET", "/api/v2/chat/oauth/clients", me.token, nil, http.StatusOK, &list)
 		for _, m := range append(list, shown) {
 			b, _ := json.Marshal(m)
 			if _, ok := m["client_secret"]; ok || strings.Contains(string(b), c.ClientSecret) || strings.Contains(string(b), "secret_hash") {
@@ -43,22 +43,22 @@ func TestOAuthClients(t *testing.T) {
 	})
 	t.Run("Update", func(t *testing.T) {
 		var got httpapi.OAuthClient
-		e.call(t, "PUT", path, me.token, map[string]any{"name": "CRM 2", "scopes": []string{"read"}, "client_type": "confidential"}, http.StatusOK, &got)
+		e.Call(t, "PUT", path, me.token, map[string]any{"name": "CRM 2", "scopes": []string{"read"}, "client_type": "confidential"}, http.StatusOK, &got)
 		if got.Name != "CRM 2" || !slices.Equal(got.Scopes, []string{"read"}) || got.ClientIdentifier != c.ClientIdentifier {
 			t.Fatalf("after update %+v", got)
 		}
-		e.call(t, "PUT", path, me.token, map[string]any{"client_type": "public"}, http.StatusBadRequest, nil)
-		e.call(t, "PUT", path, me.token, map[string]any{"client_identifier": "renamed"}, http.StatusBadRequest, nil)
+		e.Call(t, "PUT", path, me.token, map[string]any{"client_type": "public"}, http.StatusBadRequest, nil)
+		e.Call(t, "PUT", path, me.token, map[string]any{"client_identifier": "renamed"}, http.StatusBadRequest, nil)
 		tok, err := (&clientcredentials.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret,
-			TokenURL: e.url + "/oauth2/chat/token"}).Token(context.Background())
+			TokenURL: e.URL + "/oauth2/chat/token"}).Token(context.Background())
 		if err != nil || tok.Extra("scope") != "read" {
 			t.Fatalf("after narrowing the client's scopes: %v, %v", err, tok)
 		}
 	})
 	t.Run("ErrIdentifierTaken", func(t *testing.T) {
 		e.newClient(t, me.token, map[string]any{"client_identifier": "acme.app-1"})
-		e.call(t, "POST", "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "x", "client_identifier": "acme.app-1"}, http.StatusConflict, nil)
-		e.call(t, "POST", "/api/v2/chat/oauth/clients", other.token, map[string]any{"name": "x", "client_identifier": "acme.app-1"}, http.StatusConflict, nil)
+		e.Call(t, "POST", "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "x", "client_identifier": "acme.app-1"}, http.StatusConflict, nil)
+		e.Call(t, "POST", "/api/v2/chat/oauth/clients", other.token, map[string]any{"name": "x", "client_identifier": "acme.app-1"}, http.StatusConflict, nil)
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, body := range []map[string]any{
@@ -73,7 +73,7 @@ func TestOAuthClients(t *testing.T) {
 			{"name": "x", "client_identifier": "has space"},
 			{"name": "x", "client_secret": "chosen"},
 		} {
-			e.call(t, "POST", "/api/v2/chat/oauth/clients", me.token, body, http.StatusBadRequest, nil)
+			e.Call(t, "POST", "/api/v2/chat/oauth/clients", me.token, body, http.StatusBadRequest, nil)
 		}
 		e.newClient(t, me.token, map[string]any{"redirect_uris": []string{"http://127.0.0.1:8765/cb", "com.example.app:/oauth"}})
 	})
@@ -83,26 +83,26 @@ func TestOAuthClients(t *testing.T) {
 			theirs = e.newClient(t, other.token, nil)
 		}
 		p := "/api/v2/chat/oauth/clients/" + itoa(theirs.ID)
-		e.call(t, "GET", p, me.token, nil, http.StatusNotFound, nil)
-		e.call(t, "PUT", p, me.token, map[string]any{"name": "mine"}, http.StatusNotFound, nil)
-		e.call(t, "DELETE", p, me.token, nil, http.StatusNotFound, nil)
-		e.call(t, "GET", p, other.token, nil, http.StatusOK, nil)
+		e.Call(t, "GET", p, me.token, nil, http.StatusNotFound, nil)
+		e.Call(t, "PUT", p, me.token, map[string]any{"name": "mine"}, http.StatusNotFound, nil)
+		e.Call(t, "DELETE", p, me.token, nil, http.StatusNotFound, nil)
+		e.Call(t, "GET", p, other.token, nil, http.StatusOK, nil)
 	})
 	t.Run("ErrNotAnAdmin", func(t *testing.T) {
 		token := e.agentToken(t, me.id)
-		e.call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusForbidden, nil)
-		e.call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusForbidden, nil)
+		e.Call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusForbidden, nil)
+		e.Call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusForbidden, nil)
 	})
 	t.Run("Delete", func(t *testing.T) {
-		conf := oauthConfig(e.url, c, oauth2.AuthStyleInHeader)
+		conf := oauthConfig(e.URL, c, oauth2.AuthStyleInHeader)
 		conf.Scopes = []string{"read"}
 		tok, err := conf.PasswordCredentialsToken(context.Background(), me.email, me.password)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.call(t, "DELETE", path, me.token, nil, http.StatusNoContent, nil)
-		e.call(t, "GET", path, me.token, nil, http.StatusNotFound, nil)
-		e.call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusUnauthorized, nil)
+		e.Call(t, "DELETE", path, me.token, nil, http.StatusNoContent, nil)
+		e.Call(t, "GET", path, me.token, nil, http.StatusNotFound, nil)
+		e.Call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusUnauthorized, nil)
 		_, err = conf.PasswordCredentialsToken(context.Background(), me.email, me.password)
 		wantOAuthError(t, err, "invalid_client", http.StatusUnauthorized)
 	})
@@ -112,7 +112,7 @@ func TestOAuthClients(t *testing.T) {
 func (e *env) hasClient(t *testing.T, token string, id int64) bool {
 	t.Helper()
 	var list []httpapi.OAuthClient
-	e.call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusOK, &list)
+	e.Call(t, "GET", "/api/v2/chat/oauth/clients", token, nil, http.StatusOK, &list)
 	return slices.ContainsFunc(list, func(c httpapi.OAuthClient) bool { return c.ID == id })
 }
 
@@ -121,13 +121,13 @@ func (e *env) agentToken(t *testing.T, accountID int64) string {
 	t.Helper()
 	ctx := context.Background()
 	var a chatlift.Agent
-	e.call(t, "POST", "/api/v2/chat/agents", e.account(0).token, map[string]any{"email": "plain.agent@acme.test"}, http.StatusCreated, &a)
-	id, err := e.legacy.NextIDs(ctx, "oauth_tokens/"+itoa(accountID), 1)
+	e.Call(t, "POST", "/api/v2/chat/agents", e.account(0).token, map[string]any{"email": "plain.agent@acme.test"}, http.StatusCreated, &a)
+	id, err := e.Legacy.NextIDs(ctx, "oauth_tokens/"+itoa(accountID), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret, exp := chatlift.NewSecret(), time.Now().Add(time.Hour)
-	err = e.legacy.PutOAuthTokens(ctx, []*chatlift.OAuthToken{{ID: id, AccountID: accountID, ClientID: 1, AgentID: a.ID,
+	err = e.Legacy.PutOAuthTokens(ctx, []*chatlift.OAuthToken{{ID: id, AccountID: accountID, ClientID: 1, AgentID: a.ID,
 		TokenHash: chatlift.HashSecret(secret), Scopes: []string{"read", "write"}, CreatedAt: time.Now(), ExpiresAt: &exp}})
 	if err != nil {
 		t.Fatal(err)
@@ -142,12 +142,12 @@ func TestOAuthTokens(t *testing.T) {
 	ctx := context.Background()
 	password := func(who accountCreds) (*oauth2.Token, *chatlift.OAuthToken) {
 		t.Helper()
-		conf := oauthConfig(e.url, e.newClient(t, who.token, nil), oauth2.AuthStyleInHeader)
+		conf := oauthConfig(e.URL, e.newClient(t, who.token, nil), oauth2.AuthStyleInHeader)
 		tok, err := conf.PasswordCredentialsToken(ctx, who.email, who.password)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, err := e.legacy.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken))
+		stored, err := e.Legacy.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestOAuthTokens(t *testing.T) {
 	}
 	tok, stored := password(me)
 	var raw json.RawMessage
-	e.call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &raw)
+	e.Call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &raw)
 	var list []httpapi.OAuthToken
 	if err := json.Unmarshal(raw, &list); err != nil {
 		t.Fatal(err)
@@ -172,17 +172,17 @@ func TestOAuthTokens(t *testing.T) {
 	}
 	t.Run("Revoke", func(t *testing.T) {
 		e.wantAccount(t, tok.AccessToken, me.id)
-		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(stored.ID), me.token, nil, http.StatusNoContent, nil)
-		e.call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusUnauthorized, nil)
-		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(stored.ID), me.token, nil, http.StatusNoContent, nil)
-		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/999999", me.token, nil, http.StatusNotFound, nil)
+		e.Call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(stored.ID), me.token, nil, http.StatusNoContent, nil)
+		e.Call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusUnauthorized, nil)
+		e.Call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(stored.ID), me.token, nil, http.StatusNoContent, nil)
+		e.Call(t, "DELETE", "/api/v2/chat/oauth/tokens/999999", me.token, nil, http.StatusNotFound, nil)
 	})
 	t.Run("ErrAnotherAccountsToken", func(t *testing.T) {
 		theirs, row := password(other)
 		for e.hasToken(t, me.token, row.ID) {
 			theirs, row = password(other)
 		}
-		e.call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(row.ID), me.token, nil, http.StatusNotFound, nil)
+		e.Call(t, "DELETE", "/api/v2/chat/oauth/tokens/"+itoa(row.ID), me.token, nil, http.StatusNotFound, nil)
 		e.wantAccount(t, theirs.AccessToken, other.id)
 	})
 }
@@ -191,7 +191,7 @@ func TestOAuthTokens(t *testing.T) {
 func (e *env) hasToken(t *testing.T, token string, id int64) bool {
 	t.Helper()
 	var list []httpapi.OAuthToken
-	e.call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusOK, &list)
+	e.Call(t, "GET", "/api/v2/chat/oauth/tokens", token, nil, http.StatusOK, &list)
 	return slices.ContainsFunc(list, func(x httpapi.OAuthToken) bool { return x.ID == id })
 }
 
@@ -199,9 +199,9 @@ func TestOAuthMaintenance(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
 	me := e.account(0)
-	conf := oauthConfig(e.url, e.newClient(t, me.token, nil), oauth2.AuthStyleInHeader)
+	conf := oauthConfig(e.URL, e.newClient(t, me.token, nil), oauth2.AuthStyleInHeader)
 	ctx := context.Background()
-	if _, err := e.legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountMaintenance); err != nil {
+	if _, err := e.Legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountMaintenance); err != nil {
 		t.Fatal(err)
 	}
 	_, err := conf.PasswordCredentialsToken(ctx, me.email, me.password)
@@ -213,12 +213,12 @@ func TestOAuthMaintenance(t *testing.T) {
 		t.Fatalf("consent page during maintenance: %d %v", a.status, a.header)
 	}
 	for _, method := range []string{"GET", "POST"} {
-		h := e.call(t, method, "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "x"}, http.StatusServiceUnavailable, nil)
+		h := e.Call(t, method, "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "x"}, http.StatusServiceUnavailable, nil)
 		if h.Get("Retry-After") == "" {
 			t.Fatalf("%s clients: 503 without Retry-After", method)
 		}
 	}
-	if _, err := e.legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountActive); err != nil {
+	if _, err := e.Legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountActive); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := conf.PasswordCredentialsToken(ctx, me.email, me.password); err != nil {
@@ -235,47 +235,47 @@ func TestOAuthUpgradedAccount(t *testing.T) {
 	me := e.account(0)
 	c := e.newClient(t, me.token, nil)
 	ctx := context.Background()
-	account, err := e.legacy.ChatAccount(ctx, me.id)
+	account, err := e.Legacy.ChatAccount(ctx, me.id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	agents, err := e.legacy.Agents(ctx, me.id)
+	agents, err := e.Legacy.Agents(ctx, me.id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clients, err := e.legacy.OAuthClients(ctx, me.id)
+	clients, err := e.Legacy.OAuthClients(ctx, me.id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.platform.PutChatAccount(ctx, account); err != nil {
+	if err := e.Platform.PutChatAccount(ctx, account); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.platform.PutAgents(ctx, agents); err != nil {
+	if err := e.Platform.PutAgents(ctx, agents); err != nil {
 		t.Fatal(err)
 	}
 	for _, oc := range clients {
-		if err := e.platform.PutOAuthClient(ctx, oc); err != nil {
+		if err := e.Platform.PutOAuthClient(ctx, oc); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountUpgraded); err != nil {
+	if _, err := e.Legacy.SetChatAccountState(ctx, me.id, chatlift.ChatAccountUpgraded); err != nil {
 		t.Fatal(err)
 	}
-	e.call(t, "GET", "/api/v2/chat/account", me.token, nil, http.StatusUnauthorized, nil)
-	tok, err := oauthConfig(e.url, c, oauth2.AuthStyleInHeader).PasswordCredentialsToken(ctx, me.email, me.password)
+	e.Call(t, "GET", "/api/v2/chat/account", me.token, nil, http.StatusUnauthorized, nil)
+	tok, err := oauthConfig(e.URL, c, oauth2.AuthStyleInHeader).PasswordCredentialsToken(ctx, me.email, me.password)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.wantAccount(t, tok.AccessToken, me.id)
-	if _, err := e.platform.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken)); err != nil {
+	if _, err := e.Platform.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken)); err != nil {
 		t.Fatalf("the token is not in the platform store: %v", err)
 	}
 	var created httpapi.OAuthClient
-	e.call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "After"}, http.StatusCreated, &created)
-	if _, err := e.platform.OAuthClientByIdentifier(ctx, created.ClientIdentifier); err != nil {
+	e.Call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "After"}, http.StatusCreated, &created)
+	if _, err := e.Platform.OAuthClientByIdentifier(ctx, created.ClientIdentifier); err != nil {
 		t.Fatalf("a client made after the upgrade is not in the platform store: %v", err)
 	}
-	e.call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "Dup", "client_identifier": c.ClientIdentifier}, http.StatusConflict, nil)
+	e.Call(t, "POST", "/api/v2/chat/oauth/clients", tok.AccessToken, map[string]any{"name": "Dup", "client_identifier": c.ClientIdentifier}, http.StatusConflict, nil)
 }
 
 // TestOAuthResourceShapes reads and writes clients and tokens in the
@@ -286,7 +286,7 @@ func TestOAuthResourceShapes(t *testing.T) {
 	e := setup(t, 1, 0)
 	me := e.account(0)
 	var created map[string]any
-	e.call(t, "POST", "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "Sync", "company": "Acme",
+	e.Call(t, "POST", "/api/v2/chat/oauth/clients", me.token, map[string]any{"name": "Sync", "company": "Acme",
 		"redirect_uris": redirectURI + " http://localhost:8080", "scopes": "read write"}, http.StatusCreated, &created)
 	if created["scopes"] != "read write" || created["redirect_uris"] != redirectURI+" http://localhost:8080" ||
 		created["client_secret"] == "" || created["create_date"] == nil || created["update_date"] != created["create_date"] {
@@ -295,25 +295,25 @@ func TestOAuthResourceShapes(t *testing.T) {
 	path := "/api/v2/chat/oauth/clients/" + itoa(int64(created["id"].(float64)))
 	t.Run("ReadChangeSendBack", func(t *testing.T) {
 		var shown map[string]any
-		e.call(t, "GET", path, me.token, nil, http.StatusOK, &shown)
+		e.Call(t, "GET", path, me.token, nil, http.StatusOK, &shown)
 		shown["scopes"] = "read"
 		var got map[string]any
-		e.call(t, "PUT", path, me.token, shown, http.StatusOK, &got)
+		e.Call(t, "PUT", path, me.token, shown, http.StatusOK, &got)
 		if got["scopes"] != "read" || got["name"] != "Sync" {
 			t.Fatalf("after update %v", got)
 		}
 	})
 	t.Run("ErrScopesOfAnotherType", func(t *testing.T) {
-		e.call(t, "PUT", path, me.token, map[string]any{"scopes": 3}, http.StatusBadRequest, nil)
+		e.Call(t, "PUT", path, me.token, map[string]any{"scopes": 3}, http.StatusBadRequest, nil)
 	})
 	t.Run("Tokens", func(t *testing.T) {
 		cc := clientcredentials.Config{ClientID: created["client_identifier"].(string), ClientSecret: created["client_secret"].(string),
-			TokenURL: e.url + "/oauth2/token"}
+			TokenURL: e.URL + "/oauth2/token"}
 		if _, err := cc.Token(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		var list []map[string]any
-		e.call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &list)
+		e.Call(t, "GET", "/api/v2/chat/oauth/tokens", me.token, nil, http.StatusOK, &list)
 		i := slices.IndexFunc(list, func(m map[string]any) bool { return m["client_identifier"] == created["client_identifier"] })
 		if i < 0 {
 			t.Fatalf("no token of the client listed: %v", list)

@@ -21,7 +21,7 @@ func pageSince[T any](t *testing.T, e *env, path, token string, limit int, items
 			t.Fatalf("%s: no empty page after 1000 pages", path)
 		}
 		var body T
-		e.call(t, "GET", path+"?since_id="+itoa(since)+"&limit="+itoa(int64(limit)), token, nil, http.StatusOK, &body)
+		e.Call(t, "GET", path+"?since_id="+itoa(since)+"&limit="+itoa(int64(limit)), token, nil, http.StatusOK, &body)
 		got := items(body)
 		if len(got) == 0 {
 			return ids
@@ -50,18 +50,18 @@ func checkAscendingOnce(t *testing.T, what string, ids []int64, want int) {
 func TestChatSinceID(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
-	token := e.creds[0].ChatAccessToken
+	token := e.Creds[0].ChatAccessToken
 	for _, email := range []string{"a1@acme.test", "a2@acme.test", "a3@acme.test"} {
-		e.call(t, "POST", "/api/v2/chat/agents", token, map[string]any{"email": email}, http.StatusCreated, nil)
+		e.Call(t, "POST", "/api/v2/chat/agents", token, map[string]any{"email": email}, http.StatusCreated, nil)
 	}
 	for _, ip := range []string{"198.51.100.1", "198.51.100.2"} {
-		e.call(t, "POST", "/api/v2/chat/bans", token, map[string]any{"type": "ip_address", "ip_address": ip}, http.StatusCreated, nil)
+		e.Call(t, "POST", "/api/v2/chat/bans", token, map[string]any{"type": "ip_address", "ip_address": ip}, http.StatusCreated, nil)
 	}
-	e.call(t, "POST", "/api/v2/chat/bans", token, map[string]any{"type": "visitor", "visitor_id": "v.1", "visitor_name": "Troll"}, http.StatusCreated, nil)
+	e.Call(t, "POST", "/api/v2/chat/bans", token, map[string]any{"type": "visitor", "visitor_id": "v.1", "visitor_name": "Troll"}, http.StatusCreated, nil)
 
 	t.Run("Agents", func(t *testing.T) {
 		var all []chatlift.Agent
-		e.call(t, "GET", "/api/v2/chat/agents", token, nil, http.StatusOK, &all)
+		e.Call(t, "GET", "/api/v2/chat/agents", token, nil, http.StatusOK, &all)
 		ids := pageSince(t, e, "/api/v2/chat/agents", token, 2, func(list []chatlift.Agent) []int64 {
 			out := make([]int64, len(list))
 			for i, a := range list {
@@ -73,7 +73,7 @@ func TestChatSinceID(t *testing.T) {
 	})
 	t.Run("Bans", func(t *testing.T) {
 		var all httpapi.BanList
-		e.call(t, "GET", "/api/v2/chat/bans", token, nil, http.StatusOK, &all)
+		e.Call(t, "GET", "/api/v2/chat/bans", token, nil, http.StatusOK, &all)
 		byKind := map[string]int{}
 		ids := pageSince(t, e, "/api/v2/chat/bans", token, 1, func(p httpapi.BanList) []int64 {
 			var out []int64
@@ -93,24 +93,24 @@ func TestChatSinceID(t *testing.T) {
 	})
 	t.Run("BansOfOneKind", func(t *testing.T) {
 		var ips []chatlift.Ban
-		e.call(t, "GET", "/api/v2/chat/bans/ip", token, nil, http.StatusOK, &ips)
+		e.Call(t, "GET", "/api/v2/chat/bans/ip", token, nil, http.StatusOK, &ips)
 		for _, b := range ips {
 			if b.Type != "ip_address" || b.IPAddress == "" {
 				t.Fatalf("bans/ip lists %+v", b)
 			}
 		}
 		var visitors []chatlift.Ban
-		e.call(t, "GET", "/api/v2/chat/bans/visitor?since_id=0&limit=100", token, nil, http.StatusOK, &visitors)
+		e.Call(t, "GET", "/api/v2/chat/bans/visitor?since_id=0&limit=100", token, nil, http.StatusOK, &visitors)
 		if len(visitors) == 0 || visitors[0].Type != "visitor" {
 			t.Fatalf("bans/visitor = %+v", visitors)
 		}
-		e.call(t, "DELETE", "/api/v2/chat/bans/"+itoa(visitors[0].ID), token, nil, http.StatusNoContent, nil)
-		e.call(t, "GET", "/api/v2/chat/bans/"+itoa(visitors[0].ID), token, nil, http.StatusNotFound, nil)
+		e.Call(t, "DELETE", "/api/v2/chat/bans/"+itoa(visitors[0].ID), token, nil, http.StatusNoContent, nil)
+		e.Call(t, "GET", "/api/v2/chat/bans/"+itoa(visitors[0].ID), token, nil, http.StatusNotFound, nil)
 	})
 	t.Run("LegacyLayoutAndAgentFields", func(t *testing.T) {
 		var chat, legacy []map[string]any
-		e.call(t, "GET", "/api/v2/chat/agents?since_id=0&limit=100", token, nil, http.StatusOK, &chat)
-		e.call(t, "GET", "/api/v2/agents?since_id=0&limit=100", token, nil, http.StatusOK, &legacy)
+		e.Call(t, "GET", "/api/v2/chat/agents?since_id=0&limit=100", token, nil, http.StatusOK, &chat)
+		e.Call(t, "GET", "/api/v2/agents?since_id=0&limit=100", token, nil, http.StatusOK, &legacy)
 		if len(chat) == 0 || !reflect.DeepEqual(chat, legacy) {
 			t.Fatalf("/api/v2/agents %v differs from /api/v2/chat/agents %v", legacy, chat)
 		}
@@ -122,12 +122,12 @@ func TestChatSinceID(t *testing.T) {
 		if roles := chat[0]["roles"].(map[string]any); roles["owner"] != true || roles["administrator"] != true {
 			t.Errorf("the owner's roles: %v", roles)
 		}
-		e.call(t, "GET", "/api/v2/bans/ip", token, nil, http.StatusOK, nil)
+		e.Call(t, "GET", "/api/v2/bans/ip", token, nil, http.StatusOK, nil)
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, q := range []string{"since_id=-1", "since_id=x", "since_id=", "limit=0", "limit=1001", "limit=ten"} {
-			e.call(t, "GET", "/api/v2/chat/agents?"+q, token, nil, http.StatusBadRequest, nil)
-			e.call(t, "GET", "/api/v2/chat/bans?"+q, token, nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", "/api/v2/chat/agents?"+q, token, nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", "/api/v2/chat/bans?"+q, token, nil, http.StatusBadRequest, nil)
 		}
 	})
 }

@@ -21,7 +21,7 @@ func searchAll(t *testing.T, e *env, prefix, token, q string, limit int) []httpa
 	next := prefix + "/chats/search?limit=" + itoa(int64(limit)) + "&q=" + url.QueryEscape(q)
 	for count := -1; next != ""; {
 		var page httpapi.SearchPage
-		e.call(t, "GET", next, token, nil, http.StatusOK, &page)
+		e.Call(t, "GET", next, token, nil, http.StatusOK, &page)
 		if count >= 0 && page.Count != count {
 			t.Fatalf("count went from %d to %d", count, page.Count)
 		}
@@ -47,7 +47,7 @@ func TestChatSearchQuery(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 2, 30)
 	id, token := e.busyAccount(t)
-	chats, err := e.legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: id, Limit: chatlift.MaxLimit})
+	chats, err := e.Legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: id, Limit: chatlift.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,23 +73,23 @@ func TestChatSearchQuery(t *testing.T) {
 			t.Fatalf("found %v, want %v", ids, want)
 		}
 		var shown map[string]any
-		e.call(t, "GET", got[0].URL, token, nil, http.StatusOK, &shown)
+		e.Call(t, "GET", got[0].URL, token, nil, http.StatusOK, &shown)
 	})
 	t.Run("PrevURL", func(t *testing.T) {
 		var first, second, back httpapi.SearchPage
-		e.call(t, "GET", "/api/v2/chat/chats/search?limit=2&q="+url.QueryEscape(q), token, nil, http.StatusOK, &first)
+		e.Call(t, "GET", "/api/v2/chat/chats/search?limit=2&q="+url.QueryEscape(q), token, nil, http.StatusOK, &first)
 		if first.PrevURL != nil || first.NextURL == nil {
 			t.Fatalf("first page: prev %v, next %v", first.PrevURL, first.NextURL)
 		}
-		e.call(t, "GET", *first.NextURL, token, nil, http.StatusOK, &second)
-		e.call(t, "GET", *second.PrevURL, token, nil, http.StatusOK, &back)
+		e.Call(t, "GET", *first.NextURL, token, nil, http.StatusOK, &second)
+		e.Call(t, "GET", *second.PrevURL, token, nil, http.StatusOK, &back)
 		if !slices.Equal(back.Results, first.Results) {
 			t.Fatalf("prev_url of the second page gives %v, not the first page %v", back.Results, first.Results)
 		}
 	})
 	t.Run("OfflineMessagesByTimestamp", func(t *testing.T) {
 		var off chatlift.Chat
-		e.call(t, "POST", "/api/v2/chat/chats", token, map[string]any{"visitor": map[string]any{"name": "Ada"}, "message": "Please call me back"}, http.StatusCreated, &off)
+		e.Call(t, "POST", "/api/v2/chat/chats", token, map[string]any{"visitor": map[string]any{"name": "Ada"}, "message": "Please call me back"}, http.StatusCreated, &off)
 		from, to := off.Timestamp.Add(-1e9).Format("2006-01-02T15:04:05"), off.Timestamp.Add(1e9).Format("2006-01-02T15:04:05")
 		got := searchAll(t, e, "/api/v2/chat", token, "type:offline_msg AND timestamp:["+from+" TO "+to+"] AND \"call me\"", 10)
 		if len(got) != 1 || got[0].ID != off.ID || got[0].Preview != "Please call me back" {
@@ -98,9 +98,9 @@ func TestChatSearchQuery(t *testing.T) {
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, bad := range []string{"type:call", "end_timestamp:[yesterday TO today]", "(type:chat", "colour:red", ""} {
-			e.call(t, "GET", "/api/v2/chat/chats/search?q="+url.QueryEscape(bad), token, nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", "/api/v2/chat/chats/search?q="+url.QueryEscape(bad), token, nil, http.StatusBadRequest, nil)
 		}
-		e.call(t, "GET", "/api/v2/chat/chats/search?limit=0&q=x", token, nil, http.StatusBadRequest, nil)
-		e.call(t, "GET", "/api/v2/chat/chats/search?cursor=***&q=x", token, nil, http.StatusBadRequest, nil)
+		e.Call(t, "GET", "/api/v2/chat/chats/search?limit=0&q=x", token, nil, http.StatusBadRequest, nil)
+		e.Call(t, "GET", "/api/v2/chat/chats/search?cursor=***&q=x", token, nil, http.StatusBadRequest, nil)
 	})
 }

@@ -45,15 +45,15 @@ func FuzzJSONEndpoints(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	e := setup(f, 1, 2)
-	srv := &httpapi.Server{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return nil }, OperatorToken: e.op,
-		Legacy: e.legacy, Platform: e.platform, Registry: prometheus.NewRegistry(), Upgrades: fakeUpgrades{}}
+	srv := &httpapi.Server{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return nil }, OperatorToken: e.Op,
+		Legacy: e.Legacy, Platform: e.Platform, Registry: prometheus.NewRegistry(), Upgrades: fakeUpgrades{}}
 	h := srv.Handler()
-	c := e.creds[0]
-	chats, err := e.legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: c.AccountID, Limit: 1})
+	c := e.Creds[0]
+	chats, err := e.Legacy.Chats(context.Background(), chatlift.ChatFilter{AccountID: c.AccountID, Limit: 1})
 	if err != nil || len(chats) == 0 {
 		f.Fatalf("no chat to post to: %v", err)
 	}
-	chatAuth, op := "Bearer "+c.ChatAccessToken, "Bearer "+e.op
+	chatAuth, op := "Bearer "+c.ChatAccessToken, "Bearer "+e.Op
 	req, _ := http.NewRequest("GET", "/", nil)
 	req.SetBasicAuth(c.SupportOwnerEmail+"/token", c.SupportAPIToken)
 	support := req.Header.Get("Authorization")

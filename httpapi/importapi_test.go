@@ -17,7 +17,7 @@ func TestImportSettingsAPI(t *testing.T) {
 	show := func(t *testing.T) httpapi.ImportThrottle {
 		t.Helper()
 		var out httpapi.ImportThrottle
-		e.call(t, "GET", path, e.op, nil, http.StatusOK, &out)
+		e.Call(t, "GET", path, e.Op, nil, http.StatusOK, &out)
 		return out
 	}
 	t.Run("Defaults", func(t *testing.T) {
@@ -28,11 +28,11 @@ func TestImportSettingsAPI(t *testing.T) {
 	t.Run("Put", func(t *testing.T) {
 		want := chatlift.ImportSettings{RowsPerSecond: 5000, MaxConcurrent: 2}
 		var put httpapi.ImportThrottle
-		e.call(t, "PUT", path, e.op, want, http.StatusOK, &put)
+		e.Call(t, "PUT", path, e.Op, want, http.StatusOK, &put)
 		if put.Settings != want {
 			t.Fatalf("PUT answered %+v, want %+v", put.Settings, want)
 		}
-		ok, err := e.platform.AcquireImportLease(context.Background(), "u1", time.Now(), time.Minute, 2)
+		ok, err := e.Platform.AcquireImportLease(context.Background(), "u1", time.Now(), time.Minute, 2)
 		if err != nil || !ok {
 			t.Fatalf("AcquireImportLease = %v, %v", ok, err)
 		}
@@ -44,14 +44,14 @@ func TestImportSettingsAPI(t *testing.T) {
 		before := show(t).Settings
 		for _, body := range []string{`{"rows_per_second": -1, "max_concurrent": 2}`, `{"rows_per_second": 10}`,
 			`{"rows_per_second": 10, "max_concurrent": 2, "burst": 3}`, `{"max_concurrent": "2"}`, `{`} {
-			e.call(t, "PUT", path, e.op, []byte(body), http.StatusBadRequest, nil)
+			e.Call(t, "PUT", path, e.Op, []byte(body), http.StatusBadRequest, nil)
 		}
 		if got := show(t).Settings; got != before {
 			t.Fatalf("invalid PUTs changed the settings to %+v", got)
 		}
 	})
 	t.Run("ErrUnauthorized", func(t *testing.T) {
-		e.call(t, "GET", path, "", nil, http.StatusUnauthorized, nil)
-		e.call(t, "PUT", path, "not-the-operator", chatlift.ImportSettings{MaxConcurrent: 1}, http.StatusUnauthorized, nil)
+		e.Call(t, "GET", path, "", nil, http.StatusUnauthorized, nil)
+		e.Call(t, "PUT", path, "not-the-operator", chatlift.ImportSettings{MaxConcurrent: 1}, http.StatusUnauthorized, nil)
 	})
 }

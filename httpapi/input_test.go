@@ -26,8 +26,8 @@ type inputCase struct {
 func setupInput(t *testing.T) (*env, string, map[string]string) {
 	t.Helper()
 	e := setup(t, 1, 3)
-	url := e.server(t, func(s *httpapi.Server) { s.Upgrades, s.OperatorToken = fakeUpgrades{}, e.op })
-	tokens := map[string]string{"chat": e.creds[0].ChatAccessToken, "support": e.creds[0].SupportAPIToken, "op": e.op}
+	url := e.server(t, func(s *httpapi.Server) { s.Upgrades, s.OperatorToken = fakeUpgrades{}, e.Op })
+	tokens := map[string]string{"chat": e.Creds[0].ChatAccessToken, "support": e.Creds[0].SupportAPIToken, "op": e.Op}
 	return e, url, tokens
 }
 
@@ -41,7 +41,7 @@ func runInputCases(t *testing.T, cases []inputCase) {
 			if c.want >= 400 {
 				into = &out
 			}
-			e.call(t, c.method, url+c.path, tokens[c.auth], c.body, c.want, into)
+			e.Call(t, c.method, url+c.path, tokens[c.auth], c.body, c.want, into)
 			for _, m := range c.mention {
 				if !strings.Contains(out.Description, m) {
 					t.Fatalf("description %q does not mention %q", out.Description, m)
@@ -140,20 +140,20 @@ func TestStringLimits(t *testing.T) {
 func TestChatMessageLimits(t *testing.T) {
 	t.Parallel()
 	e, url, tokens := setupInput(t)
-	live := &chatlift.Chat{ID: "live-1", AccountID: e.creds[0].AccountID, Type: chatlift.ChatTypeChat, Timestamp: time.Now(), UpdateTimestamp: time.Now()}
-	if err := e.legacy.PutChats(context.Background(), []*chatlift.Chat{live}); err != nil {
+	live := &chatlift.Chat{ID: "live-1", AccountID: e.Creds[0].AccountID, Type: chatlift.ChatTypeChat, Timestamp: time.Now(), UpdateTimestamp: time.Now()}
+	if err := e.Legacy.PutChats(context.Background(), []*chatlift.Chat{live}); err != nil {
 		t.Fatal(err)
 	}
 	path := url + "/api/v2/chat/chats/live-1/messages"
 	t.Run("ErrName", func(t *testing.T) {
 		var out api.ErrorResponse
 		body := map[string]any{"msg": "hi", "sender_type": "Visitor", "name": strings.Repeat("n", 256)}
-		e.call(t, "POST", path, tokens["chat"], body, http.StatusBadRequest, &out)
+		e.Call(t, "POST", path, tokens["chat"], body, http.StatusBadRequest, &out)
 		if !strings.Contains(out.Description, "name") || !strings.Contains(out.Description, "255") {
 			t.Fatalf("description %q does not name the field and the limit", out.Description)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		e.call(t, "POST", path, tokens["chat"], map[string]any{"msg": "hi", "sender_type": "Visitor", "name": "Zoë"}, http.StatusCreated, nil)
+		e.Call(t, "POST", path, tokens["chat"], map[string]any{"msg": "hi", "sender_type": "Visitor", "name": "Zoë"}, http.StatusCreated, nil)
 	})
 }

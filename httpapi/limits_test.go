@@ -17,7 +17,7 @@ import (
 // operator's token, and returns its host:port.
 func (e *env) limited(t *testing.T, l httpapi.Limits) string {
 	t.Helper()
-	url := e.server(t, func(s *httpapi.Server) { s.Limits, s.OperatorToken = l, e.op })
+	url := e.server(t, func(s *httpapi.Server) { s.Limits, s.OperatorToken = l, e.Op })
 	return strings.TrimPrefix(url, "http://")
 }
 
@@ -54,7 +54,7 @@ func closedWithin(t *testing.T, conn net.Conn, d time.Duration) bool {
 func TestLimits(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
-	for name, auth := range map[string]string{"SlowBodyCutOff": "\r\nAuthorization: Bearer " + e.op, "SlowAnonymousBodyCutOff": ""} {
+	for name, auth := range map[string]string{"SlowBodyCutOff": "\r\nAuthorization: Bearer " + e.Op, "SlowAnonymousBodyCutOff": ""} {
 		t.Run(name, func(t *testing.T) {
 			addr := e.limited(t, httpapi.Limits{ReadTimeout: 300 * time.Millisecond})
 			conn := dial(t, addr, "PUT /api/ops/import/settings HTTP/1.1\r\nHost: x\r\nContent-Length: 1000"+auth)

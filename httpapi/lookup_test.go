@@ -42,11 +42,11 @@ func TestLookupsByID(t *testing.T) {
 	e := setup(t, 1, 0)
 	me := e.account(0)
 	client := e.newClient(t, me.token, nil)
-	legacy, platform := &listCounter{PlatformStore: e.legacy}, &listCounter{PlatformStore: e.platform}
-	h := e.handler(func(s *httpapi.Server) { s.Legacy, s.Platform = legacy, platform })
+	legacy, platform := &listCounter{PlatformStore: e.Legacy}, &listCounter{PlatformStore: e.Platform}
+	h := handler(e.Env, func(s *httpapi.Server) { s.Legacy, s.Platform = legacy, platform })
 	support := func(path string) *http.Request {
 		req := httptest.NewRequest("GET", path, nil)
-		req.SetBasicAuth(e.creds[0].SupportOwnerEmail+"/token", e.creds[0].SupportAPIToken)
+		req.SetBasicAuth(e.Creds[0].SupportOwnerEmail+"/token", e.Creds[0].SupportAPIToken)
 		return req
 	}
 	chat := func(path string) *http.Request {

@@ -35,7 +35,7 @@ func (e *env) newClient(t *testing.T, token string, body map[string]any) *httpap
 		req[k] = v
 	}
 	var c httpapi.OAuthClient
-	e.call(t, "POST", "/api/v2/chat/oauth/clients", token, req, http.StatusCreated, &c)
+	e.Call(t, "POST", "/api/v2/chat/oauth/clients", token, req, http.StatusCreated, &c)
 	return &c
 }
 
@@ -149,7 +149,7 @@ type accountCreds struct {
 }
 
 func (e *env) account(i int) accountCreds {
-	c := e.creds[i]
+	c := e.Creds[i]
 	return accountCreds{c.AccountID, c.ChatAccessToken, c.ChatOwnerEmail, c.ChatOwnerPassword}
 }
 
@@ -159,7 +159,7 @@ func (e *env) wantAccount(t *testing.T, token string, id int64) {
 	var a struct {
 		ID int64 `json:"id"`
 	}
-	e.call(t, "GET", "/api/v2/chat/account", token, nil, http.StatusOK, &a)
+	e.Call(t, "GET", "/api/v2/chat/account", token, nil, http.StatusOK, &a)
 	if a.ID != id {
 		t.Fatalf("token reads account %d, want %d", a.ID, id)
 	}
@@ -192,7 +192,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c
 func (e *env) server(t *testing.T, change func(*httpapi.Server)) string {
 	t.Helper()
 	srv := &httpapi.Server{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return nil },
-		Legacy: e.legacy, Platform: e.platform, Registry: prometheus.NewRegistry()}
+		Legacy: e.Legacy, Platform: e.Platform, Registry: prometheus.NewRegistry()}
 	change(srv)
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -205,10 +205,10 @@ func TestOAuthAuthorizationCode(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 2, 0)
 	me := e.account(0)
-	conf := oauthConfig(e.url, e.newClient(t, me.token, nil), oauth2.AuthStyleInHeader)
+	conf := oauthConfig(e.URL, e.newClient(t, me.token, nil), oauth2.AuthStyleInHeader)
 	ctx := context.Background()
 	verifier := oauth2.GenerateVerifier()
-	code := authorizeCode(t, e.url, conf, me, oauth2.S256ChallengeOption(verifier))
+	code := authorizeCode(t, e.URL, conf, me, oauth2.S256ChallengeOption(verifier))
 	tok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		t.Fatal(err)
@@ -223,21 +223,21 @@ func TestOAuthAuthorizationCode(t *testing.T) {
 		wantOAuthError(t, err, "invalid_grant", http.StatusBadRequest)
 	})
 	t.Run("ErrWrongVerifierSpendsTheCode", func(t *testing.T) {
-		code := authorizeCode(t, e.url, conf, me, oauth2.S256ChallengeOption(verifier))
+		code := authorizeCode(t, e.URL, conf, me, oauth2.S256ChallengeOption(verifier))
 		_, err := conf.Exchange(ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 		wantOAuthError(t, err, "invalid_grant", http.StatusBadRequest)
 		_, err = conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 		wantOAuthError(t, err, "invalid_grant", http.StatusBadRequest)
 	})
 	t.Run("ErrOtherRedirectURI", func(t *testing.T) {
-		code := authorizeCode(t, e.url, conf, me)
+		code := authorizeCode(t, e.URL, conf, me)
 		other := *conf
 		other.RedirectURL = "https://app.example.test/other"
 		_, err := other.Exchange(ctx, code)
 		wantOAuthError(t, err, "invalid_grant", http.StatusBadRequest)
 	})
 	t.Run("ErrWrongSecret", func(t *testing.T) {
-		code := authorizeCode(t, e.url, conf, me)
+		code := authorizeCode(t, e.URL, conf, me)
 		wrong := *conf
 		wrong.ClientSecret = "not-the-secret"
 		_, err := wrong.Exchange(ctx, code)
@@ -247,7 +247,7 @@ func TestOAuthAuthorizationCode(t *testing.T) {
 		}
 	})
 	t.Run("Deny", func(t *testing.T) {
-		u := redirect(t, consent(t, newBrowser(t), e.url, conf.AuthCodeURL("st-2"), "", "", "deny"))
+		u := redirect(t, consent(t, newBrowser(t), e.URL, conf.AuthCodeURL("st-2"), "", "", "deny"))
 		if u.Query().Get("error") != "access_denied" || u.Query().Get("state") != "st-2" || u.Query().Has("code") {
 			t.Fatalf("denied: redirected to %s", u)
 		}
@@ -255,7 +255,7 @@ func TestOAuthAuthorizationCode(t *testing.T) {
 	t.Run("ErrWrongPasswordShowsTheFormAgain", func(t *testing.T) {
 		other := e.account(1) // another account's owner is no agent of this client's account
 		for _, who := range []accountCreds{{email: me.email, password: "wrong"}, {email: "nobody@acme.test", password: me.password}, other} {
-			a := consent(t, newBrowser(t), e.url, conf.AuthCodeURL("st"), who.email, who.password, "approve")
+			a := consent(t, newBrowser(t), e.URL, conf.AuthCodeURL("st"), who.email, who.password, "approve")
 			if a.status != http.StatusOK || !strings.Contains(a.body, "Wrong email or password") || a.header.Get("Location") != "" {
 				t.Fatalf("sign-in as %s: %d %s", who.email, a.status, a.body)
 			}
@@ -266,7 +266,7 @@ func TestOAuthAuthorizationCode(t *testing.T) {
 		form.Set("email", me.email)
 		form.Set("password", me.password)
 		form.Set("decision", "approve")
-		if a := fetch(t, newBrowser(t), "POST", e.url+"/oauth2/chat/authorize", form); a.status != http.StatusForbidden {
+		if a := fetch(t, newBrowser(t), "POST", e.URL+"/oauth2/chat/authorize", form); a.status != http.StatusForbidden {
 			t.Fatalf("forged form: %d %s", a.status, a.body)
 		}
 	})
@@ -292,10 +292,10 @@ func TestOAuthImplicit(t *testing.T) {
 	if c.ClientSecret != "" {
 		t.Fatal("a public client was given a secret")
 	}
-	conf := oauthConfig(e.url, c, oauth2.AuthStyleInHeader)
+	conf := oauthConfig(e.URL, c, oauth2.AuthStyleInHeader)
 	conf.Scopes = []string{"read"}
 	authURL := conf.AuthCodeURL("st-i", oauth2.SetAuthURLParam("response_type", "token"))
-	u := redirect(t, consent(t, newBrowser(t), e.url, authURL, me.email, me.password, "approve"))
+	u := redirect(t, consent(t, newBrowser(t), e.URL, authURL, me.email, me.password, "approve"))
 	f, err := url.ParseQuery(u.Fragment)
 	if err != nil {
 		t.Fatal(err)
@@ -305,7 +305,7 @@ func TestOAuthImplicit(t *testing.T) {
 		t.Fatalf("implicit grant redirected to %s", u)
 	}
 	e.wantAccount(t, f.Get("access_token"), me.id)
-	e.call(t, "POST", "/api/v2/chat/departments", f.Get("access_token"), map[string]any{"name": "X"}, http.StatusForbidden, nil)
+	e.Call(t, "POST", "/api/v2/chat/departments", f.Get("access_token"), map[string]any{"name": "X"}, http.StatusForbidden, nil)
 	t.Run("ErrPublicCodeWithoutPKCE", func(t *testing.T) {
 		if u := redirect(t, fetch(t, newBrowser(t), "GET", conf.AuthCodeURL("st"), nil)); u.Query().Get("error") != "invalid_request" {
 			t.Fatalf("redirected to %s", u)
@@ -313,7 +313,7 @@ func TestOAuthImplicit(t *testing.T) {
 	})
 	t.Run("PublicCodeWithPKCE", func(t *testing.T) {
 		verifier := oauth2.GenerateVerifier()
-		tok, err := conf.Exchange(context.Background(), authorizeCode(t, e.url, conf, me, oauth2.S256ChallengeOption(verifier)), oauth2.VerifierOption(verifier))
+		tok, err := conf.Exchange(context.Background(), authorizeCode(t, e.URL, conf, me, oauth2.S256ChallengeOption(verifier)), oauth2.VerifierOption(verifier))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,7 +325,7 @@ func TestOAuthPassword(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
 	me := e.account(0)
-	conf := oauthConfig(e.url, e.newClient(t, me.token, nil), oauth2.AuthStyleInParams)
+	conf := oauthConfig(e.URL, e.newClient(t, me.token, nil), oauth2.AuthStyleInParams)
 	ctx := context.Background()
 	tok, err := conf.PasswordCredentialsToken(ctx, strings.ToUpper(me.email), me.password)
 	if err != nil {
@@ -339,7 +339,7 @@ func TestOAuthPassword(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.call(t, "POST", "/api/v2/chat/departments", tok.AccessToken, map[string]any{"name": "X"}, http.StatusForbidden, nil)
+		e.Call(t, "POST", "/api/v2/chat/departments", tok.AccessToken, map[string]any{"name": "X"}, http.StatusForbidden, nil)
 	})
 	t.Run("ErrWrongPassword", func(t *testing.T) {
 		_, err := conf.PasswordCredentialsToken(ctx, me.email, "nope")
@@ -352,7 +352,7 @@ func TestOAuthPassword(t *testing.T) {
 		wantOAuthError(t, err, "invalid_scope", http.StatusBadRequest)
 	})
 	t.Run("ErrPublicClient", func(t *testing.T) {
-		pub := oauthConfig(e.url, e.newClient(t, me.token, map[string]any{"client_type": "public"}), oauth2.AuthStyleInParams)
+		pub := oauthConfig(e.URL, e.newClient(t, me.token, map[string]any{"client_type": "public"}), oauth2.AuthStyleInParams)
 		_, err := pub.PasswordCredentialsToken(ctx, me.email, me.password)
 		wantOAuthError(t, err, "unauthorized_client", http.StatusBadRequest)
 	})
@@ -365,7 +365,7 @@ func TestOAuthClientCredentials(t *testing.T) {
 	c := e.newClient(t, me.token, nil)
 	ctx := context.Background()
 	cc := clientcredentials.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret, Scopes: []string{"read"},
-		TokenURL: e.url + "/oauth2/chat/token", AuthStyle: oauth2.AuthStyleInHeader}
+		TokenURL: e.URL + "/oauth2/chat/token", AuthStyle: oauth2.AuthStyleInHeader}
 	tok, err := cc.Token(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -374,7 +374,7 @@ func TestOAuthClientCredentials(t *testing.T) {
 		t.Fatal("client_credentials gave a refresh token")
 	}
 	e.wantAccount(t, tok.AccessToken, me.id)
-	stored, err := e.legacy.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken))
+	stored, err := e.Legacy.OAuthTokenByHash(ctx, chatlift.HashSecret(tok.AccessToken))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +433,7 @@ func TestOAuthRefresh(t *testing.T) {
 	}
 	e.wantAccount(t, next.AccessToken, me.id)
 	t.Run("ErrOldPairRevoked", func(t *testing.T) {
-		e.call(t, "GET", "/api/v2/chat/account", first.AccessToken, nil, http.StatusUnauthorized, nil)
+		e.Call(t, "GET", "/api/v2/chat/account", first.AccessToken, nil, http.StatusUnauthorized, nil)
 		_, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: first.RefreshToken}).Token()
 		wantOAuthError(t, err, "invalid_grant", http.StatusBadRequest)
 	})
@@ -459,7 +459,7 @@ func TestOAuthExpiry(t *testing.T) {
 	code := authorizeCode(t, base, conf, me)
 	call := func(token string, want int) {
 		t.Helper()
-		e.call(t, "GET", base+"/api/v2/chat/account", token, nil, want, nil)
+		e.Call(t, "GET", base+"/api/v2/chat/account", token, nil, want, nil)
 	}
 	call(tok.AccessToken, http.StatusOK)
 	now.Add(2*time.Hour + time.Second)

@@ -59,9 +59,9 @@ func approve(t *testing.T, base, authURL string, who accountCreds) *url.URL {
 func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.OAuthClient, me accountCreds) {
 	t.Helper()
 	ctx := context.Background()
-	conf := p.config(e.url, c, "read", "write", "chat") // as the published examples ask
+	conf := p.config(e.URL, c, "read", "write", "chat") // as the published examples ask
 	t.Run(p.name+"/AuthorizationCode", func(t *testing.T) {
-		u := approve(t, e.url, conf.AuthCodeURL("st-c"), me)
+		u := approve(t, e.URL, conf.AuthCodeURL("st-c"), me)
 		if u.Query().Get("state") != "st-c" || u.Query().Get("code") == "" {
 			t.Fatalf("redirected to %s", u)
 		}
@@ -86,8 +86,8 @@ func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.OAuthClient, me a
 		})
 	})
 	t.Run(p.name+"/Implicit", func(t *testing.T) {
-		pc := p.config(e.url, pub, "read")
-		u := approve(t, e.url, pc.AuthCodeURL("st-i", oauth2.SetAuthURLParam("response_type", "token")), me)
+		pc := p.config(e.URL, pub, "read")
+		u := approve(t, e.URL, pc.AuthCodeURL("st-i", oauth2.SetAuthURLParam("response_type", "token")), me)
 		f, err := url.ParseQuery(u.Fragment)
 		if err != nil || f.Get("access_token") == "" || f.Get("state") != "st-i" {
 			t.Fatalf("redirected to %s", u)
@@ -103,7 +103,7 @@ func grantsOn(t *testing.T, e *env, p product, c, pub *httpapi.OAuthClient, me a
 	})
 	t.Run(p.name+"/ClientCredentials", func(t *testing.T) {
 		cc := clientcredentials.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret, Scopes: []string{"read"},
-			TokenURL: e.url + p.tokenAt, AuthStyle: oauth2.AuthStyleInHeader}
+			TokenURL: e.URL + p.tokenAt, AuthStyle: oauth2.AuthStyleInHeader}
 		tok, err := cc.Token(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -118,12 +118,12 @@ func (e *env) upgradeKeepingClients(t *testing.T, id int64) {
 	t.Helper()
 	ctx := context.Background()
 	e.upgradeForImport(t, id)
-	clients, err := e.legacy.OAuthClients(ctx, id)
+	clients, err := e.Legacy.OAuthClients(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range clients {
-		if err := e.platform.PutOAuthClient(ctx, c); err != nil {
+		if err := e.Platform.PutOAuthClient(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -139,17 +139,17 @@ func TestOAuthBothProducts(t *testing.T) {
 	c := e.newClient(t, me.token, nil)
 	pub := e.newClient(t, me.token, map[string]any{"client_type": "public", "scopes": []string{"read"}})
 	grantsOn(t, e, legacyProduct, c, pub, me)
-	before, err := legacyProduct.config(e.url, c, "read").PasswordCredentialsToken(context.Background(), me.email, me.password)
+	before, err := legacyProduct.config(e.URL, c, "read").PasswordCredentialsToken(context.Background(), me.email, me.password)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.upgradeKeepingClients(t, me.id)
 	grantsOn(t, e, integratedProduct, c, pub, me)
 	t.Run("ErrTokenFromBeforeTheUpgrade", func(t *testing.T) {
-		e.call(t, "GET", "/api/v2/chat/account", before.AccessToken, nil, http.StatusUnauthorized, nil)
+		e.Call(t, "GET", "/api/v2/chat/account", before.AccessToken, nil, http.StatusUnauthorized, nil)
 	})
 	t.Run("LegacyPathsAfterTheUpgrade", func(t *testing.T) {
-		tok, err := legacyProduct.config(e.url, c, "read").PasswordCredentialsToken(context.Background(), me.email, me.password)
+		tok, err := legacyProduct.config(e.URL, c, "read").PasswordCredentialsToken(context.Background(), me.email, me.password)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestOAuthScopes(t *testing.T) {
 	ctx := context.Background()
 	token := func(scope string) (*oauth2.Token, error) {
 		cc := clientcredentials.Config{ClientID: c.ClientIdentifier, ClientSecret: c.ClientSecret,
-			TokenURL: e.url + legacyProduct.tokenAt, EndpointParams: url.Values{"scope": {scope}}}
+			TokenURL: e.URL + legacyProduct.tokenAt, EndpointParams: url.Values{"scope": {scope}}}
 		return cc.Token(ctx)
 	}
 	for scope, want := range map[string]string{
@@ -189,7 +189,7 @@ func TestOAuthScopes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusForbidden, nil)
+		e.Call(t, "GET", "/api/v2/chat/account", tok.AccessToken, nil, http.StatusForbidden, nil)
 	})
 	for _, scope := range []string{"admin", "read,write", "read write impersonate", "READ"} {
 		t.Run("ErrInvalidScope/"+scope, func(t *testing.T) {
@@ -200,7 +200,7 @@ func TestOAuthScopes(t *testing.T) {
 	t.Run("ErrBeyondTheClient", func(t *testing.T) {
 		ro := e.newClient(t, me.token, map[string]any{"scopes": []string{"read"}})
 		cc := clientcredentials.Config{ClientID: ro.ClientIdentifier, ClientSecret: ro.ClientSecret, Scopes: []string{"read", "write"},
-			TokenURL: e.url + legacyProduct.tokenAt}
+			TokenURL: e.URL + legacyProduct.tokenAt}
 		_, err := cc.Token(ctx)
 		wantOAuthError(t, err, "invalid_scope", http.StatusBadRequest)
 	})

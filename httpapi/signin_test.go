@@ -80,7 +80,7 @@ func (e *signInEnv) passwordGrant(t *testing.T, email, password string) answer {
 	t.Helper()
 	form := map[string][]string{"grant_type": {"password"}, "username": {email}, "password": {password},
 		"client_id": {e.client.ClientIdentifier}, "client_secret": {e.client.ClientSecret}}
-	return fetch(t, http.DefaultClient, "POST", e.url+"/oauth2/chat/token", form)
+	return fetch(t, http.DefaultClient, "POST", e.URL+"/oauth2/chat/token", form)
 }
 
 // passwordGrantFrom is passwordGrant from the client address remote
@@ -167,19 +167,19 @@ func TestPasswordGrantThrottled(t *testing.T) {
 func TestConsentThrottled(t *testing.T) {
 	t.Parallel()
 	e := setupSignIn(t)
-	authURL := oauthConfig(e.url, e.client, oauth2.AuthStyleInParams).AuthCodeURL("st-1")
+	authURL := oauthConfig(e.URL, e.client, oauth2.AuthStyleInParams).AuthCodeURL("st-1")
 	b := newBrowser(t)
 	for i := range 10 {
-		if a := consent(t, b, e.url, authURL, e.me.email, fmt.Sprint("guess-", i), "approve"); a.status != http.StatusOK || !strings.Contains(a.body, "Wrong email or password") {
+		if a := consent(t, b, e.URL, authURL, e.me.email, fmt.Sprint("guess-", i), "approve"); a.status != http.StatusOK || !strings.Contains(a.body, "Wrong email or password") {
 			t.Fatalf("guess %d: %d %s", i+1, a.status, a.body)
 		}
 	}
-	a := consent(t, b, e.url, authURL, e.me.email, e.me.password, "approve")
+	a := consent(t, b, e.URL, authURL, e.me.email, e.me.password, "approve")
 	if wantThrottled(t, a, "30"); !strings.Contains(a.body, "Too many sign-in attempts") || !strings.Contains(a.body, `name="csrf"`) {
 		t.Fatalf("throttled consent page: %s", a.body)
 	}
 	e.clock.advance(30 * time.Second)
-	if u := redirect(t, consent(t, b, e.url, authURL, e.me.email, e.me.password, "approve")); u.Query().Get("code") == "" {
+	if u := redirect(t, consent(t, b, e.URL, authURL, e.me.email, e.me.password, "approve")); u.Query().Get("code") == "" {
 		t.Fatalf("after the wait, redirected to %s", u)
 	}
 }
@@ -191,7 +191,7 @@ func TestSignInCostsAlike(t *testing.T) {
 	t.Parallel()
 	e := setupSignIn(t)
 	ctx := context.Background()
-	agents, err := e.legacy.Agents(ctx, e.me.id)
+	agents, err := e.Legacy.Agents(ctx, e.me.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestSignInCostsAlike(t *testing.T) {
 func newDisabledAgent(t *testing.T, e *signInEnv, cost int) *chatlift.Agent {
 	t.Helper()
 	ctx := context.Background()
-	id, err := e.legacy.NextIDs(ctx, fmt.Sprint("agents/", e.me.id), 1)
+	id, err := e.Legacy.NextIDs(ctx, fmt.Sprint("agents/", e.me.id), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func newDisabledAgent(t *testing.T, e *signInEnv, cost int) *chatlift.Agent {
 	a := &chatlift.Agent{ID: id, AccountID: e.me.id, Email: fmt.Sprintf("disabled%d@example.test", id), DisplayName: "Disabled",
 		Role: "agent", RoleID: 3, Enabled: false, Departments: []int64{}, Skills: []int64{}, CreatedAt: time.Now().UTC(),
 		PasswordHash: string(hash)}
-	if err := e.legacy.PutAgents(ctx, []*chatlift.Agent{a}); err != nil {
+	if err := e.Legacy.PutAgents(ctx, []*chatlift.Agent{a}); err != nil {
 		t.Fatal(err)
 	}
 	return a

@@ -13,118 +13,61 @@ import (
 	"github.com/chatlift/chatlift/httpapi"
 )
 
-// supportEnv is a server with two seeded accounts and, on the first, an
-// agent, an end user and a suspended agent made for the test.
-type supportEnv struct {
-	*env
-	owner, token       string // account 1's owner and API token
-	agent              *chatlift.User
-	endUser, suspended *chatlift.User
-}
-
-func setupSupport(t *testing.T) *supportEnv {
-	t.Helper()
-	e := &supportEnv{env: setup(t, 2, 1)}
-	e.owner, e.token = e.creds[0].SupportOwnerEmail, e.creds[0].SupportAPIToken
-	e.agent = e.addUser(t, 1, "agent.tester@acme-one.test", chatlift.UserRoleAgent, true)
-	e.endUser = e.addUser(t, 1, "customer@example.test", chatlift.UserRoleEndUser, true)
-	e.suspended = e.addUser(t, 1, "gone@acme-one.test", chatlift.UserRoleAgent, false)
-	return e
-}
-
-// addUser stores a new user on the account, straight into the store.
-func (e *env) addUser(t *testing.T, accountID int64, email, role string, active bool) *chatlift.User {
-	t.Helper()
-	ctx := context.Background()
-	id, err := e.platform.NextIDs(ctx, "users/"+itoa(accountID), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &chatlift.User{ID: id, AccountID: accountID, Email: email, Name: email, Role: role, Active: active, CreatedAt: time.Now().UTC()}
-	if err := e.platform.PutUsers(ctx, []*chatlift.User{u}); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
-// as returns the absolute URL of path with Basic email/token credentials.
-func (e *env) as(email, token, path string) string {
-	u, err := url.Parse(e.url + path)
-	if err != nil {
-		panic(err)
-	}
-	u.User = url.UserPassword(email+"/token", token)
-	return u.String()
-}
-
-func (e *supportEnv) asOwner(path string) string { return e.as(e.owner, e.token, path) }
-func (e *supportEnv) asAgent(path string) string { return e.as(e.agent.Email, e.token, path) }
-
-// userCount is how many users the account has in the store.
-func (e *env) userCount(t *testing.T, accountID int64) int {
-	t.Helper()
-	list, err := e.platform.Users(context.Background(), accountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(list)
-}
-
 func TestSupportAuth(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
 	me := func(t *testing.T, target, bearer string, want int) *chatlift.User {
 		t.Helper()
 		var out httpapi.UserEnvelope
-		e.call(t, "GET", target, bearer, nil, want, &out)
+		e.Call(t, "GET", target, bearer, nil, want, &out)
 		return out.User
 	}
 	t.Run("OKBasic", func(t *testing.T) {
-		if u := me(t, e.asOwner("/api/v2/users/me"), "", http.StatusOK); !strings.EqualFold(u.Email, e.owner) || !u.Owner {
+		if u := me(t, e.AsOwner("/api/v2/users/me"), "", http.StatusOK); !strings.EqualFold(u.Email, e.Owner) || !u.Owner {
 			t.Fatalf("me = %+v", u)
 		}
 	})
 	t.Run("OKBasicEmailIgnoresCase", func(t *testing.T) {
-		me(t, e.as(strings.ToUpper(e.agent.Email), e.token, "/api/v2/users/me"), "", http.StatusOK)
+		me(t, e.As(strings.ToUpper(e.Agent.Email), e.Token, "/api/v2/users/me"), "", http.StatusOK)
 	})
 	t.Run("OKBearer", func(t *testing.T) {
-		if u := me(t, "/api/v2/users/me", e.token, http.StatusOK); !u.Owner {
+		if u := me(t, "/api/v2/users/me", e.Token, http.StatusOK); !u.Owner {
 			t.Fatalf("me = %+v", u)
 		}
 	})
 	t.Run("OKAgent", func(t *testing.T) {
-		if u := me(t, e.asAgent("/api/v2/users/me"), "", http.StatusOK); u.ID != e.agent.ID {
+		if u := me(t, e.AsAgent("/api/v2/users/me"), "", http.StatusOK); u.ID != e.Agent.ID {
 			t.Fatalf("me = %+v", u)
 		}
 	})
 	t.Run("ErrUnauthorized", func(t *testing.T) {
-		withPassword, _ := url.Parse(e.url + "/api/v2/users/me")
-		withPassword.User = url.UserPassword(e.owner, e.token)
+		withPassword, _ := url.Parse(e.URL + "/api/v2/users/me")
+		withPassword.User = url.UserPassword(e.Owner, e.Token)
 		for name, target := range map[string]string{
 			"NoCredentials":      "/api/v2/users/me",
-			"WrongToken":         e.as(e.owner, "nope", "/api/v2/users/me"),
+			"WrongToken":         e.As(e.Owner, "nope", "/api/v2/users/me"),
 			"PasswordNotToken":   withPassword.String(),
-			"OtherAccountsUser":  e.as(e.creds[1].SupportOwnerEmail, e.token, "/api/v2/users/me"),
-			"UnknownEmail":       e.as("nobody@acme-one.test", e.token, "/api/v2/users/me"),
-			"SuspendedUser":      e.as(e.suspended.Email, e.token, "/api/v2/users/me"),
-			"OtherAccountsToken": e.as(e.owner, e.creds[1].SupportAPIToken, "/api/v2/users/me"),
+			"OtherAccountsUser":  e.As(e.Creds[1].SupportOwnerEmail, e.Token, "/api/v2/users/me"),
+			"UnknownEmail":       e.As("nobody@acme-one.test", e.Token, "/api/v2/users/me"),
+			"SuspendedUser":      e.As(e.Suspended.Email, e.Token, "/api/v2/users/me"),
+			"OtherAccountsToken": e.As(e.Owner, e.Creds[1].SupportAPIToken, "/api/v2/users/me"),
 		} {
-			t.Run(name, func(t *testing.T) { e.call(t, "GET", target, "", nil, http.StatusUnauthorized, nil) })
+			t.Run(name, func(t *testing.T) { e.Call(t, "GET", target, "", nil, http.StatusUnauthorized, nil) })
 		}
-		e.call(t, "GET", "/api/v2/users/me", "not-a-token", nil, http.StatusUnauthorized, nil)
+		e.Call(t, "GET", "/api/v2/users/me", "not-a-token", nil, http.StatusUnauthorized, nil)
 	})
 	t.Run("ErrUnauthorizedRevoked", func(t *testing.T) {
 		ctx := context.Background()
 		secret := chatlift.NewSecret()
 		at := time.Now()
 		tok := &chatlift.APIToken{ID: 900, AccountID: 1, UserID: 1, TokenHash: chatlift.HashSecret(secret), CreatedAt: at, RevokedAt: &at}
-		if err := e.platform.PutAPIToken(ctx, tok); err != nil {
+		if err := e.Platform.PutAPIToken(ctx, tok); err != nil {
 			t.Fatal(err)
 		}
-		e.call(t, "GET", "/api/v2/users/me", secret, nil, http.StatusUnauthorized, nil)
+		e.Call(t, "GET", "/api/v2/users/me", secret, nil, http.StatusUnauthorized, nil)
 	})
 	t.Run("ErrForbiddenEndUser", func(t *testing.T) {
-		e.call(t, "GET", e.as(e.endUser.Email, e.token, "/api/v2/users/me"), "", nil, http.StatusForbidden, nil)
+		e.Call(t, "GET", e.As(e.EndUser.Email, e.Token, "/api/v2/users/me"), "", nil, http.StatusForbidden, nil)
 	})
 	t.Run("EveryEndpoint", func(t *testing.T) {
 		for _, r := range []struct {
@@ -141,11 +84,11 @@ func TestSupportAuth(t *testing.T) {
 		} {
 			t.Run(r.method+r.path, func(t *testing.T) {
 				body := []byte(`{}`)
-				e.call(t, r.method, r.path, "", body, http.StatusUnauthorized, nil)
-				e.call(t, r.method, e.as(e.owner, "wrong", r.path), "", body, http.StatusUnauthorized, nil)
-				e.call(t, r.method, e.as(e.endUser.Email, e.token, r.path), "", body, http.StatusForbidden, nil)
+				e.Call(t, r.method, r.path, "", body, http.StatusUnauthorized, nil)
+				e.Call(t, r.method, e.As(e.Owner, "wrong", r.path), "", body, http.StatusUnauthorized, nil)
+				e.Call(t, r.method, e.As(e.EndUser.Email, e.Token, r.path), "", body, http.StatusForbidden, nil)
 				if r.adminOnly {
-					e.call(t, r.method, e.asAgent(r.path), "", body, http.StatusForbidden, nil)
+					e.Call(t, r.method, e.AsAgent(r.path), "", body, http.StatusForbidden, nil)
 				}
 			})
 		}
@@ -157,7 +100,7 @@ func TestSupportUsers(t *testing.T) {
 	e := setupSupport(t)
 	ctx := context.Background()
 	t.Run("ListPages", func(t *testing.T) {
-		all, err := e.platform.Users(ctx, 1)
+		all, err := e.Platform.Users(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +108,7 @@ func TestSupportUsers(t *testing.T) {
 		next, pages := "/api/v2/users?per_page=2", 0
 		for next != "" {
 			var page httpapi.UserPage
-			e.call(t, "GET", e.asOwner(next), "", nil, http.StatusOK, &page)
+			e.Call(t, "GET", e.AsOwner(next), "", nil, http.StatusOK, &page)
 			if page.Count != len(all) || len(page.Users) > 2 {
 				t.Fatalf("page %d: count %d, %d users", pages, page.Count, len(page.Users))
 			}
@@ -174,7 +117,7 @@ func TestSupportUsers(t *testing.T) {
 			}
 			next, pages = "", pages+1
 			if page.NextPage != nil {
-				next = strings.TrimPrefix(*page.NextPage, e.url)
+				next = strings.TrimPrefix(*page.NextPage, e.URL)
 			}
 		}
 		if len(seen) != len(all) || pages != (len(all)+1)/2 {
@@ -188,7 +131,7 @@ func TestSupportUsers(t *testing.T) {
 	})
 	t.Run("ListByRole", func(t *testing.T) {
 		var page httpapi.UserPage
-		e.call(t, "GET", e.asAgent("/api/v2/users?role=end-user"), "", nil, http.StatusOK, &page)
+		e.Call(t, "GET", e.AsAgent("/api/v2/users?role=end-user"), "", nil, http.StatusOK, &page)
 		for _, u := range page.Users {
 			if u.Role != chatlift.UserRoleEndUser {
 				t.Fatalf("listed %+v", u)
@@ -200,42 +143,42 @@ func TestSupportUsers(t *testing.T) {
 	})
 	t.Run("ErrInvalidPaging", func(t *testing.T) {
 		for _, q := range []string{"per_page=0", "per_page=101", "page=x", "page=-1", "role=king"} {
-			e.call(t, "GET", e.asOwner("/api/v2/users?"+q), "", nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", e.AsOwner("/api/v2/users?"+q), "", nil, http.StatusBadRequest, nil)
 		}
 	})
 	t.Run("Get", func(t *testing.T) {
 		var out httpapi.UserEnvelope
-		e.call(t, "GET", e.asAgent("/api/v2/users/"+itoa(e.agent.ID)), "", nil, http.StatusOK, &out)
-		if out.User.Email != e.agent.Email {
+		e.Call(t, "GET", e.AsAgent("/api/v2/users/"+itoa(e.Agent.ID)), "", nil, http.StatusOK, &out)
+		if out.User.Email != e.Agent.Email {
 			t.Fatalf("user = %+v", out.User)
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		foreign := &chatlift.User{ID: 100000, AccountID: 2, Email: "someone@acme-two.test", Name: "Someone", Role: chatlift.UserRoleAgent, Active: true}
-		if err := e.platform.PutUsers(ctx, []*chatlift.User{foreign}); err != nil {
+		if err := e.Platform.PutUsers(ctx, []*chatlift.User{foreign}); err != nil {
 			t.Fatal(err)
 		}
-		e.call(t, "GET", e.asOwner("/api/v2/users/"+itoa(foreign.ID)), "", nil, http.StatusNotFound, nil)
-		e.call(t, "PUT", e.asOwner("/api/v2/users/"+itoa(foreign.ID)), "", map[string]any{"user": map[string]any{"name": "x"}}, http.StatusNotFound, nil)
+		e.Call(t, "GET", e.AsOwner("/api/v2/users/"+itoa(foreign.ID)), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "PUT", e.AsOwner("/api/v2/users/"+itoa(foreign.ID)), "", map[string]any{"user": map[string]any{"name": "x"}}, http.StatusNotFound, nil)
 		for _, id := range []string{"abc", "0"} { // not ids at all
-			e.call(t, "GET", e.asOwner("/api/v2/users/"+id), "", nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", e.AsOwner("/api/v2/users/"+id), "", nil, http.StatusBadRequest, nil)
 		}
 	})
 	t.Run("Create", func(t *testing.T) {
 		var out httpapi.UserEnvelope
-		e.call(t, "POST", e.asOwner("/api/v2/users"), "", map[string]any{"user": map[string]any{
+		e.Call(t, "POST", e.AsOwner("/api/v2/users"), "", map[string]any{"user": map[string]any{
 			"name": "Chatty", "email": "chatty@acme-one.test", "role": "agent", "chat_only": true}}, http.StatusCreated, &out)
 		u := out.User
 		if u.ID == 0 || u.Role != "agent" || !u.ChatOnly || u.RoleType == nil || *u.RoleType != chatlift.RoleTypeContributor || !u.Active {
 			t.Fatalf("created %+v", u)
 		}
 		var admin httpapi.UserEnvelope
-		e.call(t, "POST", e.asOwner("/api/v2/users"), "", map[string]any{"user": map[string]any{
+		e.Call(t, "POST", e.AsOwner("/api/v2/users"), "", map[string]any{"user": map[string]any{
 			"name": "Boss Two", "email": "boss2@acme-one.test", "role": "admin"}}, http.StatusCreated, &admin)
 		if admin.User.RoleType == nil || *admin.User.RoleType != chatlift.RoleTypeAdmin || admin.User.ID == u.ID {
 			t.Fatalf("created %+v", admin.User)
 		}
-		stored, err := e.platform.UserByEmail(ctx, 1, "CHATTY@acme-one.test")
+		stored, err := e.Platform.UserByEmail(ctx, 1, "CHATTY@acme-one.test")
 		if err != nil || stored.ID != u.ID {
 			t.Fatalf("stored %+v, %v", stored, err)
 		}
@@ -248,13 +191,13 @@ func TestSupportUsers(t *testing.T) {
 			"tags": null, "user_fields": null, "shoe_size": 44, "last_login_at": "0001-01-01T00:00:00Z",
 			"created_at": "0001-01-01T00:00:00Z", "updated_at": "0001-01-01T00:00:00Z"}}`)
 		var out httpapi.UserEnvelope
-		e.call(t, "POST", e.asOwner("/api/v2/users.json"), "", body, http.StatusCreated, &out)
+		e.Call(t, "POST", e.AsOwner("/api/v2/users.json"), "", body, http.StatusCreated, &out)
 		if u := out.User; u.Role != chatlift.UserRoleEndUser || u.RoleType != nil || u.CustomRoleID != nil || u.Name != "Typed" || !u.Active || u.CreatedAt.IsZero() {
 			t.Fatalf("created %+v", u)
 		}
 	})
 	t.Run("ErrCreate", func(t *testing.T) {
-		before := e.userCount(t, 1)
+		before := e.UserCount(t, 1)
 		user := func(fields string) []byte { return []byte(`{"user": {"name": "N", ` + fields + `}}`) }
 		for name, body := range map[string][]byte{
 			"BadEmail":            user(`"email": "not-an-email", "role": "agent"`),
@@ -271,39 +214,39 @@ func TestSupportUsers(t *testing.T) {
 			"WrongType":           user(`"email": 12`),
 		} {
 			t.Run(name, func(t *testing.T) {
-				e.call(t, "POST", e.asOwner("/api/v2/users"), "", body, http.StatusBadRequest, nil)
+				e.Call(t, "POST", e.AsOwner("/api/v2/users"), "", body, http.StatusBadRequest, nil)
 			})
 		}
-		e.call(t, "POST", e.asOwner("/api/v2/users"), "", user(`"email": "`+strings.ToUpper(e.agent.Email)+`"`), http.StatusConflict, nil)
-		e.call(t, "POST", e.asAgent("/api/v2/users"), "", user(`"email": "b1@acme-one.test"`), http.StatusForbidden, nil)
-		e.call(t, "POST", "/api/v2/users", "", user(`"email": "b2@acme-one.test"`), http.StatusUnauthorized, nil)
-		if after := e.userCount(t, 1); after != before {
+		e.Call(t, "POST", e.AsOwner("/api/v2/users"), "", user(`"email": "`+strings.ToUpper(e.Agent.Email)+`"`), http.StatusConflict, nil)
+		e.Call(t, "POST", e.AsAgent("/api/v2/users"), "", user(`"email": "b1@acme-one.test"`), http.StatusForbidden, nil)
+		e.Call(t, "POST", "/api/v2/users", "", user(`"email": "b2@acme-one.test"`), http.StatusUnauthorized, nil)
+		if after := e.UserCount(t, 1); after != before {
 			t.Fatalf("%d users after refused creates, want %d", after, before)
 		}
 	})
 	t.Run("Update", func(t *testing.T) {
-		target := e.addUser(t, 1, "promote.me@acme-one.test", chatlift.UserRoleAgent, true)
+		target := e.AddUser(t, 1, "promote.me@acme-one.test", chatlift.UserRoleAgent, true)
 		var out httpapi.UserEnvelope
-		e.call(t, "PUT", e.asOwner("/api/v2/users/"+itoa(target.ID)), "", map[string]any{"user": map[string]any{"name": "Promoted", "role": "admin"}}, http.StatusOK, &out)
+		e.Call(t, "PUT", e.AsOwner("/api/v2/users/"+itoa(target.ID)), "", map[string]any{"user": map[string]any{"name": "Promoted", "role": "admin"}}, http.StatusOK, &out)
 		if out.User.Name != "Promoted" || out.User.Role != "admin" || *out.User.RoleType != chatlift.RoleTypeAdmin || out.User.Email != target.Email {
 			t.Fatalf("updated %+v", out.User)
 		}
-		e.call(t, "PUT", e.asOwner("/api/v2/users/"+itoa(target.ID)), "", map[string]any{"user": map[string]any{"role": "agent", "role_type": 1}}, http.StatusOK, &out)
+		e.Call(t, "PUT", e.AsOwner("/api/v2/users/"+itoa(target.ID)), "", map[string]any{"user": map[string]any{"role": "agent", "role_type": 1}}, http.StatusOK, &out)
 		if out.User.Role != "agent" || *out.User.RoleType != chatlift.RoleTypeLightAgent {
 			t.Fatalf("demoted %+v", out.User)
 		}
 	})
 	t.Run("ErrUpdate", func(t *testing.T) {
-		owner, err := e.platform.UserByEmail(ctx, 1, e.owner)
+		owner, err := e.Platform.UserByEmail(ctx, 1, e.Owner)
 		if err != nil {
 			t.Fatal(err)
 		}
 		path := "/api/v2/users/" + itoa(owner.ID)
-		e.call(t, "PUT", e.asOwner(path), "", map[string]any{"user": map[string]any{"active": false}}, http.StatusBadRequest, nil)
-		e.call(t, "PUT", e.asOwner(path), "", map[string]any{"user": map[string]any{"role": "agent"}}, http.StatusBadRequest, nil)
-		e.call(t, "PUT", e.asOwner(path), "", map[string]any{"user": map[string]any{"email": e.agent.Email}}, http.StatusConflict, nil)
-		e.call(t, "PUT", e.asAgent(path), "", map[string]any{"user": map[string]any{"name": "Mine now"}}, http.StatusForbidden, nil)
-		after, err := e.platform.UserByEmail(ctx, 1, e.owner)
+		e.Call(t, "PUT", e.AsOwner(path), "", map[string]any{"user": map[string]any{"active": false}}, http.StatusBadRequest, nil)
+		e.Call(t, "PUT", e.AsOwner(path), "", map[string]any{"user": map[string]any{"role": "agent"}}, http.StatusBadRequest, nil)
+		e.Call(t, "PUT", e.AsOwner(path), "", map[string]any{"user": map[string]any{"email": e.Agent.Email}}, http.StatusConflict, nil)
+		e.Call(t, "PUT", e.AsAgent(path), "", map[string]any{"user": map[string]any{"name": "Mine now"}}, http.StatusForbidden, nil)
+		after, err := e.Platform.UserByEmail(ctx, 1, e.Owner)
 		if err != nil {
 			t.Fatal(err)
 		}

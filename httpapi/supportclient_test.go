@@ -27,7 +27,7 @@ func TestNodeZendesk(t *testing.T) {
 	e := setupSupport(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "zendesk.js", e.url, e.owner, e.token)
+	cmd := exec.CommandContext(ctx, node, "zendesk.js", e.URL, e.Owner, e.Token)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -23,55 +23,55 @@ func TestSupportTicketLifecycle(t *testing.T) {
 	e := setupSupport(t)
 	var created httpapi.TicketEnvelope
 	// A typed client sends every field, unset ones as zero values.
-	e.call(t, "POST", e.asAgent("/api/v2/tickets.json"), "", []byte(`{"ticket": {"id": 0, "url": "", "type": "", "subject": "Broken",
+	e.Call(t, "POST", e.AsAgent("/api/v2/tickets.json"), "", []byte(`{"ticket": {"id": 0, "url": "", "type": "", "subject": "Broken",
 		"priority": "", "status": "", "requester_id": 0, "assignee_id": 0, "organization_id": 0, "group_id": 0,
 		"collaborator_ids": null, "tags": ["Billing"], "custom_fields": null, "via": null, "due_at": null,
 		"created_at": "0001-01-01T00:00:00Z", "comment": {"id": 0, "body": "It broke.", "public": null, "author_id": 0,
 		"created_at": "0001-01-01T00:00:00Z"}}}`), http.StatusCreated, &created)
 	tk := created.Ticket
-	if tk.Status != "new" || tk.Type != nil || tk.Via.Channel != "api" || *tk.RequesterID != e.agent.ID || *tk.SubmitterID != e.agent.ID ||
+	if tk.Status != "new" || tk.Type != nil || tk.Via.Channel != "api" || *tk.RequesterID != e.Agent.ID || *tk.SubmitterID != e.Agent.ID ||
 		tk.Description != "It broke." || !strings.HasSuffix(tk.URL, "/api/v2/tickets/"+itoa(tk.ID)+".json") {
 		t.Fatalf("created %+v", tk)
 	}
 	path := "/api/v2/tickets/" + itoa(tk.ID)
 	t.Run("Update", func(t *testing.T) {
 		var out httpapi.TicketEnvelope
-		e.call(t, "PUT", e.asAgent(path+".json"), "", map[string]any{"ticket": map[string]any{"status": "pending", "type": "question",
-			"assignee_id": e.agent.ID, "comment": map[string]any{"body": "Looking <now>", "public": false}, "unknown": 1}}, http.StatusOK, &out)
-		if u := out.Ticket; u.Status != "pending" || *u.Type != "question" || *u.AssigneeID != e.agent.ID || u.Subject != "Broken" {
+		e.Call(t, "PUT", e.AsAgent(path+".json"), "", map[string]any{"ticket": map[string]any{"status": "pending", "type": "question",
+			"assignee_id": e.Agent.ID, "comment": map[string]any{"body": "Looking <now>", "public": false}, "unknown": 1}}, http.StatusOK, &out)
+		if u := out.Ticket; u.Status != "pending" || *u.Type != "question" || *u.AssigneeID != e.Agent.ID || u.Subject != "Broken" {
 			t.Fatalf("updated %+v", u)
 		}
 		var page commentPage
-		e.call(t, "GET", e.asAgent(path+"/comments.json"), "", nil, http.StatusOK, &page)
+		e.Call(t, "GET", e.AsAgent(path+"/comments.json"), "", nil, http.StatusOK, &page)
 		if len(page.Comments) != 2 || page.Comments[0].Body != "It broke." || !page.Comments[0].Public ||
-			page.Comments[1].Public || page.Comments[1].HTMLBody != "<p>Looking &lt;now&gt;</p>" || page.Comments[1].AuthorID != e.agent.ID {
+			page.Comments[1].Public || page.Comments[1].HTMLBody != "<p>Looking &lt;now&gt;</p>" || page.Comments[1].AuthorID != e.Agent.ID {
 			t.Fatalf("comments %+v", page.Comments)
 		}
 	})
 	t.Run("ErrUpdate", func(t *testing.T) {
-		e.call(t, "PUT", e.asAgent(path), "", []byte(`{"ticket": {"status": 3}}`), http.StatusBadRequest, nil)
-		e.call(t, "PUT", e.asAgent(path), "", []byte(`{"ticket": {"group_id": 424242}}`), http.StatusBadRequest, nil)
-		e.call(t, "PUT", e.asAgent("/api/v2/tickets/999999"), "", []byte(`{"ticket": {"status": "open"}}`), http.StatusNotFound, nil)
+		e.Call(t, "PUT", e.AsAgent(path), "", []byte(`{"ticket": {"status": 3}}`), http.StatusBadRequest, nil)
+		e.Call(t, "PUT", e.AsAgent(path), "", []byte(`{"ticket": {"group_id": 424242}}`), http.StatusBadRequest, nil)
+		e.Call(t, "PUT", e.AsAgent("/api/v2/tickets/999999"), "", []byte(`{"ticket": {"status": "open"}}`), http.StatusNotFound, nil)
 		var page commentPage
-		e.call(t, "GET", e.asAgent(path+"/comments"), "", nil, http.StatusOK, &page)
+		e.Call(t, "GET", e.AsAgent(path+"/comments"), "", nil, http.StatusOK, &page)
 		if len(page.Comments) != 2 {
 			t.Fatalf("%d comments after refused updates, want 2", len(page.Comments))
 		}
 	})
 	t.Run("ShowMany", func(t *testing.T) {
 		var out httpapi.TicketList
-		e.call(t, "GET", e.asAgent("/api/v2/tickets/show_many.json?ids="+itoa(tk.ID)+",999999"), "", nil, http.StatusOK, &out)
+		e.Call(t, "GET", e.AsAgent("/api/v2/tickets/show_many.json?ids="+itoa(tk.ID)+",999999"), "", nil, http.StatusOK, &out)
 		if len(out.Tickets) != 1 || out.Tickets[0].ID != tk.ID {
 			t.Fatalf("show_many = %+v", out.Tickets)
 		}
-		e.call(t, "GET", e.asAgent("/api/v2/tickets/show_many?ids=1,x"), "", nil, http.StatusBadRequest, nil)
+		e.Call(t, "GET", e.AsAgent("/api/v2/tickets/show_many?ids=1,x"), "", nil, http.StatusBadRequest, nil)
 	})
 	t.Run("Delete", func(t *testing.T) {
-		e.call(t, "DELETE", e.asAgent(path), "", nil, http.StatusForbidden, nil)
-		e.call(t, "DELETE", e.asOwner(path+".json"), "", nil, http.StatusNoContent, nil)
-		e.call(t, "GET", e.asOwner(path), "", nil, http.StatusNotFound, nil)
-		e.call(t, "GET", e.asOwner(path+"/comments"), "", nil, http.StatusNotFound, nil)
-		e.call(t, "DELETE", e.asOwner(path), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "DELETE", e.AsAgent(path), "", nil, http.StatusForbidden, nil)
+		e.Call(t, "DELETE", e.AsOwner(path+".json"), "", nil, http.StatusNoContent, nil)
+		e.Call(t, "GET", e.AsOwner(path), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "GET", e.AsOwner(path+"/comments"), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "DELETE", e.AsOwner(path), "", nil, http.StatusNotFound, nil)
 	})
 }
 
@@ -80,54 +80,54 @@ func TestSupportUsersMore(t *testing.T) {
 	e := setupSupport(t)
 	t.Run("Search", func(t *testing.T) {
 		var out httpapi.UserPage
-		e.call(t, "GET", e.asAgent("/api/v2/users/search.json?query=CUSTOMER"), "", nil, http.StatusOK, &out)
-		if out.Count != 1 || out.Users[0].ID != e.endUser.ID {
+		e.Call(t, "GET", e.AsAgent("/api/v2/users/search.json?query=CUSTOMER"), "", nil, http.StatusOK, &out)
+		if out.Count != 1 || out.Users[0].ID != e.EndUser.ID {
 			t.Fatalf("search = %+v", out)
 		}
-		e.call(t, "GET", e.asAgent("/api/v2/users/search?query=email:"+e.agent.Email), "", nil, http.StatusOK, &out)
-		if out.Count != 1 || out.Users[0].ID != e.agent.ID {
+		e.Call(t, "GET", e.AsAgent("/api/v2/users/search?query=email:"+e.Agent.Email), "", nil, http.StatusOK, &out)
+		if out.Count != 1 || out.Users[0].ID != e.Agent.ID {
 			t.Fatalf("search by email = %+v", out)
 		}
-		e.call(t, "GET", e.asAgent("/api/v2/users/search?query=shoe:44"), "", nil, http.StatusBadRequest, nil)
+		e.Call(t, "GET", e.AsAgent("/api/v2/users/search?query=shoe:44"), "", nil, http.StatusBadRequest, nil)
 	})
 	t.Run("ShowMany", func(t *testing.T) {
 		var out httpapi.UserList
-		e.call(t, "GET", e.asAgent("/api/v2/users/show_many?ids="+itoa(e.endUser.ID)+","+itoa(e.agent.ID)), "", nil, http.StatusOK, &out)
-		if len(out.Users) != 2 || out.Users[0].ID != e.endUser.ID || out.Users[1].ID != e.agent.ID {
+		e.Call(t, "GET", e.AsAgent("/api/v2/users/show_many?ids="+itoa(e.EndUser.ID)+","+itoa(e.Agent.ID)), "", nil, http.StatusOK, &out)
+		if len(out.Users) != 2 || out.Users[0].ID != e.EndUser.ID || out.Users[1].ID != e.Agent.ID {
 			t.Fatalf("show_many = %+v", out.Users)
 		}
 	})
 	t.Run("Delete", func(t *testing.T) {
-		target := e.addUser(t, 1, "leaving@acme-one.test", chatlift.UserRoleEndUser, true)
-		e.call(t, "DELETE", e.asAgent("/api/v2/users/"+itoa(target.ID)), "", nil, http.StatusForbidden, nil)
+		target := e.AddUser(t, 1, "leaving@acme-one.test", chatlift.UserRoleEndUser, true)
+		e.Call(t, "DELETE", e.AsAgent("/api/v2/users/"+itoa(target.ID)), "", nil, http.StatusForbidden, nil)
 		var out httpapi.UserEnvelope
-		e.call(t, "DELETE", e.asOwner("/api/v2/users/"+itoa(target.ID)+".json"), "", nil, http.StatusOK, &out)
+		e.Call(t, "DELETE", e.AsOwner("/api/v2/users/"+itoa(target.ID)+".json"), "", nil, http.StatusOK, &out)
 		if out.User.ID != target.ID || out.User.Active {
 			t.Fatalf("deleted %+v", out.User)
 		}
-		e.call(t, "GET", e.asOwner("/api/v2/users/"+itoa(target.ID)), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "GET", e.AsOwner("/api/v2/users/"+itoa(target.ID)), "", nil, http.StatusNotFound, nil)
 		var me httpapi.UserEnvelope
-		e.call(t, "GET", e.asOwner("/api/v2/users/me"), "", nil, http.StatusOK, &me)
-		e.call(t, "DELETE", e.asOwner("/api/v2/users/"+itoa(me.User.ID)), "", nil, http.StatusBadRequest, nil)
+		e.Call(t, "GET", e.AsOwner("/api/v2/users/me"), "", nil, http.StatusOK, &me)
+		e.Call(t, "DELETE", e.AsOwner("/api/v2/users/"+itoa(me.User.ID)), "", nil, http.StatusBadRequest, nil)
 	})
 }
 
 func TestSupportPaging(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
-	total := e.userCount(t, 1)
+	total := e.UserCount(t, 1)
 	t.Run("Offset", func(t *testing.T) {
 		seen, next := 0, "/api/v2/users.json?per_page=2"
 		for next != "" {
 			var page httpapi.UserPage
-			e.call(t, "GET", e.asAgent(next), "", nil, http.StatusOK, &page)
+			e.Call(t, "GET", e.AsAgent(next), "", nil, http.StatusOK, &page)
 			if page.Count != total || page.Meta != nil {
 				t.Fatalf("page = %+v, want count %d and no meta", page, total)
 			}
 			seen += len(page.Users)
 			next = ""
 			if page.NextPage != nil {
-				next = strings.TrimPrefix(*page.NextPage, e.url)
+				next = strings.TrimPrefix(*page.NextPage, e.URL)
 			}
 		}
 		if seen != total {
@@ -138,11 +138,11 @@ func TestSupportPaging(t *testing.T) {
 		seen, next := 0, "/api/v2/users.json?page[size]=3"
 		for next != "" {
 			var page httpapi.UserPage
-			e.call(t, "GET", e.asAgent(next), "", nil, http.StatusOK, &page)
+			e.Call(t, "GET", e.AsAgent(next), "", nil, http.StatusOK, &page)
 			seen += len(page.Users)
 			next = ""
 			if page.Meta.HasMore {
-				next = strings.TrimPrefix(*page.Links.Next, e.url)
+				next = strings.TrimPrefix(*page.Links.Next, e.URL)
 			}
 		}
 		if seen != total {
@@ -151,14 +151,14 @@ func TestSupportPaging(t *testing.T) {
 	})
 	t.Run("BothByDefault", func(t *testing.T) {
 		var page httpapi.UserPage
-		e.call(t, "GET", e.asAgent("/api/v2/users"), "", nil, http.StatusOK, &page)
+		e.Call(t, "GET", e.AsAgent("/api/v2/users"), "", nil, http.StatusOK, &page)
 		if page.Count != total || page.Meta == nil || page.Links == nil || len(page.Users) != min(total, 100) {
 			t.Fatalf("page = %+v", page)
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, q := range []string{"per_page=0", "page=-1", "page[size]=500", "page[after]=abc"} {
-			e.call(t, "GET", e.asAgent("/api/v2/users?"+q), "", nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", e.AsAgent("/api/v2/users?"+q), "", nil, http.StatusBadRequest, nil)
 		}
 	})
 }
@@ -167,46 +167,46 @@ func TestSupportGroupsOrganizations(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
 	var g httpapi.GroupEnvelope
-	e.call(t, "POST", e.asOwner("/api/v2/groups.json"), "", []byte(`{"group": {"id": 0, "name": "Tier 1", "default": false,
+	e.Call(t, "POST", e.AsOwner("/api/v2/groups.json"), "", []byte(`{"group": {"id": 0, "name": "Tier 1", "default": false,
 		"created_at": "0001-01-01T00:00:00Z"}}`), http.StatusCreated, &g)
 	if g.Group.ID == 0 || g.Group.Name != "Tier 1" || !strings.HasSuffix(g.Group.URL, "/groups/"+itoa(g.Group.ID)+".json") {
 		t.Fatalf("created %+v", g.Group)
 	}
 	var o httpapi.OrganizationEnvelope
-	e.call(t, "POST", e.asOwner("/api/v2/organizations"), "", []byte(`{"organization": {"id": 0, "name": "Acme", "group_id": 0,
+	e.Call(t, "POST", e.AsOwner("/api/v2/organizations"), "", []byte(`{"organization": {"id": 0, "name": "Acme", "group_id": 0,
 		"domain_names": null, "tags": ["VIP"], "shared_tickets": false, "organization_fields": null}}`), http.StatusCreated, &o)
 	if o.Organization.Name != "Acme" || o.Organization.GroupID != nil || strings.Join(o.Organization.Tags, ",") != "vip" {
 		t.Fatalf("created %+v", o.Organization)
 	}
 	t.Run("Read", func(t *testing.T) {
 		var groups struct{ Groups []*chatlift.Group }
-		e.call(t, "GET", e.asAgent("/api/v2/groups.json"), "", nil, http.StatusOK, &groups)
+		e.Call(t, "GET", e.AsAgent("/api/v2/groups.json"), "", nil, http.StatusOK, &groups)
 		if len(groups.Groups) != 1 || groups.Groups[0].ID != g.Group.ID {
 			t.Fatalf("groups = %+v", groups.Groups)
 		}
 		var orgs struct{ Organizations []*chatlift.Organization }
-		e.call(t, "GET", e.asAgent("/api/v2/organizations.json"), "", nil, http.StatusOK, &orgs)
+		e.Call(t, "GET", e.AsAgent("/api/v2/organizations.json"), "", nil, http.StatusOK, &orgs)
 		if len(orgs.Organizations) != 1 {
 			t.Fatalf("organizations = %+v", orgs.Organizations)
 		}
-		e.call(t, "GET", e.asAgent("/api/v2/groups/"+itoa(g.Group.ID)+".json"), "", nil, http.StatusOK, nil)
-		e.call(t, "GET", e.asAgent("/api/v2/organizations/"+itoa(o.Organization.ID)), "", nil, http.StatusOK, nil)
-		e.call(t, "GET", e.as(e.creds[1].SupportOwnerEmail, e.creds[1].SupportAPIToken, "/api/v2/groups/"+itoa(g.Group.ID)), "", nil, http.StatusNotFound, nil)
+		e.Call(t, "GET", e.AsAgent("/api/v2/groups/"+itoa(g.Group.ID)+".json"), "", nil, http.StatusOK, nil)
+		e.Call(t, "GET", e.AsAgent("/api/v2/organizations/"+itoa(o.Organization.ID)), "", nil, http.StatusOK, nil)
+		e.Call(t, "GET", e.As(e.Creds[1].SupportOwnerEmail, e.Creds[1].SupportAPIToken, "/api/v2/groups/"+itoa(g.Group.ID)), "", nil, http.StatusNotFound, nil)
 	})
 	t.Run("TicketInGroup", func(t *testing.T) {
 		var out httpapi.TicketEnvelope
-		e.call(t, "POST", e.asAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{"subject": "s",
+		e.Call(t, "POST", e.AsAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{"subject": "s",
 			"group_id": g.Group.ID, "organization_id": o.Organization.ID}}, http.StatusCreated, &out)
 		if *out.Ticket.GroupID != g.Group.ID || *out.Ticket.OrganizationID != o.Organization.ID {
 			t.Fatalf("created %+v", out.Ticket)
 		}
 	})
 	t.Run("ErrCreate", func(t *testing.T) {
-		e.call(t, "POST", e.asAgent("/api/v2/groups"), "", []byte(`{"group": {"name": "x"}}`), http.StatusForbidden, nil)
-		e.call(t, "POST", e.asOwner("/api/v2/groups"), "", []byte(`{"group": {"name": ""}}`), http.StatusBadRequest, nil)
-		e.call(t, "POST", e.asOwner("/api/v2/groups"), "", []byte(`{"group": {"name": 7}}`), http.StatusBadRequest, nil)
-		e.call(t, "POST", e.asOwner("/api/v2/organizations"), "", []byte(`{"organization": {"name": "ACME"}}`), http.StatusConflict, nil)
-		e.call(t, "POST", e.asOwner("/api/v2/organizations"), "", []byte(`{"organization": {"name": "B", "group_id": 4242}}`), http.StatusBadRequest, nil)
+		e.Call(t, "POST", e.AsAgent("/api/v2/groups"), "", []byte(`{"group": {"name": "x"}}`), http.StatusForbidden, nil)
+		e.Call(t, "POST", e.AsOwner("/api/v2/groups"), "", []byte(`{"group": {"name": ""}}`), http.StatusBadRequest, nil)
+		e.Call(t, "POST", e.AsOwner("/api/v2/groups"), "", []byte(`{"group": {"name": 7}}`), http.StatusBadRequest, nil)
+		e.Call(t, "POST", e.AsOwner("/api/v2/organizations"), "", []byte(`{"organization": {"name": "ACME"}}`), http.StatusConflict, nil)
+		e.Call(t, "POST", e.AsOwner("/api/v2/organizations"), "", []byte(`{"organization": {"name": "B", "group_id": 4242}}`), http.StatusBadRequest, nil)
 	})
 }
 
@@ -214,7 +214,7 @@ func TestSupportSearch(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
 	var tk httpapi.TicketEnvelope
-	e.call(t, "POST", e.asAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{"subject": "Zebra stripes fading",
+	e.Call(t, "POST", e.AsAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{"subject": "Zebra stripes fading",
 		"priority": "urgent", "tags": []string{"zoo"}, "comment": map[string]any{"body": "help"}}}, http.StatusCreated, &tk)
 	type result struct {
 		ID         int64  `json:"id"`
@@ -231,17 +231,17 @@ func TestSupportSearch(t *testing.T) {
 	}{
 		"FreeText":     {"zebra", []result{{tk.Ticket.ID, "ticket"}}},
 		"Fields":       {"type:ticket priority:urgent tags:zoo status:new", []result{{tk.Ticket.ID, "ticket"}}},
-		"Requester":    {"type:ticket requester:" + e.agent.Email + " zebra", []result{{tk.Ticket.ID, "ticket"}}},
+		"Requester":    {"type:ticket requester:" + e.Agent.Email + " zebra", []result{{tk.Ticket.ID, "ticket"}}},
 		"Phrase":       {`"stripes fading"`, []result{{tk.Ticket.ID, "ticket"}}},
 		"Prefix":       {"subject:zeb*", []result{{tk.Ticket.ID, "ticket"}}},
 		"NoMatch":      {"type:ticket priority:low zebra", nil},
-		"User":         {"type:user customer", []result{{e.endUser.ID, "user"}}},
-		"UserByEmail":  {"email:" + e.agent.Email, []result{{e.agent.ID, "user"}}},
+		"User":         {"type:user customer", []result{{e.EndUser.ID, "user"}}},
+		"UserByEmail":  {"email:" + e.Agent.Email, []result{{e.Agent.ID, "user"}}},
 		"TicketOrUser": {"type:ticket type:user zebra", []result{{tk.Ticket.ID, "ticket"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var out answer
-			e.call(t, "GET", e.asAgent("/api/v2/search.json?query="+url.QueryEscape(c.query)), "", nil, http.StatusOK, &out)
+			e.Call(t, "GET", e.AsAgent("/api/v2/search.json?query="+url.QueryEscape(c.query)), "", nil, http.StatusOK, &out)
 			if out.Count != len(c.want) || len(out.Results) != len(c.want) {
 				t.Fatalf("%q found %+v (count %d), want %+v", c.query, out.Results, out.Count, c.want)
 			}
@@ -254,7 +254,7 @@ func TestSupportSearch(t *testing.T) {
 	}
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, q := range []string{"type:chat", "flavour:mint", strings.Repeat("x", 2000)} {
-			e.call(t, "GET", e.asAgent("/api/v2/search?query="+url.QueryEscape(q)), "", nil, http.StatusBadRequest, nil)
+			e.Call(t, "GET", e.AsAgent("/api/v2/search?query="+url.QueryEscape(q)), "", nil, http.StatusBadRequest, nil)
 		}
 	})
 }
@@ -262,13 +262,13 @@ func TestSupportSearch(t *testing.T) {
 // supportTicket stores a new ticket on the first support account.
 func (e *authzEnv) supportTicket() int64 {
 	ctx := context.Background()
-	id, err := e.platform.NextIDs(ctx, "tickets/1", 1)
+	id, err := e.Platform.NextIDs(ctx, "tickets/1", 1)
 	if err != nil {
 		panic(err)
 	}
 	now := time.Now().UTC()
 	t := &chatlift.Ticket{ID: id, AccountID: 1, Subject: "s", Status: "new", Via: chatlift.ViaChannel("api"), CreatedAt: now, UpdatedAt: now}
-	if err := e.platform.PutTickets(ctx, []*chatlift.Ticket{t}); err != nil {
+	if err := e.Platform.PutTickets(ctx, []*chatlift.Ticket{t}); err != nil {
 		panic(err)
 	}
 	return id
@@ -277,13 +277,13 @@ func (e *authzEnv) supportTicket() int64 {
 // supportEndUser stores a new end user on the first support account.
 func (e *authzEnv) supportEndUser() int64 {
 	ctx := context.Background()
-	id, err := e.platform.NextIDs(ctx, "users/1", 1)
+	id, err := e.Platform.NextIDs(ctx, "users/1", 1)
 	if err != nil {
 		panic(err)
 	}
 	u := &chatlift.User{ID: id, AccountID: 1, Email: fmt.Sprintf("end%d@example.test", id), Name: "End", Role: chatlift.UserRoleEndUser,
 		Active: true, CreatedAt: time.Now().UTC()}
-	if err := e.platform.PutUsers(ctx, []*chatlift.User{u}); err != nil {
+	if err := e.Platform.PutUsers(ctx, []*chatlift.User{u}); err != nil {
 		panic(err)
 	}
 	return id
