@@ -546,3 +546,33 @@ func TestDisabledAgentTokens(t *testing.T) {
 		}
 	})
 }
+
+// supportTicket stores a new ticket on the first support account.
+func (e *authzEnv) supportTicket() int64 {
+	ctx := context.Background()
+	id, err := e.Platform.NextIDs(ctx, "tickets/1", 1)
+	if err != nil {
+		panic(err)
+	}
+	now := time.Now().UTC()
+	t := &chatlift.Ticket{ID: id, AccountID: 1, Subject: "s", Status: "new", Via: chatlift.ViaChannel("api"), CreatedAt: now, UpdatedAt: now}
+	if err := e.Platform.PutTickets(ctx, []*chatlift.Ticket{t}); err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// supportEndUser stores a new end user on the first support account.
+func (e *authzEnv) supportEndUser() int64 {
+	ctx := context.Background()
+	id, err := e.Platform.NextIDs(ctx, "users/1", 1)
+	if err != nil {
+		panic(err)
+	}
+	u := &chatlift.User{ID: id, AccountID: 1, Email: fmt.Sprintf("end%d@example.test", id), Name: "End", Role: chatlift.UserRoleEndUser,
+		Active: true, CreatedAt: time.Now().UTC()}
+	if err := e.Platform.PutUsers(ctx, []*chatlift.User{u}); err != nil {
+		panic(err)
+	}
+	return id
+}

@@ -16,7 +16,11 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi/api"
+	"github.com/chatlift/chatlift/httpapi/supportapi"
 )
+
+// The platform store serves each product's API.
+var _ supportapi.Store = chatlift.PlatformStore(nil)
 
 // Server is chatlift's HTTP server.
 type Server struct {
@@ -123,14 +127,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	handle("GET /api/ops/accounts", s.op.Only(s.listAccounts))
 	s.chatRoutes(handle)
-	s.supportRoutes(handle)
+	(&supportapi.API{Auth: s.supportAuth, Store: s.Platform, Now: s.Now}).Routes(handle)
+	s.billingRoutes(handle)
+	s.notificationRoutes(handle)
 	s.upgradeRoutes(handle)
 	s.importRoutes(handle)
 	s.oauthRoutes(handle)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
-	return jsonSuffix(mux)
+	return supportapi.JSONSuffix(mux)
 }
 
 // healthz answers 200 once every part is ready, 503 before.

@@ -1,4 +1,4 @@
-package httpapi_test
+package supportapi_test
 
 import (
 	"net/http"
@@ -7,22 +7,23 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/supportapi"
 )
 
 func TestSupportJSONSuffix(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
 	t.Run("OK", func(t *testing.T) {
-		var me httpapi.UserEnvelope
+		var me supportapi.UserEnvelope
 		e.Call(t, "GET", e.AsOwner("/api/v2/users/me.json"), "", nil, 200, &me)
-		var one httpapi.UserEnvelope
+		var one supportapi.UserEnvelope
 		e.Call(t, "GET", e.AsOwner("/api/v2/users/"+itoa(me.User.ID)+".json"), "", nil, 200, &one)
 		if one.User.Email != me.User.Email {
 			t.Fatalf("users/{id}.json = %+v, want %+v", one.User, me.User)
 		}
 	})
 	t.Run("LinksKeepSuffix", func(t *testing.T) {
-		var page httpapi.UserPage
+		var page supportapi.UserPage
 		e.Call(t, "GET", e.AsOwner("/api/v2/users.json?per_page=1"), "", nil, 200, &page)
 		if page.NextPage == nil || !strings.Contains(*page.NextPage, "/api/v2/users.json?") {
 			t.Fatalf("next_page = %v, want a users.json link", page.NextPage)

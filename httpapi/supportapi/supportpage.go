@@ -1,4 +1,4 @@
-package httpapi
+package supportapi
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package httpapi
+package supportapi
 
 import (
 	"bytes"
@@ -11,9 +11,8 @@ import (
 	"github.com/chatlift/chatlift/httpapi/api"
 )
 
-// supportRoutes registers the support API (v2) in the hosted support API's
-// shapes, the billing API and the in-product notifications.
-func (s *Server) supportRoutes(handle func(string, http.HandlerFunc)) {
+// Routes registers the support API (v2) in the hosted support API's shapes.
+func (s *API) Routes(handle func(string, http.HandlerFunc)) {
 	const p = "/api/v2"
 	handle("GET "+p+"/users", s.support(listUsers))
 	handle("POST "+p+"/users", s.support(createUser))
@@ -28,8 +27,6 @@ func (s *Server) supportRoutes(handle func(string, http.HandlerFunc)) {
 	s.groupRoutes(handle)
 	handle("GET "+p+"/apps/installations", s.support(listApps))
 	handle("POST "+p+"/apps/installations", s.support(installApp))
-	s.billingRoutes(handle)
-	s.notificationRoutes(handle)
 }
 
 // UserPage is the body of GET /users and GET /users/search: users in id

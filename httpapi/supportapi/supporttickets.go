@@ -1,4 +1,4 @@
-package httpapi
+package supportapi
 
 import (
 	"net/http"
@@ -10,7 +10,7 @@ import (
 )
 
 // ticketRoutes registers the tickets and their comments.
-func (s *Server) ticketRoutes(handle func(string, http.HandlerFunc)) {
+func (s *API) ticketRoutes(handle func(string, http.HandlerFunc)) {
 	const p = "/api/v2/tickets"
 	handle("GET "+p, s.support(listTickets))
 	handle("POST "+p, s.support(createTicket))

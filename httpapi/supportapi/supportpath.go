@@ -1,4 +1,4 @@
-package httpapi
+package supportapi
 
 import (
 	"context"
@@ -9,14 +9,14 @@ import (
 // supportPrefix is where the support API's paths start.
 const supportPrefix = "/api/v2/"
 
-// originalPathKey carries the path a client sent before jsonSuffix trimmed it.
+// originalPathKey carries the path a client sent before JSONSuffix trimmed it.
 type originalPathKey struct{}
 
-// jsonSuffix lets every support API path also be asked for with ".json", as
+// JSONSuffix lets every support API path also be asked for with ".json", as
 // the hosted support API's clients do (/api/v2/users.json,
 // /api/v2/tickets/7.json): the suffix is trimmed before routing, so each
 // route is registered once. The chat API's paths are left alone.
-func jsonSuffix(next http.Handler) http.Handler {
+func JSONSuffix(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		trimmed, ok := strings.CutSuffix(p, ".json")

@@ -1,16 +1,13 @@
-package httpapi_test
+package supportapi_test
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/supportapi"
 )
 
 // commentPage is the body of GET /tickets/{id}/comments.
@@ -21,7 +18,7 @@ type commentPage struct {
 func TestSupportTicketLifecycle(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
-	var created httpapi.TicketEnvelope
+	var created supportapi.TicketEnvelope
 	// A typed client sends every field, unset ones as zero values.
 	e.Call(t, "POST", e.AsAgent("/api/v2/tickets.json"), "", []byte(`{"ticket": {"id": 0, "url": "", "type": "", "subject": "Broken",
 		"priority": "", "status": "", "requester_id": 0, "assignee_id": 0, "organization_id": 0, "group_id": 0,
@@ -35,7 +32,7 @@ func TestSupportTicketLifecycle(t *testing.T) {
 	}
 	path := "/api/v2/tickets/" + itoa(tk.ID)
 	t.Run("Update", func(t *testing.T) {
-		var out httpapi.TicketEnvelope
+		var out supportapi.TicketEnvelope
 		e.Call(t, "PUT", e.AsAgent(path+".json"), "", map[string]any{"ticket": map[string]any{"status": "pending", "type": "question",
 			"assignee_id": e.Agent.ID, "comment": map[string]any{"body": "Looking <now>", "public": false}, "unknown": 1}}, http.StatusOK, &out)
 		if u := out.Ticket; u.Status != "pending" || *u.Type != "question" || *u.AssigneeID != e.Agent.ID || u.Subject != "Broken" {
@@ -59,7 +56,7 @@ func TestSupportTicketLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("ShowMany", func(t *testing.T) {
-		var out httpapi.TicketList
+		var out supportapi.TicketList
 		e.Call(t, "GET", e.AsAgent("/api/v2/tickets/show_many.json?ids="+itoa(tk.ID)+",999999"), "", nil, http.StatusOK, &out)
 		if len(out.Tickets) != 1 || out.Tickets[0].ID != tk.ID {
 			t.Fatalf("show_many = %+v", out.Tickets)
@@ -79,7 +76,7 @@ func TestSupportUsersMore(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
 	t.Run("Search", func(t *testing.T) {
-		var out httpapi.UserPage
+		var out supportapi.UserPage
 		e.Call(t, "GET", e.AsAgent("/api/v2/users/search.json?query=CUSTOMER"), "", nil, http.StatusOK, &out)
 		if out.Count != 1 || out.Users[0].ID != e.EndUser.ID {
 			t.Fatalf("search = %+v", out)
@@ -91,7 +88,7 @@ func TestSupportUsersMore(t *testing.T) {
 		e.Call(t, "GET", e.AsAgent("/api/v2/users/search?query=shoe:44"), "", nil, http.StatusBadRequest, nil)
 	})
 	t.Run("ShowMany", func(t *testing.T) {
-		var out httpapi.UserList
+		var out supportapi.UserList
 		e.Call(t, "GET", e.AsAgent("/api/v2/users/show_many?ids="+itoa(e.EndUser.ID)+","+itoa(e.Agent.ID)), "", nil, http.StatusOK, &out)
 		if len(out.Users) != 2 || out.Users[0].ID != e.EndUser.ID || out.Users[1].ID != e.Agent.ID {
 			t.Fatalf("show_many = %+v", out.Users)
@@ -100,13 +97,13 @@ func TestSupportUsersMore(t *testing.T) {
 	t.Run("Delete", func(t *testing.T) {
 		target := e.AddUser(t, 1, "leaving@acme-one.test", chatlift.UserRoleEndUser, true)
 		e.Call(t, "DELETE", e.AsAgent("/api/v2/users/"+itoa(target.ID)), "", nil, http.StatusForbidden, nil)
-		var out httpapi.UserEnvelope
+		var out supportapi.UserEnvelope
 		e.Call(t, "DELETE", e.AsOwner("/api/v2/users/"+itoa(target.ID)+".json"), "", nil, http.StatusOK, &out)
 		if out.User.ID != target.ID || out.User.Active {
 			t.Fatalf("deleted %+v", out.User)
 		}
 		e.Call(t, "GET", e.AsOwner("/api/v2/users/"+itoa(target.ID)), "", nil, http.StatusNotFound, nil)
-		var me httpapi.UserEnvelope
+		var me supportapi.UserEnvelope
 		e.Call(t, "GET", e.AsOwner("/api/v2/users/me"), "", nil, http.StatusOK, &me)
 		e.Call(t, "DELETE", e.AsOwner("/api/v2/users/"+itoa(me.User.ID)), "", nil, http.StatusBadRequest, nil)
 	})
@@ -119,7 +116,7 @@ func TestSupportPaging(t *testing.T) {
 	t.Run("Offset", func(t *testing.T) {
 		seen, next := 0, "/api/v2/users.json?per_page=2"
 		for next != "" {
-			var page httpapi.UserPage
+			var page supportapi.UserPage
 			e.Call(t, "GET", e.AsAgent(next), "", nil, http.StatusOK, &page)
 			if page.Count != total || page.Meta != nil {
 				t.Fatalf("page = %+v, want count %d and no meta", page, total)
@@ -137,7 +134,7 @@ func TestSupportPaging(t *testing.T) {
 	t.Run("Cursor", func(t *testing.T) {
 		seen, next := 0, "/api/v2/users.json?page[size]=3"
 		for next != "" {
-			var page httpapi.UserPage
+			var page supportapi.UserPage
 			e.Call(t, "GET", e.AsAgent(next), "", nil, http.StatusOK, &page)
 			seen += len(page.Users)
 			next = ""
@@ -150,7 +147,7 @@ func TestSupportPaging(t *testing.T) {
 		}
 	})
 	t.Run("BothByDefault", func(t *testing.T) {
-		var page httpapi.UserPage
+		var page supportapi.UserPage
 		e.Call(t, "GET", e.AsAgent("/api/v2/users"), "", nil, http.StatusOK, &page)
 		if page.Count != total || page.Meta == nil || page.Links == nil || len(page.Users) != min(total, 100) {
 			t.Fatalf("page = %+v", page)
@@ -166,13 +163,13 @@ func TestSupportPaging(t *testing.T) {
 func TestSupportGroupsOrganizations(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
-	var g httpapi.GroupEnvelope
+	var g supportapi.GroupEnvelope
 	e.Call(t, "POST", e.AsOwner("/api/v2/groups.json"), "", []byte(`{"group": {"id": 0, "name": "Tier 1", "default": false,
 		"created_at": "0001-01-01T00:00:00Z"}}`), http.StatusCreated, &g)
 	if g.Group.ID == 0 || g.Group.Name != "Tier 1" || !strings.HasSuffix(g.Group.URL, "/groups/"+itoa(g.Group.ID)+".json") {
 		t.Fatalf("created %+v", g.Group)
 	}
-	var o httpapi.OrganizationEnvelope
+	var o supportapi.OrganizationEnvelope
 	e.Call(t, "POST", e.AsOwner("/api/v2/organizations"), "", []byte(`{"organization": {"id": 0, "name": "Acme", "group_id": 0,
 		"domain_names": null, "tags": ["VIP"], "shared_tickets": false, "organization_fields": null}}`), http.StatusCreated, &o)
 	if o.Organization.Name != "Acme" || o.Organization.GroupID != nil || strings.Join(o.Organization.Tags, ",") != "vip" {
@@ -194,7 +191,7 @@ func TestSupportGroupsOrganizations(t *testing.T) {
 		e.Call(t, "GET", e.As(e.Creds[1].SupportOwnerEmail, e.Creds[1].SupportAPIToken, "/api/v2/groups/"+itoa(g.Group.ID)), "", nil, http.StatusNotFound, nil)
 	})
 	t.Run("TicketInGroup", func(t *testing.T) {
-		var out httpapi.TicketEnvelope
+		var out supportapi.TicketEnvelope
 		e.Call(t, "POST", e.AsAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{"subject": "s",
 			"group_id": g.Group.ID, "organization_id": o.Organization.ID}}, http.StatusCreated, &out)
 		if *out.Ticket.GroupID != g.Group.ID || *out.Ticket.OrganizationID != o.Organization.ID {
@@ -213,7 +210,7 @@ func TestSupportGroupsOrganizations(t *testing.T) {
 func TestSupportSearch(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
-	var tk httpapi.TicketEnvelope
+	var tk supportapi.TicketEnvelope
 	e.Call(t, "POST", e.AsAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{"subject": "Zebra stripes fading",
 		"priority": "urgent", "tags": []string{"zoo"}, "comment": map[string]any{"body": "help"}}}, http.StatusCreated, &tk)
 	type result struct {
@@ -257,34 +254,4 @@ func TestSupportSearch(t *testing.T) {
 			e.Call(t, "GET", e.AsAgent("/api/v2/search?query="+url.QueryEscape(q)), "", nil, http.StatusBadRequest, nil)
 		}
 	})
-}
-
-// supportTicket stores a new ticket on the first support account.
-func (e *authzEnv) supportTicket() int64 {
-	ctx := context.Background()
-	id, err := e.Platform.NextIDs(ctx, "tickets/1", 1)
-	if err != nil {
-		panic(err)
-	}
-	now := time.Now().UTC()
-	t := &chatlift.Ticket{ID: id, AccountID: 1, Subject: "s", Status: "new", Via: chatlift.ViaChannel("api"), CreatedAt: now, UpdatedAt: now}
-	if err := e.Platform.PutTickets(ctx, []*chatlift.Ticket{t}); err != nil {
-		panic(err)
-	}
-	return id
-}
-
-// supportEndUser stores a new end user on the first support account.
-func (e *authzEnv) supportEndUser() int64 {
-	ctx := context.Background()
-	id, err := e.Platform.NextIDs(ctx, "users/1", 1)
-	if err != nil {
-		panic(err)
-	}
-	u := &chatlift.User{ID: id, AccountID: 1, Email: fmt.Sprintf("end%d@example.test", id), Name: "End", Role: chatlift.UserRoleEndUser,
-		Active: true, CreatedAt: time.Now().UTC()}
-	if err := e.Platform.PutUsers(ctx, []*chatlift.User{u}); err != nil {
-		panic(err)
-	}
-	return id
 }

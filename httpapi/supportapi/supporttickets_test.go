@@ -1,4 +1,4 @@
-package httpapi_test
+package supportapi_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/supportapi"
 	"github.com/chatlift/chatlift/internal/apitest"
 )
 
@@ -41,7 +41,7 @@ func TestSupportTickets(t *testing.T) {
 		var ids []int64
 		next, pages := "/api/v2/tickets?page[size]=2", 0
 		for next != "" {
-			var page httpapi.TicketPage
+			var page supportapi.TicketPage
 			e.Call(t, "GET", e.AsAgent(next), "", nil, http.StatusOK, &page)
 			for _, tk := range page.Tickets {
 				if len(ids) > 0 && tk.ID <= ids[len(ids)-1] {
@@ -64,7 +64,7 @@ func TestSupportTickets(t *testing.T) {
 		}
 	})
 	t.Run("Create", func(t *testing.T) {
-		var out httpapi.TicketEnvelope
+		var out supportapi.TicketEnvelope
 		e.Call(t, "POST", e.AsAgent("/api/v2/tickets"), "", map[string]any{"ticket": map[string]any{
 			"subject": "Printer on fire", "comment": map[string]any{"body": "It is really on fire."}, "tags": []string{"Fire Alarm", "urgent", "urgent"}}},
 			http.StatusCreated, &out)
@@ -73,12 +73,12 @@ func TestSupportTickets(t *testing.T) {
 			tk.Description != "It is really on fire." || strings.Join(tk.Tags, ",") != "fire_alarm,urgent" {
 			t.Fatalf("created %+v", tk)
 		}
-		var got httpapi.TicketEnvelope
+		var got supportapi.TicketEnvelope
 		e.Call(t, "GET", e.AsOwner("/api/v2/tickets/"+itoa(tk.ID)), "", nil, http.StatusOK, &got)
 		if got.Ticket.Subject != "Printer on fire" {
 			t.Fatalf("read back %+v", got.Ticket)
 		}
-		var assigned httpapi.TicketEnvelope
+		var assigned supportapi.TicketEnvelope
 		e.Call(t, "POST", "/api/v2/tickets", e.Token, map[string]any{"ticket": map[string]any{"subject": "Assigned",
 			"assignee_id": e.Agent.ID, "priority": "high", "requester": map[string]any{"email": "customer@example.test"}}}, http.StatusCreated, &assigned)
 		if a := assigned.Ticket; a.Status != "open" || a.RequesterEmail != "customer@example.test" || *a.AssigneeID != e.Agent.ID {
@@ -128,7 +128,7 @@ func TestSupportApps(t *testing.T) {
 	ctx := context.Background()
 	count := func(t *testing.T) int {
 		t.Helper()
-		var out httpapi.InstallationList
+		var out supportapi.InstallationList
 		e.Call(t, "GET", e.AsAgent("/api/v2/apps/installations"), "", nil, http.StatusOK, &out)
 		stored, err := e.Platform.Apps(ctx, 1)
 		if err != nil {

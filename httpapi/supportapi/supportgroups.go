@@ -1,4 +1,4 @@
-package httpapi
+package supportapi
 
 import (
 	"net/http"
@@ -9,7 +9,7 @@ import (
 )
 
 // groupRoutes registers groups and organizations: list, show, create.
-func (s *Server) groupRoutes(handle func(string, http.HandlerFunc)) {
+func (s *API) groupRoutes(handle func(string, http.HandlerFunc)) {
 	const p = "/api/v2"
 	handle("GET "+p+"/groups", s.support(listGroups))
 	handle("POST "+p+"/groups", s.support(createGroup))

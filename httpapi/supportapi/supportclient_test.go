@@ -1,4 +1,4 @@
-package httpapi_test
+package supportapi_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package httpapi_test
+package supportapi_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/supportapi"
 )
 
 func TestSupportAuth(t *testing.T) {
@@ -18,7 +18,7 @@ func TestSupportAuth(t *testing.T) {
 	e := setupSupport(t)
 	me := func(t *testing.T, target, bearer string, want int) *chatlift.User {
 		t.Helper()
-		var out httpapi.UserEnvelope
+		var out supportapi.UserEnvelope
 		e.Call(t, "GET", target, bearer, nil, want, &out)
 		return out.User
 	}
@@ -107,7 +107,7 @@ func TestSupportUsers(t *testing.T) {
 		var seen []int64
 		next, pages := "/api/v2/users?per_page=2", 0
 		for next != "" {
-			var page httpapi.UserPage
+			var page supportapi.UserPage
 			e.Call(t, "GET", e.AsOwner(next), "", nil, http.StatusOK, &page)
 			if page.Count != len(all) || len(page.Users) > 2 {
 				t.Fatalf("page %d: count %d, %d users", pages, page.Count, len(page.Users))
@@ -130,7 +130,7 @@ func TestSupportUsers(t *testing.T) {
 		}
 	})
 	t.Run("ListByRole", func(t *testing.T) {
-		var page httpapi.UserPage
+		var page supportapi.UserPage
 		e.Call(t, "GET", e.AsAgent("/api/v2/users?role=end-user"), "", nil, http.StatusOK, &page)
 		for _, u := range page.Users {
 			if u.Role != chatlift.UserRoleEndUser {
@@ -147,7 +147,7 @@ func TestSupportUsers(t *testing.T) {
 		}
 	})
 	t.Run("Get", func(t *testing.T) {
-		var out httpapi.UserEnvelope
+		var out supportapi.UserEnvelope
 		e.Call(t, "GET", e.AsAgent("/api/v2/users/"+itoa(e.Agent.ID)), "", nil, http.StatusOK, &out)
 		if out.User.Email != e.Agent.Email {
 			t.Fatalf("user = %+v", out.User)
@@ -165,14 +165,14 @@ func TestSupportUsers(t *testing.T) {
 		}
 	})
 	t.Run("Create", func(t *testing.T) {
-		var out httpapi.UserEnvelope
+		var out supportapi.UserEnvelope
 		e.Call(t, "POST", e.AsOwner("/api/v2/users"), "", map[string]any{"user": map[string]any{
 			"name": "Chatty", "email": "chatty@acme-one.test", "role": "agent", "chat_only": true}}, http.StatusCreated, &out)
 		u := out.User
 		if u.ID == 0 || u.Role != "agent" || !u.ChatOnly || u.RoleType == nil || *u.RoleType != chatlift.RoleTypeContributor || !u.Active {
 			t.Fatalf("created %+v", u)
 		}
-		var admin httpapi.UserEnvelope
+		var admin supportapi.UserEnvelope
 		e.Call(t, "POST", e.AsOwner("/api/v2/users"), "", map[string]any{"user": map[string]any{
 			"name": "Boss Two", "email": "boss2@acme-one.test", "role": "admin"}}, http.StatusCreated, &admin)
 		if admin.User.RoleType == nil || *admin.User.RoleType != chatlift.RoleTypeAdmin || admin.User.ID == u.ID {
@@ -190,7 +190,7 @@ func TestSupportUsers(t *testing.T) {
 			"role": "", "role_type": 0, "custom_role_id": 0, "organization_id": 0, "photo": {"id": 0, "content_url": ""},
 			"tags": null, "user_fields": null, "shoe_size": 44, "last_login_at": "0001-01-01T00:00:00Z",
 			"created_at": "0001-01-01T00:00:00Z", "updated_at": "0001-01-01T00:00:00Z"}}`)
-		var out httpapi.UserEnvelope
+		var out supportapi.UserEnvelope
 		e.Call(t, "POST", e.AsOwner("/api/v2/users.json"), "", body, http.StatusCreated, &out)
 		if u := out.User; u.Role != chatlift.UserRoleEndUser || u.RoleType != nil || u.CustomRoleID != nil || u.Name != "Typed" || !u.Active || u.CreatedAt.IsZero() {
 			t.Fatalf("created %+v", u)
@@ -226,7 +226,7 @@ func TestSupportUsers(t *testing.T) {
 	})
 	t.Run("Update", func(t *testing.T) {
 		target := e.AddUser(t, 1, "promote.me@acme-one.test", chatlift.UserRoleAgent, true)
-		var out httpapi.UserEnvelope
+		var out supportapi.UserEnvelope
 		e.Call(t, "PUT", e.AsOwner("/api/v2/users/"+itoa(target.ID)), "", map[string]any{"user": map[string]any{"name": "Promoted", "role": "admin"}}, http.StatusOK, &out)
 		if out.User.Name != "Promoted" || out.User.Role != "admin" || *out.User.RoleType != chatlift.RoleTypeAdmin || out.User.Email != target.Email {
 			t.Fatalf("updated %+v", out.User)
