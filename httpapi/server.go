@@ -16,11 +16,22 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi/api"
+	"github.com/chatlift/chatlift/httpapi/opsapi"
 	"github.com/chatlift/chatlift/httpapi/supportapi"
 )
 
 // The platform store serves each product's API.
-var _ supportapi.Store = chatlift.PlatformStore(nil)
+var (
+	_ supportapi.Store = chatlift.PlatformStore(nil)
+	_ opsapi.Store     = chatlift.PlatformStore(nil)
+	_ opsapi.Accounts  = chatlift.ChatStore(nil)
+)
+
+// Upgrades is what the upgrade API needs from the upgrade service.
+type Upgrades = opsapi.Upgrades
+
+// Faults arms injected faults (serve --fault-injection only).
+type Faults = opsapi.Faults
 
 // Server is chatlift's HTTP server.
 type Server struct {
@@ -125,13 +136,10 @@ func (s *Server) routes() http.Handler {
 	}
 	handle("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
-	handle("GET /api/ops/accounts", s.op.Only(s.listAccounts))
 	s.chatRoutes(handle)
 	(&supportapi.API{Auth: s.supportAuth, Store: s.Platform, Now: s.Now}).Routes(handle)
-	s.billingRoutes(handle)
-	s.notificationRoutes(handle)
-	s.upgradeRoutes(handle)
-	s.importRoutes(handle)
+	(&opsapi.API{Logger: s.Logger, Operator: s.op, Auth: s.supportAuth, Store: s.Platform, Legacy: s.Legacy,
+		Billing: s.Platform, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
 	s.oauthRoutes(handle)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))

@@ -1,4 +1,4 @@
-package httpapi_test
+package opsapi_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/opsapi"
 	"github.com/chatlift/chatlift/notification"
 )
 
@@ -28,13 +28,13 @@ func TestNotificationAPI(t *testing.T) {
 	put(1, 2, e.Owner, "For the owner")
 	put(1, 3, e.Agent.Email, "For the agent")
 	put(2, 500, "", "Another account's")
-	list := func(t *testing.T, target string) httpapi.NotificationList {
+	list := func(t *testing.T, target string) opsapi.NotificationList {
 		t.Helper()
-		var out httpapi.NotificationList
+		var out opsapi.NotificationList
 		e.Call(t, "GET", target, "", nil, http.StatusOK, &out)
 		return out
 	}
-	titles := func(l httpapi.NotificationList) []any {
+	titles := func(l opsapi.NotificationList) []any {
 		out := []any{}
 		for _, n := range l.Notifications {
 			out = append(out, n.Title)

@@ -1,4 +1,4 @@
-package httpapi_test
+package opsapi_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/opsapi"
 	"github.com/chatlift/chatlift/internal/apitest"
 )
 
@@ -89,12 +89,12 @@ func TestBillingAPI(t *testing.T) {
 	})
 	t.Run("PreviewChangesNothing", func(t *testing.T) {
 		before := billingJSON(t, e)
-		var out httpapi.ConsolidationResponse
+		var out opsapi.ConsolidationResponse
 		e.Call(t, "POST", e.AsOwner("/api/v2/billing/consolidation/preview"), "", nil, http.StatusOK, &out)
 		if !out.Consolidation.Needed || len(out.Consolidation.Lines) != 2 || out.ConsolidatedAt != nil {
 			t.Fatalf("preview = %+v", out)
 		}
-		var later httpapi.ConsolidationResponse
+		var later opsapi.ConsolidationResponse
 		e.Call(t, "POST", "/api/v2/billing/consolidation/preview?account_id=1", e.Op, map[string]any{"at": "2030-01-01T00:00:00Z"}, http.StatusOK, &later)
 		for _, l := range later.Consolidation.Lines {
 			if l.AmountCents != 0 { // both terms are over by then
@@ -112,7 +112,7 @@ func TestBillingAPI(t *testing.T) {
 		e.Call(t, "POST", "/api/ops/accounts/1/billing/consolidate", "", nil, http.StatusUnauthorized, nil)
 		e.Call(t, "POST", "/api/ops/accounts/1/billing/consolidate", e.Token, nil, http.StatusUnauthorized, nil)
 		e.Call(t, "POST", "/api/ops/accounts/999/billing/consolidate", e.Op, nil, http.StatusNotFound, nil)
-		var out httpapi.ConsolidationResponse
+		var out opsapi.ConsolidationResponse
 		e.Call(t, "POST", "/api/ops/accounts/1/billing/consolidate", e.Op, nil, http.StatusOK, &out)
 		if !out.Consolidation.Needed || out.InvoiceID == nil || out.ConsolidatedAt == nil {
 			t.Fatalf("consolidate = %+v", out)
@@ -123,7 +123,7 @@ func TestBillingAPI(t *testing.T) {
 			t.Fatalf("invoices = %+v", invs.Invoices)
 		}
 		before := billingJSON(t, e)
-		var again httpapi.ConsolidationResponse
+		var again opsapi.ConsolidationResponse
 		e.Call(t, "POST", "/api/ops/accounts/1/billing/consolidate", e.Op, nil, http.StatusOK, &again)
 		if *again.InvoiceID != *out.InvoiceID || again.Consolidation.TotalCents != out.Consolidation.TotalCents {
 			t.Fatalf("second run = %+v, first %+v", again, out)
@@ -131,7 +131,7 @@ func TestBillingAPI(t *testing.T) {
 		if after := billingJSON(t, e); after != before {
 			t.Fatalf("second run changed billing:\n before %s\n after  %s", before, after)
 		}
-		var preview httpapi.ConsolidationResponse
+		var preview opsapi.ConsolidationResponse
 		e.Call(t, "POST", e.AsOwner("/api/v2/billing/consolidation/preview"), "", nil, http.StatusOK, &preview)
 		if preview.ConsolidatedAt == nil || *preview.InvoiceID != *out.InvoiceID {
 			t.Fatalf("preview after consolidation = %+v", preview)

@@ -1,4 +1,4 @@
-package httpapi
+package opsapi
 
 import (
 	"bytes"
@@ -12,11 +12,11 @@ import (
 
 // billingRoutes registers the billing API, for account admins and the
 // operator, and the operator's consolidation.
-func (s *Server) billingRoutes(handle func(string, http.HandlerFunc)) {
+func (s *API) billingRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /api/v2/billing/accounts", s.billing(listBillingAccounts))
 	handle("GET /api/v2/billing/invoices", s.billing(listInvoices))
 	handle("POST /api/v2/billing/consolidation/preview", s.billing(previewConsolidation))
-	handle("POST /api/ops/accounts/{id}/billing/consolidate", s.op.Only(s.consolidate))
+	handle("POST /api/ops/accounts/{id}/billing/consolidate", s.Operator.Only(s.consolidate))
 }
 
 // billingCaller is whose billing a request is about.
@@ -30,7 +30,7 @@ type billingHandler func(w http.ResponseWriter, r *http.Request, c *billingCalle
 
 // billing lets through the operator, who names the account with
 // ?account_id=, and the admins of an account, for their own account.
-func (s *Server) billing(h billingHandler) http.HandlerFunc {
+func (s *API) billing(h billingHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.billingCaller(r)
 		if err == nil {
@@ -42,8 +42,8 @@ func (s *Server) billing(h billingHandler) http.HandlerFunc {
 	}
 }
 
-func (s *Server) billingCaller(r *http.Request) (*billingCaller, error) {
-	c, err := s.supportAuth.AdminOrOperatorCaller(r, "see billing")
+func (s *API) billingCaller(r *http.Request) (*billingCaller, error) {
+	c, err := s.Auth.AdminOrOperatorCaller(r, "see billing")
 	if err != nil {
 		return nil, err
 	}
@@ -55,16 +55,16 @@ func (s *Server) billingCaller(r *http.Request) (*billingCaller, error) {
 	case c != nil && q != "" && id != c.Account.ID:
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
 	case c != nil:
-		return &billingCaller{store: s.Platform, accountID: c.Account.ID, now: c.Now}, nil
+		return &billingCaller{store: s.Billing, accountID: c.Account.ID, now: c.Now}, nil
 	case id == 0:
 		return nil, chatlift.Errorf(chatlift.EINVALID, "the operator names the account: ?account_id=")
 	}
-	if _, err := s.Platform.SupportAccount(r.Context(), id); chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+	if _, err := s.Store.SupportAccount(r.Context(), id); chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
 	} else if err != nil {
 		return nil, err
 	}
-	return &billingCaller{store: s.Platform, accountID: id, now: s.now().UTC()}, nil
+	return &billingCaller{store: s.Billing, accountID: id, now: s.now().UTC()}, nil
 }
 
 // BillingAccountView is a billing account with its subscriptions.
@@ -159,17 +159,17 @@ func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCall
 
 // consolidate serves POST /api/ops/accounts/{id}/billing/consolidate: it
 // consolidates now, or answers what was done before.
-func (s *Server) consolidate(w http.ResponseWriter, r *http.Request) {
+func (s *API) consolidate(w http.ResponseWriter, r *http.Request) {
 	err := func() error {
 		id, err := api.PathID(r)
 		if err != nil {
 			return err
 		}
-		plan, err := billing.Consolidate(r.Context(), s.Platform, id, s.now().UTC())
+		plan, err := billing.Consolidate(r.Context(), s.Billing, id, s.now().UTC())
 		if err != nil {
 			return err
 		}
-		rec, err := s.Platform.ConsolidationRecord(r.Context(), id)
+		rec, err := s.Store.ConsolidationRecord(r.Context(), id)
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 			rec = nil
 		} else if err != nil {

@@ -1,4 +1,4 @@
-package httpapi
+package opsapi
 
 import (
 	"net/http"
@@ -7,9 +7,9 @@ import (
 	"github.com/chatlift/chatlift/httpapi/api"
 )
 
-func (s *Server) importRoutes(handle func(string, http.HandlerFunc)) {
-	handle("GET /api/ops/import/settings", s.op.Only(s.showImportSettings))
-	handle("PUT /api/ops/import/settings", s.op.Only(s.putImportSettings))
+func (s *API) importRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /api/ops/import/settings", s.Operator.Only(s.showImportSettings))
+	handle("PUT /api/ops/import/settings", s.Operator.Only(s.putImportSettings))
 }
 
 // ImportThrottle is the answer of the import settings endpoints: the
@@ -19,29 +19,29 @@ type ImportThrottle struct {
 	Running  int                     `json:"running"`
 }
 
-func (s *Server) showImportSettings(w http.ResponseWriter, r *http.Request) {
+func (s *API) showImportSettings(w http.ResponseWriter, r *http.Request) {
 	s.writeImportThrottle(w, r, nil)
 }
 
 // putImportSettings replaces the limits; running imports follow within
 // their poll interval.
-func (s *Server) putImportSettings(w http.ResponseWriter, r *http.Request) {
+func (s *API) putImportSettings(w http.ResponseWriter, r *http.Request) {
 	var q chatlift.ImportSettings
 	err := api.Decode(r, &q)
 	if err == nil {
-		err = s.Platform.PutImportSettings(r.Context(), q)
+		err = s.Store.PutImportSettings(r.Context(), q)
 	}
 	s.writeImportThrottle(w, r, err)
 }
 
 // writeImportThrottle answers err, or else the throttle as it is now.
-func (s *Server) writeImportThrottle(w http.ResponseWriter, r *http.Request, err error) {
+func (s *API) writeImportThrottle(w http.ResponseWriter, r *http.Request, err error) {
 	var t ImportThrottle
 	if err == nil {
-		t.Settings, err = s.Platform.ImportSettings(r.Context())
+		t.Settings, err = s.Store.ImportSettings(r.Context())
 	}
 	if err == nil {
-		t.Running, err = s.Platform.ActiveImportLeases(r.Context(), s.now())
+		t.Running, err = s.Store.ActiveImportLeases(r.Context(), s.now())
 	}
 	if err != nil {
 		api.WriteError(w, r, s.Logger, err)

@@ -1,4 +1,4 @@
-package httpapi_test
+package opsapi_test
 
 import (
 	"context"
@@ -7,16 +7,16 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/httpapi"
+	"github.com/chatlift/chatlift/httpapi/opsapi"
 )
 
 func TestImportSettingsAPI(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
 	const path = "/api/ops/import/settings"
-	show := func(t *testing.T) httpapi.ImportThrottle {
+	show := func(t *testing.T) opsapi.ImportThrottle {
 		t.Helper()
-		var out httpapi.ImportThrottle
+		var out opsapi.ImportThrottle
 		e.Call(t, "GET", path, e.Op, nil, http.StatusOK, &out)
 		return out
 	}
@@ -27,7 +27,7 @@ func TestImportSettingsAPI(t *testing.T) {
 	})
 	t.Run("Put", func(t *testing.T) {
 		want := chatlift.ImportSettings{RowsPerSecond: 5000, MaxConcurrent: 2}
-		var put httpapi.ImportThrottle
+		var put opsapi.ImportThrottle
 		e.Call(t, "PUT", path, e.Op, want, http.StatusOK, &put)
 		if put.Settings != want {
 			t.Fatalf("PUT answered %+v, want %+v", put.Settings, want)

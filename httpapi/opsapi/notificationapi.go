@@ -1,4 +1,4 @@
-package httpapi
+package opsapi
 
 import (
 	"net/http"
@@ -9,7 +9,7 @@ import (
 )
 
 // notificationRoutes registers the in-product messages of the support API.
-func (s *Server) notificationRoutes(handle func(string, http.HandlerFunc)) {
+func (s *API) notificationRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /api/v2/notifications", s.support(listNotifications))
 	handle("POST /api/v2/notifications/{id}/read", s.support(readNotification))
 }

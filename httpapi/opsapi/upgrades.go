@@ -1,4 +1,4 @@
-package httpapi
+package opsapi
 
 import (
 	"context"
@@ -27,17 +27,17 @@ type Faults interface {
 	Set(accountID int64, step, mode string) error
 }
 
-func (s *Server) upgradeRoutes(handle func(string, http.HandlerFunc)) {
+func (s *API) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /api/v2/upgrades", s.adminOrOperator("request the upgrade", s.requestUpgrade))
-	handle("GET /api/v2/upgrades", s.op.Only(s.listUpgrades))
+	handle("GET /api/v2/upgrades", s.Operator.Only(s.listUpgrades))
 	handle("GET /api/v2/upgrades/{id}", s.adminOrOperator("see the upgrade", s.showUpgrade))
 	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
-		handle("POST /api/ops/upgrades/{id}/"+action, s.op.Only(s.actOnUpgrade(action)))
+		handle("POST /api/ops/upgrades/{id}/"+action, s.Operator.Only(s.actOnUpgrade(action)))
 	}
-	handle("POST /api/ops/upgrades/{id}/reschedule", s.op.Only(s.rescheduleUpgrade))
-	handle("POST /api/ops/faults", s.op.Only(s.injectFault))
-	handle("POST /api/ops/upgrades/enroll", s.op.Only(s.enroll(false)))
-	handle("POST /api/ops/fleet/deadline", s.op.Only(s.enroll(true)))
+	handle("POST /api/ops/upgrades/{id}/reschedule", s.Operator.Only(s.rescheduleUpgrade))
+	handle("POST /api/ops/faults", s.Operator.Only(s.injectFault))
+	handle("POST /api/ops/upgrades/enroll", s.Operator.Only(s.enroll(false)))
+	handle("POST /api/ops/fleet/deadline", s.Operator.Only(s.enroll(true)))
 }
 
 // UpgradeRequest is the body of POST /api/v2/upgrades; account_id is for
@@ -46,7 +46,7 @@ type UpgradeRequest struct {
 	AccountID int64 `json:"account_id"`
 }
 
-func (s *Server) requestUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+func (s *API) requestUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	var q UpgradeRequest
 	if err := decodeOptional(r, &q); err != nil {
 		return err
@@ -92,8 +92,8 @@ func decodeOptional(r *http.Request, v any) error {
 
 // showUpgrade serves an upgrade to the operator and to its account's admins;
 // another account's upgrade is not found.
-func (s *Server) showUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	u, err := s.Platform.Upgrade(r.Context(), r.PathValue("id"))
+func (s *API) showUpgrade(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
+	u, err := s.Store.Upgrade(r.Context(), r.PathValue("id"))
 	if err == nil && c != nil && c.Account.ID != u.AccountID {
 		err = chatlift.Errorf(chatlift.ENOTFOUND, "upgrade %s not found", r.PathValue("id"))
 	}
@@ -104,7 +104,7 @@ func (s *Server) showUpgrade(w http.ResponseWriter, r *http.Request, c *supportC
 	return nil
 }
 
-func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
+func (s *API) listUpgrades(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := chatlift.UpgradeFilter{State: q.Get("state"), AfterID: q.Get("after_id")}
 	var err error
@@ -126,7 +126,7 @@ func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []*chatlift.Upgrade
 	if err == nil {
-		list, err = s.Platform.Upgrades(r.Context(), f)
+		list, err = s.Store.Upgrades(r.Context(), f)
 	}
 	if err != nil {
 		api.WriteError(w, r, s.Logger, err)
@@ -163,7 +163,7 @@ func validState(s string) bool {
 	return false
 }
 
-func (s *Server) actOnUpgrade(action string) http.HandlerFunc {
+func (s *API) actOnUpgrade(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.Upgrades.Act(r.Context(), r.PathValue("id"), action)
 		if err != nil {
@@ -179,7 +179,7 @@ type RescheduleRequest struct {
 	ScheduledFor time.Time `json:"scheduled_for"`
 }
 
-func (s *Server) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
+func (s *API) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
 	var q RescheduleRequest
 	err := api.Decode(r, &q)
 	if err == nil && q.ScheduledFor.IsZero() {
@@ -205,7 +205,7 @@ type FaultRequest struct {
 	Mode      string `json:"mode"`
 }
 
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) {
+func (s *API) injectFault(w http.ResponseWriter, r *http.Request) {
 	if s.Faults == nil {
 		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "fault injection is off; start serve with --fault-injection"))
 		return
@@ -231,7 +231,7 @@ type EnrollRequest struct {
 	At         time.Time `json:"at"`
 }
 
-func (s *Server) enroll(deadline bool) http.HandlerFunc {
+func (s *API) enroll(deadline bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var q EnrollRequest
 		err := api.Decode(r, &q)

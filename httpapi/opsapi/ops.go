@@ -1,4 +1,4 @@
-package httpapi
+package opsapi
 
 import (
 	"net/http"
@@ -21,7 +21,7 @@ type AccountSummary struct {
 }
 
 // listAccounts serves GET /api/ops/accounts?upgraded=&after_id=&limit=.
-func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
+func (s *API) listAccounts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var f chatlift.AccountFilter
 	var err error
@@ -49,7 +49,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	for _, c := range chats {
 		sum := AccountSummary{ID: c.ID, Name: c.Name, ChatOwner: c.OwnerEmail, ChatState: c.State, Plan: c.Plan,
 			TimeZone: c.TimeZone, Upgraded: c.State == chatlift.ChatAccountUpgraded}
-		if sa, err := s.Platform.SupportAccount(r.Context(), c.ID); err == nil {
+		if sa, err := s.Store.SupportAccount(r.Context(), c.ID); err == nil {
 			sum.OwnerEmail = sa.OwnerEmail
 		} else if chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
 			api.WriteError(w, r, s.Logger, err)
