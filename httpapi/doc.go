@@ -1,7 +1,9 @@
-// Package httpapi serves chatlift over HTTP: health and metrics, the operator
-// API under /api/ops, and (as they are added) the products' public APIs.
+// Package httpapi is chatlift's HTTP server: it composes the products' APIs
+// (supportapi, opsapi, and here still the chat API and the OAuth server),
+// owns the listener, its limits and the middleware, and serves health and
+// metrics.
 //
 // Every error leaves in one JSON shape, {"error": code, "description": text},
-// with the status taken from one table of chatlift error codes. Internal
-// errors are logged and shown as "internal error".
+// with the status taken from one table of chatlift error codes (package
+// api). Internal errors are logged and shown as "internal error".
 package httpapi
