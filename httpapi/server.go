@@ -51,6 +51,8 @@ type Server struct {
 	// token may make a minute, in bursts of as many; more answer 429 with
 	// Retry-After. 0 means DefaultSupportRequestsPerMinute.
 	SupportRequestsPerMinute int
+	// Console, when set, serves the operator console under /console/.
+	Console http.Handler
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -124,6 +126,9 @@ func (s *Server) routes() http.Handler {
 	s.upgradeRoutes(handle)
 	s.importRoutes(handle)
 	s.oauthRoutes(handle)
+	if s.Console != nil {
+		mux.Handle("/console/", s.instrument("/console/", s.Console))
+	}
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
