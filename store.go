@@ -171,6 +171,18 @@ type PlatformStore interface {
 	BookSlot(ctx context.Context, upgradeID string, slot time.Time, capacity int) (bool, error)
 	ReleaseSlot(ctx context.Context, upgradeID string) error
 	SlotBookings(ctx context.Context, slot time.Time) (int, error)
+	// UpcomingSlots lists, in time order, up to limit slots starting at or
+	// after from that hold at least one booking.
+	UpcomingSlots(ctx context.Context, from time.Time, limit int) ([]SlotFill, error)
+	// UpgradeCounts counts the upgrades in each state; states without one
+	// are absent.
+	UpgradeCounts(ctx context.Context) (map[string]int, error)
+
+	// AddAuditEntry records an operator console action and sets e.ID.
+	AddAuditEntry(ctx context.Context, e *AuditEntry) error
+	// AuditEntries lists the upgrade's audit entries, newest first, at
+	// most limit (PageSize) of them.
+	AuditEntries(ctx context.Context, upgradeID string, limit int) ([]*AuditEntry, error)
 
 	// ImportBatch adds the rows the platform does not have yet (a row it has
 	// is left alone: an earlier copy, or newer) and moves the account's cursor

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/console"
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/importer"
@@ -135,6 +136,8 @@ func (s *Serve) startHTTP() error {
 	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
 		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits}
+	s.HTTP.Console = &console.Console{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
+		OperatorToken: s.OperatorToken, Rules: s.cfg.Rules, Logger: s.log.With("component", "console")}
 	if s.faults != nil { // a nil *Faults in the interface would look set
 		s.HTTP.Faults = s.faults
 	}

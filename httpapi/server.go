@@ -64,6 +64,8 @@ type Server struct {
 	// token may make a minute, in bursts of as many; more answer 429 with
 	// Retry-After. 0 means api.DefaultSupportRequestsPerMinute.
 	SupportRequestsPerMinute int
+	// Console, when set, serves the operator console under /console/.
+	Console http.Handler
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -141,6 +143,9 @@ func (s *Server) routes() http.Handler {
 	(&opsapi.API{Logger: s.Logger, Operator: s.op, Auth: s.supportAuth, Store: s.Platform, Legacy: s.Legacy,
 		Billing: s.Platform, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
 	s.oauthRoutes(handle)
+	if s.Console != nil {
+		mux.Handle("/console/", api.Instrument(s.Logger, s.requests, "/console/", s.Console))
+	}
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})

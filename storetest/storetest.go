@@ -46,6 +46,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Snapshots", func(t *testing.T) { testSnapshots(t, open(t)) })
 	t.Run("RawRows", func(t *testing.T) { testRawRows(t, open(t)) })
 	t.Run("Slots", func(t *testing.T) { testSlots(t, open(t)) })
+	t.Run("UpcomingSlots", func(t *testing.T) { testUpcomingSlots(t, open(t)) })
+	t.Run("UpgradeCounts", func(t *testing.T) { testUpgradeCounts(t, open(t)) })
+	t.Run("AuditEntries", func(t *testing.T) { testAuditEntries(t, open(t)) })
 	t.Run("ImportSettings", func(t *testing.T) { testImportSettings(t, open(t)) })
 	t.Run("ImportLeases", func(t *testing.T) { testImportLeases(t, open(t)) })
 }

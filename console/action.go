@@ -1,0 +1,151 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// The actions the console offers on one upgrade, and on a filtered set.
+var (
+	actions      = []string{"run-now", "pause", "resume", "cancel", "reschedule"}
+	batchActions = []string{"run-now", "pause", "cancel"}
+	actionLabel  = map[string]string{"run-now": "Run now", "pause": "Pause", "resume": "Resume",
+		"cancel": "Cancel", "reschedule": "Reschedule"}
+	// actionEffect says what an accepted action will do.
+	actionEffect = map[string]string{
+		"run-now": "The upgrade stops waiting for its date and starts at once: the pre-upgrade tasks are checked again, " +
+			"billing is consolidated, then the account's chat is frozen for the cutover (seconds; support stays up) and " +
+			"its history is imported in the background. A pause is lifted. A failure before the switch rolls the account " +
+			"back and books a new date.",
+		"pause":  "The upgrade is held at its date and will not start until it is resumed. Its slot stays booked.",
+		"resume": "The pause is lifted: the upgrade runs at its date, or at once if the date has passed.",
+		"cancel": "The upgrade is cancelled and its slot released. Nothing changes on the account, which may be " +
+			"requested again later.",
+		"reschedule": "The upgrade moves to the slot you choose below, which must still have room when you confirm. " +
+			"The customer is told the new date.",
+	}
+)
+
+type confirmData struct {
+	U      *chatlift.Upgrade
+	Action string
+	Label  string
+	Effect string
+	Slots  []time.Time // free slots, for reschedule
+	Zone   string      // the account's time zone
+}
+
+// freeSlots is how many free slots reschedule offers.
+const freeSlots = 12
+
+// confirmAction says what the action will do before it is done.
+func (c *Console) confirmAction(w http.ResponseWriter, r *http.Request, s *session) {
+	action := r.PathValue("action")
+	if !slices.Contains(actions, action) {
+		c.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no action %q", action))
+		return
+	}
+	u, err := c.Store.Upgrade(r.Context(), r.PathValue("id"))
+	if err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	d := confirmData{U: u, Action: action, Label: actionLabel[action], Effect: actionEffect[action]}
+	if action == "reschedule" {
+		if d.Slots, d.Zone, err = c.freeSlots(r.Context(), u); err != nil {
+			c.fail(w, r, s, err)
+			return
+		}
+	}
+	c.render(w, r, http.StatusOK, "confirm", s, d)
+}
+
+// freeSlots are the next slots the schedule rules allow the account that
+// still have room, in the account's time zone.
+func (c *Console) freeSlots(ctx context.Context, u *chatlift.Upgrade) ([]time.Time, string, error) {
+	acct, err := c.Accounts.ChatAccount(ctx, u.AccountID)
+	if err != nil {
+		return nil, "", err
+	}
+	loc, err := time.LoadLocation(acct.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	rules, now := c.Rules, c.now()
+	rules.Notice = 0 // the operator may move an upgrade closer than the customer's notice
+	var free []time.Time
+	for slot := range rules.Slots(now, now.Add(c.slot()), loc) {
+		n, err := c.Store.SlotBookings(ctx, slot)
+		if err != nil {
+			return nil, "", err
+		}
+		if n < c.Rules.Capacity {
+			free = append(free, slot.In(loc))
+		}
+		if len(free) == freeSlots {
+			break
+		}
+	}
+	return free, loc.String(), nil
+}
+
+// doAction carries out a confirmed action through the upgrade service,
+// records it in the audit trail and shows the upgrade with the answer.
+func (c *Console) doAction(w http.ResponseWriter, r *http.Request, s *session) {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	if !slices.Contains(actions, action) {
+		c.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no action %q", action))
+		return
+	}
+	if _, err := c.Store.Upgrade(r.Context(), id); err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	detail := ""
+	var at time.Time
+	if action == "reschedule" {
+		var err error
+		if at, err = time.Parse(time.RFC3339, r.PostForm.Get("slot")); err != nil {
+			c.fail(w, r, s, chatlift.Errorf(chatlift.EINVALID, "choose one of the free slots"))
+			return
+		}
+		detail = "to " + when(at)
+	}
+	entry, err := c.act(r.Context(), s, id, action, at, detail)
+	if err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	c.sessions.setFlash(s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
+	http.Redirect(w, r, "/console/upgrades/"+id, http.StatusSeeOther)
+}
+
+// act asks the upgrade service to carry out the action and records the
+// answer in the audit trail. A refusal is an answer, not an error; the
+// error is the store's or the engine's.
+func (c *Console) act(ctx context.Context, s *session, id, action string, at time.Time, detail string) (*chatlift.AuditEntry, error) {
+	var err error
+	if action == "reschedule" {
+		_, err = c.Upgrades.Reschedule(ctx, id, at)
+	} else {
+		_, err = c.Upgrades.Act(ctx, id, action)
+	}
+	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: s.actor(), Action: action, Detail: detail, Result: "accepted"}
+	switch code := chatlift.ErrorCode(err); {
+	case err == nil:
+	case code == chatlift.ECONFLICT || code == chatlift.EINVALID || code == chatlift.EUNAVAILABLE || code == chatlift.ENOTFOUND:
+		entry.Result = "refused: " + chatlift.ErrorMessage(err)
+	default:
+		c.Logger.ErrorContext(ctx, "console action failed", "upgrade_id", id, "action", action, "error", err)
+		entry.Result = "failed: internal error"
+	}
+	if err := c.Store.AddAuditEntry(ctx, entry); err != nil {
+		return nil, err
+	}
+	return entry, nil
+}

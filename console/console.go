@@ -1,0 +1,126 @@
+package console
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/ratelimit"
+)
+
+// Store is what the console reads and writes in the platform database.
+type Store interface {
+	Upgrade(ctx context.Context, id string) (*chatlift.Upgrade, error)
+	Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlift.Upgrade, error)
+	UpgradeCounts(ctx context.Context) (map[string]int, error)
+	UpcomingSlots(ctx context.Context, from time.Time, limit int) ([]chatlift.SlotFill, error)
+	SlotBookings(ctx context.Context, slot time.Time) (int, error)
+	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
+	AddAuditEntry(ctx context.Context, e *chatlift.AuditEntry) error
+	AuditEntries(ctx context.Context, upgradeID string, limit int) ([]*chatlift.AuditEntry, error)
+}
+
+// Accounts finds a legacy chat account, for its time zone.
+type Accounts interface {
+	ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, error)
+}
+
+// Upgrades carries out operator actions: the upgrade's workflow accepts
+// and does them, or refuses them with the reason.
+type Upgrades interface {
+	Act(ctx context.Context, upgradeID, action string) (*chatlift.Upgrade, error)
+	Reschedule(ctx context.Context, upgradeID string, at time.Time) (*chatlift.Upgrade, error)
+}
+
+// Console is the operator console's HTTP handler, mounted at /console/.
+type Console struct {
+	Store    Store
+	Accounts Accounts
+	Upgrades Upgrades
+	// OperatorToken is what the operator signs in with.
+	OperatorToken string
+	// Rules are the fleet's schedule rules, to offer free slots.
+	Rules chatlift.ScheduleRules
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives errors; required.
+	Logger *slog.Logger
+	// SessionTTL is how long a session lasts; 0 means 12 hours.
+	SessionTTL time.Duration
+
+	once     sync.Once
+	mux      *http.ServeMux
+	sessions *sessions
+	signIns  *ratelimit.Keyed
+	batches  *batches
+}
+
+// maxFormBytes caps every form the console reads.
+const maxFormBytes = 64 << 10
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+func (c *Console) now() time.Time {
+	if c.Now != nil {
+		return c.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// ServeHTTP serves the console's pages.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.once.Do(c.init)
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	c.mux.ServeHTTP(w, r)
+}
+
+func (c *Console) init() {
+	ttl := c.SessionTTL
+	if ttl == 0 {
+		ttl = 12 * time.Hour
+	}
+	c.sessions = newSessions(ttl, maxSessions)
+	c.signIns = ratelimit.New(signInInterval, signInBurst, 10000)
+	c.batches = &batches{byID: map[string]*batch{}}
+	static, _ := fs.Sub(staticFS, "static")
+	m := http.NewServeMux()
+	m.Handle("GET /console/static/", http.StripPrefix("/console/static/", cacheStatic(http.FileServerFS(static))))
+	m.HandleFunc("GET /console/sign-in", c.signInPage)
+	m.HandleFunc("POST /console/sign-in", c.signIn)
+	m.HandleFunc("POST /console/sign-out", c.authed(c.signOut))
+	m.HandleFunc("GET /console/{$}", c.authed(c.fleet))
+	m.HandleFunc("GET /console/upgrades", c.authed(c.list))
+	m.HandleFunc("GET /console/upgrades.csv", c.authed(c.exportCSV))
+	m.HandleFunc("GET /console/upgrades/{id}", c.authed(c.upgradePage))
+	m.HandleFunc("GET /console/upgrades/{id}/progress", c.authed(c.progress))
+	m.HandleFunc("GET /console/upgrades/{id}/{action}", c.authed(c.confirmAction))
+	m.HandleFunc("POST /console/upgrades/{id}/{action}", c.authed(c.doAction))
+	m.HandleFunc("GET /console/batch", c.authed(c.confirmBatch))
+	m.HandleFunc("POST /console/batch", c.authed(c.startBatch))
+	m.HandleFunc("GET /console/batches/{id}", c.authed(c.batchPage))
+	m.HandleFunc("/console/", c.authed(func(w http.ResponseWriter, r *http.Request, _ *session) {
+		c.fail(w, r, nil, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
+	}))
+	c.mux = m
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}

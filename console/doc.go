@@ -1,0 +1,13 @@
+// Package console is the operator console: server-rendered pages under
+// /console/ where the operator, signed in with the operator token, sees
+// the fleet at a glance, lists and exports upgrades by filter, follows one
+// upgrade's steps, tasks, import and notices, and acts on upgrades one at a
+// time or in batches, each action confirmed first and recorded in an audit
+// trail.
+//
+// It reads the stores and acts through the upgrade service, each through a
+// small interface declared here; it never calls the HTTP API. Pages are
+// html/template with embedded assets; htmx (vendored under static/) only
+// refreshes the live parts, so every page works without JavaScript.
+// See docs/console.md.
+package console

@@ -1,0 +1,65 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// testUpcomingSlots: booked slots from a time on, in order, empty ones left out.
+func testUpcomingSlots(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	for i, at := range []time.Duration{-time.Hour, 0, 0, 2 * time.Hour, 3 * time.Hour} {
+		_, err := s.BookSlot(ctx, fmt.Sprint("u", i), t0.Add(at), 10)
+		must(t, err)
+	}
+	must(t, s.ReleaseSlot(ctx, "u4")) // the slot at +3h is empty again
+	got, err := s.UpcomingSlots(ctx, t0, 10)
+	must(t, err)
+	same(t, "upcoming slots", got, []chatlift.SlotFill{{Start: t0, Booked: 2}, {Start: t0.Add(2 * time.Hour), Booked: 1}})
+	got, err = s.UpcomingSlots(ctx, t0, 1)
+	must(t, err)
+	same(t, "first upcoming slot", got, []chatlift.SlotFill{{Start: t0, Booked: 2}})
+}
+
+// testUpgradeCounts: one count per state that has upgrades.
+func testUpgradeCounts(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	counts, err := s.UpgradeCounts(ctx)
+	must(t, err)
+	same(t, "counts of no upgrade", counts, map[string]int{})
+	for i, state := range []string{chatlift.UpgradeScheduled, chatlift.UpgradeScheduled, chatlift.UpgradeCompleted} {
+		must(t, s.PutUpgrade(ctx, &chatlift.Upgrade{ID: fmt.Sprint("upg_", i), AccountID: int64(i + 1), State: state, Attempt: 1}))
+	}
+	counts, err = s.UpgradeCounts(ctx)
+	must(t, err)
+	same(t, "counts", counts, map[string]int{chatlift.UpgradeScheduled: 2, chatlift.UpgradeCompleted: 1})
+}
+
+// testAuditEntries: entries come back per upgrade, newest first, with ids.
+func testAuditEntries(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	wantCode(t, s.AddAuditEntry(ctx, &chatlift.AuditEntry{UpgradeID: "a"}), chatlift.EINVALID)
+	var added []*chatlift.AuditEntry
+	for i, id := range []string{"a", "b", "a"} {
+		e := &chatlift.AuditEntry{UpgradeID: id, At: t0.Add(time.Duration(i) * time.Minute), Actor: "operator (Aiko)",
+			Action: "pause", Detail: "batch 1", Result: "accepted"}
+		must(t, s.AddAuditEntry(ctx, e))
+		if e.ID == 0 || (len(added) > 0 && e.ID <= added[len(added)-1].ID) {
+			t.Fatalf("entry %d got id %d after %v", i, e.ID, added)
+		}
+		added = append(added, e)
+	}
+	got, err := s.AuditEntries(ctx, "a", 10)
+	must(t, err)
+	same(t, "entries of a", got, []*chatlift.AuditEntry{added[2], added[0]})
+	got, err = s.AuditEntries(ctx, "a", 1)
+	must(t, err)
+	same(t, "newest entry of a", got, []*chatlift.AuditEntry{added[2]})
+	got, err = s.AuditEntries(ctx, "none", 10)
+	must(t, err)
+	same(t, "entries of an upgrade without any", len(got), 0)
+}
