@@ -16,7 +16,7 @@ import (
 // in CI (CI set), where it fails.
 func TestNodeZendesk(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("..", "compat", "node")
+	dir := filepath.Join("..", "..", "compat", "node")
 	node, err := exec.LookPath("node")
 	if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "node-zendesk")); err != nil || statErr != nil {
 		if os.Getenv("CI") != "" {
