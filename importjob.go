@@ -4,13 +4,14 @@ import "time"
 
 // History tables, the tables the import copies and the verifier checks.
 const (
-	TableChats     = "chats"
-	TableVisitors  = "visitors"
-	TableAnalytics = "analytics_events"
+	TableChats         = "chats"
+	TableVisitors      = "visitors"
+	TableAnalytics     = "analytics_events"
+	TableAgentTimeline = "agent_timeline"
 )
 
 // HistoryTables lists them in the order they are imported.
-var HistoryTables = []string{TableChats, TableVisitors, TableAnalytics}
+var HistoryTables = []string{TableChats, TableVisitors, TableAnalytics, TableAgentTimeline}
 
 // RawRow is a history row as stored: its key, its update time in unix
 // seconds (chats only) and its JSON body, copied without decoding.

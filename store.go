@@ -45,6 +45,11 @@ type ChatStore interface {
 	Visitors(ctx context.Context, f KeyFilter) ([]*Visitor, error)
 	PutAnalytics(ctx context.Context, events []*AnalyticsEvent) error
 	Analytics(ctx context.Context, f KeyFilter) ([]*AnalyticsEvent, error)
+	// PutAgentTimeline writes agent timeline entries, each by its key.
+	PutAgentTimeline(ctx context.Context, entries []*AgentTimelineEntry) error
+	// AgentTimeline returns a page of the account's agent timeline in
+	// (start time, agent) order, as f selects.
+	AgentTimeline(ctx context.Context, f TimelineFilter) ([]*AgentTimelineEntry, error)
 	CountHistory(ctx context.Context, accountID int64) (HistoryCount, error)
 
 	PutOAuthClient(ctx context.Context, c *OAuthClient) error
@@ -254,13 +259,14 @@ const (
 
 // HistoryCount counts the history rows of an account.
 type HistoryCount struct {
-	Chats     int64 `json:"chats"`
-	Visitors  int64 `json:"visitors"`
-	Analytics int64 `json:"analytics"`
+	Chats         int64 `json:"chats"`
+	Visitors      int64 `json:"visitors"`
+	Analytics     int64 `json:"analytics"`
+	AgentTimeline int64 `json:"agent_timeline"`
 }
 
 // Total is the number of rows of every kind.
-func (h HistoryCount) Total() int64 { return h.Chats + h.Visitors + h.Analytics }
+func (h HistoryCount) Total() int64 { return h.Chats + h.Visitors + h.Analytics + h.AgentTimeline }
 
 // APIToken is a support API token (Basic "email/token:TOKEN" auth). Only its
 // hash is stored.

@@ -54,7 +54,7 @@ func history(t *testing.T, legacy, platform *sqlstore.DB) chatlift.HistoryCount 
 		t.Fatal(err)
 	}
 	n, err := legacy.CountHistory(ctx, accountID)
-	if err != nil || n.Chats != 90 || n.Visitors == 0 || n.Analytics == 0 {
+	if err != nil || n.Chats != 90 || n.Visitors == 0 || n.Analytics == 0 || n.AgentTimeline == 0 {
 		t.Fatalf("seeded history %+v, %v", n, err)
 	}
 	return n
@@ -238,8 +238,8 @@ func TestVerifyFindsAndRepairs(t *testing.T) {
 	count := history(t, legacy, platform)
 	ctx := context.Background()
 	chats, visitors := all(t, legacy, chatlift.TableChats), all(t, legacy, chatlift.TableVisitors)
-	// The import loses one visitor; afterwards one chat and one analytics
-	// event are corrupted in the platform.
+	// The import loses one visitor; afterwards one chat, one analytics
+	// event and one agent timeline entry are corrupted in the platform.
 	to := &recording{PlatformStore: platform, drop: visitors[2].Key}
 	if err := (&importer.Copier{From: legacy, To: to, Batch: 50}).Import(ctx, job, nil); err != nil {
 		t.Fatal(err)
@@ -249,7 +249,9 @@ func TestVerifyFindsAndRepairs(t *testing.T) {
 	event := all(t, legacy, chatlift.TableAnalytics)[3]
 	event.Body = append([]byte(nil), event.Body...)
 	event.Body[len(event.Body)-2] ^= 1
-	for table, row := range map[string]chatlift.RawRow{chatlift.TableChats: bad, chatlift.TableAnalytics: event} {
+	status := all(t, legacy, chatlift.TableAgentTimeline)[5]
+	status.Body = bytes.Replace(status.Body, []byte(`"status":"`), []byte(`"status":"x`), 1)
+	for table, row := range map[string]chatlift.RawRow{chatlift.TableChats: bad, chatlift.TableAnalytics: event, chatlift.TableAgentTimeline: status} {
 		if err := platform.PutRawRows(ctx, table, accountID, []chatlift.RawRow{row}); err != nil {
 			t.Fatal(err)
 		}
@@ -265,9 +267,10 @@ func TestVerifyFindsAndRepairs(t *testing.T) {
 		t.Fatalf("verification passed=%v over %d rows, progress %+v", res.Passed, res.Rows, last)
 	}
 	want := map[string]chatlift.Mismatch{
-		chatlift.TableChats:     {Key: bad.Key, Kind: chatlift.MismatchDifferent},
-		chatlift.TableVisitors:  {Key: visitors[2].Key, Kind: chatlift.MismatchMissing},
-		chatlift.TableAnalytics: {Key: event.Key, Kind: chatlift.MismatchDifferent},
+		chatlift.TableChats:         {Key: bad.Key, Kind: chatlift.MismatchDifferent},
+		chatlift.TableVisitors:      {Key: visitors[2].Key, Kind: chatlift.MismatchMissing},
+		chatlift.TableAnalytics:     {Key: event.Key, Kind: chatlift.MismatchDifferent},
+		chatlift.TableAgentTimeline: {Key: status.Key, Kind: chatlift.MismatchDifferent},
 	}
 	for table, m := range want {
 		tv := res.Table(table)
@@ -280,7 +283,7 @@ func TestVerifyFindsAndRepairs(t *testing.T) {
 	}
 
 	fixed, err := v.Verify(ctx, job, true, nil)
-	if err != nil || !fixed.Passed || fixed.Repaired != 3 {
+	if err != nil || !fixed.Passed || fixed.Repaired != 4 {
 		t.Fatalf("repair pass: passed=%v repaired=%d, %v", fixed.Passed, fixed.Repaired, err)
 	}
 	for table, m := range want {

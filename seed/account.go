@@ -9,13 +9,14 @@ import "github.com/chatlift/chatlift"
 // every record.
 type Account struct {
 	// The legacy chat side.
-	Chat         *chatlift.ChatAccount      `json:"chat"`
-	Agents       []*chatlift.Agent          `json:"agents,omitempty"`
-	Objects      []*chatlift.Object         `json:"objects,omitempty"` // roles, departments, skills, ...
-	Chats        []*chatlift.Chat           `json:"chats,omitempty"`
-	Visitors     []*chatlift.Visitor        `json:"visitors,omitempty"`
-	Analytics    []*chatlift.AnalyticsEvent `json:"analytics,omitempty"`
-	OAuthClients []*chatlift.OAuthClient    `json:"oauth_clients,omitempty"`
+	Chat          *chatlift.ChatAccount          `json:"chat"`
+	Agents        []*chatlift.Agent              `json:"agents,omitempty"`
+	Objects       []*chatlift.Object             `json:"objects,omitempty"` // roles, departments, skills, ...
+	Chats         []*chatlift.Chat               `json:"chats,omitempty"`
+	Visitors      []*chatlift.Visitor            `json:"visitors,omitempty"`
+	Analytics     []*chatlift.AnalyticsEvent     `json:"analytics,omitempty"`
+	AgentTimeline []*chatlift.AgentTimelineEntry `json:"agent_timeline,omitempty"`
+	OAuthClients  []*chatlift.OAuthClient        `json:"oauth_clients,omitempty"`
 
 	// The support platform side.
 	Support       *chatlift.SupportAccount    `json:"support"`
@@ -81,6 +82,9 @@ func (a *Account) setAccountIDs() {
 		x.AccountID = id
 	}
 	for _, x := range a.Analytics {
+		x.AccountID = id
+	}
+	for _, x := range a.AgentTimeline {
 		x.AccountID = id
 	}
 	for _, x := range a.OAuthClients {

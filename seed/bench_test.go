@@ -57,6 +57,7 @@ func TestFleetScale(t *testing.T) {
 		h, err := s.legacy.CountHistory(ctx, c.AccountID)
 		must(t, err)
 		total.Chats, total.Visitors, total.Analytics = total.Chats+h.Chats, total.Visitors+h.Visitors, total.Analytics+h.Analytics
+		total.AgentTimeline += h.AgentTimeline
 	}
 	t.Logf("%d accounts × %d chats in %s: %+v", len(creds), spec.ChatsPerAccount, took.Round(time.Millisecond), total)
 }

@@ -20,7 +20,7 @@ func (a *Account) check() error {
 		return invalid("support: required")
 	}
 	for _, step := range []func() error{a.checkAccounts, a.checkAgents, a.checkObjects, a.checkHistory,
-		a.checkAnalytics, a.checkClients, a.checkUsers, a.checkApps, a.checkTickets, a.checkBilling, a.checkSubscriptions} {
+		a.checkAnalytics, a.checkAgentTimeline, a.checkClients, a.checkUsers, a.checkApps, a.checkTickets, a.checkBilling, a.checkSubscriptions} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -167,6 +167,18 @@ func (a *Account) checkAnalytics() error {
 			return invalid("chat_id: no chat %q", e.ChatID)
 		}
 		return distinct(ids, e.ID, "event id")
+	})
+}
+
+func (a *Account) checkAgentTimeline() error {
+	agents, keys := a.agentIDs(), map[string]bool{}
+	return each("agent_timeline", a.AgentTimeline, func(e *chatlift.AgentTimelineEntry) error {
+		if err := e.Validate(); err != nil {
+			return err
+		} else if !agents[e.AgentID] {
+			return invalid("agent_id: no agent %d", e.AgentID)
+		}
+		return distinct(keys, e.Key(), "agent and start_time")
 	})
 }
 

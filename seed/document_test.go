@@ -30,8 +30,9 @@ func TestReadDocument(t *testing.T) {
 		accounts, err := seed.ReadDocument(strings.NewReader(docExample(t)))
 		must(t, err)
 		full, minimal := accounts[0], accounts[1]
-		if len(full.Visitors) != 1 || full.Visitors[0].ID != "1001.1XYZ" || full.Tickets[0].ID != 1 || full.OAuthClients[0].ID != 1 {
-			t.Fatalf("defaults not filled in: visitors %+v", full.Visitors)
+		if len(full.Visitors) != 1 || full.Visitors[0].ID != "1001.1XYZ" || full.Tickets[0].ID != 1 || full.OAuthClients[0].ID != 1 ||
+			len(full.AgentTimeline) != 3 || full.AgentTimeline[0].StartTime.Nanosecond() != 250_000_000 {
+			t.Fatalf("defaults not filled in: visitors %+v, timeline %+v", full.Visitors, full.AgentTimeline)
 		}
 		if len(minimal.Agents) != 1 || minimal.Agents[0].Role != chatlift.ChatRoleOwner || len(minimal.Users) != 1 ||
 			!minimal.Users[0].Owner || minimal.Support.ID != 1002 || minimal.Support.Name != "さくら不動産" {
@@ -52,6 +53,9 @@ func TestReadDocument(t *testing.T) {
 		{"ErrUnknownKind", doc(`"objects": [{"kind": "macro", "id": 1, "body": {}}]`), `unknown kind "macro"`},
 		{"ErrBodyID", doc(`"objects": [{"kind": "skill", "id": 2, "body": {"id": 3}}]`), "body id 3 differs from id 2"},
 		{"ErrChatAgent", doc(`"chats": [{"id": "c1", "type": "chat", "timestamp": "2026-01-01T00:00:00Z", "visitor": {"id": "v"}, "agent_ids": [9]}]`), "accounts[0].chats[0]: agent_ids: no agent 9"},
+		{"ErrTimelineAgent", doc(`"agent_timeline": [{"agent_id": 9, "start_time": "2026-01-01T00:00:00.123456Z", "status": "online"}]`), "accounts[0].agent_timeline[0]: agent_id: no agent 9"},
+		{"ErrTimelineStatus", doc(`"agent_timeline": [{"agent_id": 1, "start_time": "2026-01-01T00:00:00Z", "status": "busy"}]`), "accounts[0].agent_timeline[0]: status must be"},
+		{"ErrTimelineDuplicate", doc(`"agent_timeline": [{"agent_id": 1, "start_time": "2026-01-01T00:00:00Z", "status": "online"}, {"agent_id": 1, "start_time": "2026-01-01T00:00:00Z", "status": "away"}]`), "accounts[0].agent_timeline[1]: duplicate agent and start_time"},
 		{"ErrTicketChat", doc(`"tickets": [{"subject": "s", "status": "open", "chat_id": "nope"}]`), `accounts[0].tickets[0]: chat_id: no chat "nope"`},
 		{"ErrSubscriptionBilling", doc(`"subscriptions": [{"product": "chat", "seats": 1}]`), "no chat billing account"},
 		{"ErrSyntax", `{"accounts": [`, "seed document: unexpected end of JSON"},

@@ -8,8 +8,8 @@ import (
 )
 
 // history adds the visitors, the chats spread over the historySpan that
-// ends historyEnd before the present, and the analytics events the chats
-// made.
+// ends historyEnd before the present, and the analytics events and agent
+// timeline the chats made.
 func (g *gen) history() {
 	n := g.spec.ChatsPerAccount
 	if n <= 0 {
@@ -42,6 +42,7 @@ func (g *gen) history() {
 		}
 	}
 	g.analytics()
+	g.agentTimeline()
 }
 
 // chatID returns a new id of the chat API's shape: "YYMM.account.XXXXXXXX".

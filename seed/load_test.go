@@ -67,9 +67,14 @@ func stored(t *testing.T, s stores, want *seed.Account) {
 	ctx, id := context.Background(), want.Chat.ID
 	n, err := s.legacy.CountHistory(ctx, id)
 	must(t, err)
-	if n != (chatlift.HistoryCount{Chats: int64(len(want.Chats)), Visitors: int64(len(want.Visitors)), Analytics: int64(len(want.Analytics))}) {
-		t.Fatalf("account %d: history %+v, generated %d chats, %d visitors, %d events", id, n, len(want.Chats), len(want.Visitors), len(want.Analytics))
+	if n != (chatlift.HistoryCount{Chats: int64(len(want.Chats)), Visitors: int64(len(want.Visitors)), Analytics: int64(len(want.Analytics)),
+		AgentTimeline: int64(len(want.AgentTimeline))}) {
+		t.Fatalf("account %d: history %+v, generated %d chats, %d visitors, %d events, %d timeline entries", id, n,
+			len(want.Chats), len(want.Visitors), len(want.Analytics), len(want.AgentTimeline))
 	}
+	timeline, err := s.legacy.AgentTimeline(ctx, chatlift.TimelineFilter{AccountID: id, Limit: chatlift.MaxLimit})
+	must(t, err)
+	same(t, "agent timeline", timeline, want.AgentTimeline)
 	agents, err := s.legacy.Agents(ctx, id)
 	must(t, err)
 	same(t, "agents", agents, want.Agents)

@@ -21,6 +21,8 @@ func (p *pipeline) writeChat(ctx context.Context, j *job) error {
 		return failed(a, "chats", err)
 	} else if err := putBatches(ctx, a.Analytics, s.PutAnalytics); err != nil {
 		return failed(a, "analytics", err)
+	} else if err := putBatches(ctx, a.AgentTimeline, s.PutAgentTimeline); err != nil {
+		return failed(a, "agent timeline", err)
 	} else if err := p.writeOAuth(ctx, j); err != nil {
 		return err
 	}

@@ -229,8 +229,9 @@ func (d *DB) CountHistory(ctx context.Context, accountID int64) (chatlift.Histor
 	err := d.q().QueryRowContext(ctx, d.rebind(`SELECT
 		(SELECT COUNT(*) FROM chats WHERE account_id = ?),
 		(SELECT COUNT(*) FROM visitors WHERE account_id = ?),
-		(SELECT COUNT(*) FROM analytics_events WHERE account_id = ?)`), accountID, accountID, accountID).
-		Scan(&h.Chats, &h.Visitors, &h.Analytics)
+		(SELECT COUNT(*) FROM analytics_events WHERE account_id = ?),
+		(SELECT COUNT(*) FROM agent_timeline WHERE account_id = ?)`), accountID, accountID, accountID, accountID).
+		Scan(&h.Chats, &h.Visitors, &h.Analytics, &h.AgentTimeline)
 	if err != nil {
 		return h, fmt.Errorf("count history: %w", err)
 	}
@@ -300,7 +301,7 @@ func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Tim
 // DeleteChatAccount implements chatlift.ChatStore.
 func (d *DB) DeleteChatAccount(ctx context.Context, accountID int64) error {
 	return d.inTx(ctx, func(tx querier) error {
-		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "oauth_clients", "oauth_tokens", "oauth_codes"} {
+		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "agent_timeline", "oauth_clients", "oauth_tokens", "oauth_codes"} {
 			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
 				return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
 			}

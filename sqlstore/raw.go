@@ -17,9 +17,10 @@ type rawTable struct {
 }
 
 var rawTables = map[string]rawTable{
-	chatlift.TableChats:     {name: "chats", update: true},
-	chatlift.TableVisitors:  {name: "visitors"},
-	chatlift.TableAnalytics: {name: "analytics_events", numeric: true},
+	chatlift.TableChats:         {name: "chats", update: true},
+	chatlift.TableVisitors:      {name: "visitors"},
+	chatlift.TableAnalytics:     {name: "analytics_events", numeric: true},
+	chatlift.TableAgentTimeline: {name: "agent_timeline"},
 }
 
 func lookupRaw(table string) (rawTable, error) {

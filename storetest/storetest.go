@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Chats", func(t *testing.T) { testChats(t, open(t)) })
 	t.Run("ChatsIncremental", func(t *testing.T) { testChatsIncremental(t, open(t)) })
 	t.Run("VisitorsAnalytics", func(t *testing.T) { testVisitorsAnalytics(t, open(t)) })
+	t.Run("AgentTimeline", func(t *testing.T) { testAgentTimeline(t, open(t)) })
 	t.Run("AccountWrite", func(t *testing.T) { testAccountWrite(t, open(t)) })
 	t.Run("OAuth", func(t *testing.T) { testOAuth(t, open(t)) })
 	t.Run("DeleteChatAccount", func(t *testing.T) { testDeleteChatAccount(t, open(t)) })
