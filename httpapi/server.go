@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/httpapi/chatapi"
@@ -33,6 +34,8 @@ var (
 	_ chatapi.Billing   = chatlift.PlatformStore(nil)
 	_ oauthserver.Store = chatlift.ChatStore(nil)
 	_ chathome.Imports  = chatlift.PlatformStore(nil)
+	_ billing.Store     = chatlift.PlatformStore(nil)
+	_ opsapi.Billing    = billing.Service{}
 )
 
 // Upgrades is what the upgrade API needs from the upgrade service.
@@ -138,7 +141,7 @@ func (s *Server) routes() http.Handler {
 	(&chatapi.API{Auth: chatAuth[chatapi.Store](s, s.Legacy, s.Platform), Billing: s.Platform}).Routes(handle)
 	(&supportapi.API{Auth: s.supportAuth, Store: s.Platform, Now: s.Now}).Routes(handle)
 	(&opsapi.API{Logger: s.Logger, Operator: s.op, Auth: s.supportAuth, Store: s.Platform, Legacy: s.Legacy,
-		Billing: s.Platform, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
+		Billing: billing.Service{Store: s.Platform}, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
 	(&oauthserver.Server{Logger: s.Logger, Auth: chatAuth[oauthserver.Store](s, s.Legacy, s.Platform), AccessTokenLifetime: s.AccessTokenLifetime,
 		ComparePassword: s.ComparePassword, Now: s.Now}).Routes(handle)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
