@@ -17,10 +17,20 @@ import (
 	"github.com/chatlift/chatlift"
 )
 
+// Store is what billing's consolidation reads of the platform; it writes
+// in InTx's transaction.
+type Store interface {
+	InTx(ctx context.Context, fn func(chatlift.PlatformStore) error) error
+	SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAccount, error)
+	BillingAccounts(ctx context.Context, accountID int64) ([]*chatlift.BillingAccount, error)
+	Subscriptions(ctx context.Context, billingAccountID int64) ([]*chatlift.Subscription, error)
+	ConsolidationRecord(ctx context.Context, accountID int64) (*chatlift.ConsolidationRecord, error)
+}
+
 // Service is Consolidate, Unconsolidate and Preview bound to a store, for callers
-// that take them as an interface (the upgrade's saga).
+// that take them as an interface (the upgrade's saga, the operator API).
 type Service struct {
-	Store chatlift.PlatformStore
+	Store Store
 }
 
 // Consolidate calls the package's Consolidate with the service's store.
@@ -37,6 +47,12 @@ func (s Service) Unconsolidate(ctx context.Context, accountID int64) error {
 func (s Service) Preview(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, error) {
 	plan, _, err := Preview(ctx, s.Store, accountID, now)
 	return plan, err
+}
+
+// Plan is the package's Preview with the service's store: the plan and, on
+// an account already consolidated, its record.
+func (s Service) Plan(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, *chatlift.ConsolidationRecord, error) {
+	return Preview(ctx, s.Store, accountID, now)
 }
 
 // state is an account's billing as consolidation sees it.
@@ -60,7 +76,7 @@ var errAlready = errors.New("already consolidated")
 // Consolidate is idempotent: on an account already consolidated it changes
 // nothing and returns the plan it applied then. When both accounts already
 // bill the same way it changes nothing and returns a plan that is not Needed.
-func Consolidate(ctx context.Context, store chatlift.PlatformStore, accountID int64, now time.Time) (*chatlift.Consolidation, error) {
+func Consolidate(ctx context.Context, store Store, accountID int64, now time.Time) (*chatlift.Consolidation, error) {
 	var plan *chatlift.Consolidation
 	err := store.InTx(ctx, func(tx chatlift.PlatformStore) error {
 		st, err := load(ctx, tx, accountID)
@@ -86,7 +102,7 @@ func Consolidate(ctx context.Context, store chatlift.PlatformStore, accountID in
 
 // Preview returns what Consolidate would do at now, changing nothing. On an
 // account already consolidated it returns the plan applied and its record.
-func Preview(ctx context.Context, store chatlift.PlatformStore, accountID int64, now time.Time) (*chatlift.Consolidation, *chatlift.ConsolidationRecord, error) {
+func Preview(ctx context.Context, store Store, accountID int64, now time.Time) (*chatlift.Consolidation, *chatlift.ConsolidationRecord, error) {
 	st, err := load(ctx, store, accountID)
 	if err != nil {
 		return nil, nil, err
@@ -109,7 +125,7 @@ func Preview(ctx context.Context, store chatlift.PlatformStore, accountID int64,
 // transaction. It is idempotent and safe whether or not Consolidate ran
 // (or changed anything). Changes made to the moved subscription since are
 // lost with it; the saga undoes before the cutover, minutes later.
-func Unconsolidate(ctx context.Context, store chatlift.PlatformStore, accountID int64) error {
+func Unconsolidate(ctx context.Context, store Store, accountID int64) error {
 	err := store.InTx(ctx, func(tx chatlift.PlatformStore) error {
 		rec, err := tx.ConsolidationRecord(ctx, accountID)
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
@@ -142,7 +158,7 @@ func Unconsolidate(ctx context.Context, store chatlift.PlatformStore, accountID 
 
 // load reads the account's support and chat billing accounts and the chat
 // one's subscriptions.
-func load(ctx context.Context, store chatlift.PlatformStore, accountID int64) (*state, error) {
+func load(ctx context.Context, store Store, accountID int64) (*state, error) {
 	account, err := store.SupportAccount(ctx, accountID)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", accountID)
@@ -180,7 +196,7 @@ func load(ctx context.Context, store chatlift.PlatformStore, accountID int64) (*
 
 // plan is what consolidating st at now means; on a consolidated account,
 // the plan applied then.
-func (st *state) plan(ctx context.Context, store chatlift.PlatformStore, now time.Time) (*chatlift.Consolidation, error) {
+func (st *state) plan(ctx context.Context, store Store, now time.Time) (*chatlift.Consolidation, error) {
 	switch {
 	case st.chat == nil:
 		return &chatlift.Consolidation{Into: st.support.ID, Currency: st.support.Currency, Lines: []chatlift.InvoiceLine{}}, nil

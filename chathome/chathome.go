@@ -70,15 +70,17 @@ func (h *Home) Serving() error {
 
 // Router decides where accounts' chat lives. The legacy product's account
 // state is the authority: active is the legacy side, maintenance frozen,
-// upgraded the platform's.
-type Router struct {
-	Legacy, Platform Store
+// upgraded the platform's. S is the store interface of the API that asks
+// (the chat API's, the OAuth server's), so that the serving side's store
+// comes back as what that API calls.
+type Router[S Store] struct {
+	Legacy, Platform S
 	Imports          Imports
 }
 
 // Home returns where the account's chat lives; ENOTFOUND if the legacy
 // product never had the account.
-func (r *Router) Home(ctx context.Context, accountID int64) (*Home, error) {
+func (r *Router[S]) Home(ctx context.Context, accountID int64) (*Home, error) {
 	account, err := r.Legacy.ChatAccount(ctx, accountID)
 	if err != nil {
 		return nil, err
@@ -95,15 +97,16 @@ func (r *Router) Home(ctx context.Context, accountID int64) (*Home, error) {
 	return &Home{Side: Frozen, Account: account}, nil
 }
 
-// Store returns the side's store; nil for Frozen.
-func (r *Router) Store(s Side) Store {
-	switch s {
+// Store returns the side's store; the zero S (nil) for Frozen.
+func (r *Router[S]) Store(side Side) S {
+	switch side {
 	case Legacy:
 		return r.Legacy
 	case Platform:
 		return r.Platform
 	}
-	return nil
+	var frozen S
+	return frozen
 }
 
 // Token returns the access token with the hash and its account's home. A
@@ -111,7 +114,7 @@ func (r *Router) Store(s Side) Store {
 // product's tokens end with the upgrade. While the account is frozen the
 // token is returned as found, with a Frozen home. ENOTFOUND if no side
 // has it.
-func (r *Router) Token(ctx context.Context, hash string) (*chatlift.OAuthToken, *Home, error) {
+func (r *Router[S]) Token(ctx context.Context, hash string) (*chatlift.OAuthToken, *Home, error) {
 	side := Legacy
 	tok, err := r.Legacy.OAuthTokenByHash(ctx, hash)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
@@ -136,7 +139,7 @@ func (r *Router) Token(ctx context.Context, hash string) (*chatlift.OAuthToken, 
 // same identifier finds the platform's copy once the account is upgraded.
 // While the account is frozen the client is returned as found, with a
 // Frozen home. ENOTFOUND if no side has it for its account.
-func (r *Router) Client(ctx context.Context, identifier string) (*chatlift.OAuthClient, *Home, error) {
+func (r *Router[S]) Client(ctx context.Context, identifier string) (*chatlift.OAuthClient, *Home, error) {
 	notFound := chatlift.Errorf(chatlift.ENOTFOUND, "unknown client_id")
 	if identifier == "" {
 		return nil, nil, notFound
@@ -169,7 +172,7 @@ func (r *Router) Client(ctx context.Context, identifier string) (*chatlift.OAuth
 // legacy history while it runs, nil once it is imported and verified.
 // Until then the legacy store holds history the platform lacks, and reads
 // merge both.
-func (r *Router) Importing(ctx context.Context, accountID int64) (*chatlift.ImportProgress, error) {
+func (r *Router[S]) Importing(ctx context.Context, accountID int64) (*chatlift.ImportProgress, error) {
 	u, err := r.Imports.UnifiedAccount(ctx, accountID)
 	switch {
 	case err == nil && u.HistoryImported:

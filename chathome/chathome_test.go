@@ -68,7 +68,7 @@ var _ chathome.Imports = (*imports)(nil)
 // setup is a router over two fake stores with one account per state:
 // 1 active, 2 frozen, 3 upgraded; each side has token "t-<side>-<id>" and
 // client "c<id>" for the accounts it has.
-func setup(t *testing.T) (*chathome.Router, *side, *side, *imports) {
+func setup(t *testing.T) (*chathome.Router[*side], *side, *side, *imports) {
 	t.Helper()
 	legacy, platform := newSide(), newSide()
 	for id, state := range map[int64]string{1: chatlift.ChatAccountActive, 2: chatlift.ChatAccountMaintenance, 3: chatlift.ChatAccountUpgraded} {
@@ -80,7 +80,7 @@ func setup(t *testing.T) (*chathome.Router, *side, *side, *imports) {
 	platform.tokens["t-platform-3"] = &chatlift.OAuthToken{ID: 2, AccountID: 3}
 	platform.clients["c3"] = &chatlift.OAuthClient{ID: 1, AccountID: 3, Name: "platform copy"}
 	im := &imports{unified: map[int64]*chatlift.UnifiedAccount{}, upgrades: map[string]*chatlift.Upgrade{}}
-	return &chathome.Router{Legacy: legacy, Platform: platform, Imports: im}, legacy, platform, im
+	return &chathome.Router[*side]{Legacy: legacy, Platform: platform, Imports: im}, legacy, platform, im
 }
 
 func itoa(i int64) string { return string(rune('0' + i)) }

@@ -3,10 +3,12 @@ package httpapi
 import (
 	"net"
 	"sync"
+
+	"github.com/chatlift/chatlift/httpapi/api"
 )
 
 // perAddressListener accepts at most max open connections per client
-// address (clientKey): a connection beyond that is closed as soon as it is
+// address (api.ClientKey): a connection beyond that is closed as soon as it is
 // accepted, and never reaches the server.
 type perAddressListener struct {
 	net.Listener
@@ -29,7 +31,7 @@ func (l *perAddressListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := clientKey(c.RemoteAddr().String())
+		key := api.ClientKey(c.RemoteAddr().String())
 		if l.take(key) {
 			return &addressConn{Conn: c, release: func() { l.release(key) }}, nil
 		}

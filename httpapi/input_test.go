@@ -26,7 +26,7 @@ type inputCase struct {
 func setupInput(t *testing.T) (*env, string, map[string]string) {
 	t.Helper()
 	e := setup(t, 1, 3)
-	url := e.server(t, func(s *httpapi.Server) { s.Upgrades, s.OperatorToken = fakeUpgrades{}, e.Op })
+	url := e.Server(t, func(s *httpapi.Server) { s.Upgrades, s.OperatorToken = fakeUpgrades{}, e.Op })
 	tokens := map[string]string{"chat": e.Creds[0].ChatAccessToken, "support": e.Creds[0].SupportAPIToken, "op": e.Op}
 	return e, url, tokens
 }

@@ -17,7 +17,7 @@ import (
 // operator's token, and returns its host:port.
 func (e *env) limited(t *testing.T, l httpapi.Limits) string {
 	t.Helper()
-	url := e.server(t, func(s *httpapi.Server) { s.Limits, s.OperatorToken = l, e.Op })
+	url := e.Server(t, func(s *httpapi.Server) { s.Limits, s.OperatorToken = l, e.Op })
 	return strings.TrimPrefix(url, "http://")
 }
 

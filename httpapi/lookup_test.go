@@ -40,8 +40,8 @@ func (c *listCounter) OAuthClients(ctx context.Context, accountID int64) ([]*cha
 func TestLookupsByID(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
-	me := e.account(0)
-	client := e.newClient(t, me.token, nil)
+	token := e.Creds[0].ChatAccessToken
+	client := e.NewClient(t, token, nil)
 	legacy, platform := &listCounter{PlatformStore: e.Legacy}, &listCounter{PlatformStore: e.Platform}
 	h := handler(e.Env, func(s *httpapi.Server) { s.Legacy, s.Platform = legacy, platform })
 	support := func(path string) *http.Request {
@@ -51,7 +51,7 @@ func TestLookupsByID(t *testing.T) {
 	}
 	chat := func(path string) *http.Request {
 		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set("Authorization", "Bearer "+me.token)
+		req.Header.Set("Authorization", "Bearer "+token)
 		return req
 	}
 	for _, tc := range []struct {

@@ -15,16 +15,27 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/billing"
+	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/httpapi/api"
+	"github.com/chatlift/chatlift/httpapi/chatapi"
+	"github.com/chatlift/chatlift/httpapi/oauthserver"
 	"github.com/chatlift/chatlift/httpapi/opsapi"
 	"github.com/chatlift/chatlift/httpapi/supportapi"
 )
 
-// The platform store serves each product's API.
+// The platform store serves each product's API; either chat store serves
+// the chat API and the OAuth server.
 var (
-	_ supportapi.Store = chatlift.PlatformStore(nil)
-	_ opsapi.Store     = chatlift.PlatformStore(nil)
-	_ opsapi.Accounts  = chatlift.ChatStore(nil)
+	_ supportapi.Store  = chatlift.PlatformStore(nil)
+	_ opsapi.Store      = chatlift.PlatformStore(nil)
+	_ opsapi.Accounts   = chatlift.ChatStore(nil)
+	_ chatapi.Store     = chatlift.ChatStore(nil)
+	_ chatapi.Billing   = chatlift.PlatformStore(nil)
+	_ oauthserver.Store = chatlift.ChatStore(nil)
+	_ chathome.Imports  = chatlift.PlatformStore(nil)
+	_ billing.Store     = chatlift.PlatformStore(nil)
+	_ opsapi.Billing    = billing.Service{}
 )
 
 // Upgrades is what the upgrade API needs from the upgrade service.
@@ -72,7 +83,6 @@ type Server struct {
 	ln          net.Listener
 	srv         *http.Server
 	requests    *prometheus.HistogramVec
-	guard       *signInGuard
 	op          *api.Operator
 	supportAuth *api.SupportAuth
 }
@@ -104,20 +114,12 @@ func (s *Server) Handler() http.Handler {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"route", "status"})
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
-		s.guard = newSignInGuard(s.ComparePassword)
 		s.op = &api.Operator{Token: s.OperatorToken, Logger: s.Logger}
 		s.supportAuth = &api.SupportAuth{Store: s.Platform, Operator: s.op, Logger: s.Logger, Now: s.Now,
 			RequestsPerMinute: s.SupportRequestsPerMinute}
 		s.handler = s.limitBody(s.routes())
 	})
 	return s.handler
-}
-
-func (s *Server) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
 }
 
 // URL is the server's base URL, e.g. http://127.0.0.1:8080.
@@ -138,11 +140,12 @@ func (s *Server) routes() http.Handler {
 	}
 	handle("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
-	s.chatRoutes(handle)
+	(&chatapi.API{Auth: chatAuth[chatapi.Store](s, s.Legacy, s.Platform), Billing: s.Platform}).Routes(handle)
 	(&supportapi.API{Auth: s.supportAuth, Store: s.Platform, Now: s.Now}).Routes(handle)
 	(&opsapi.API{Logger: s.Logger, Operator: s.op, Auth: s.supportAuth, Store: s.Platform, Legacy: s.Legacy,
-		Billing: s.Platform, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
-	s.oauthRoutes(handle)
+		Billing: billing.Service{Store: s.Platform}, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
+	(&oauthserver.Server{Logger: s.Logger, Auth: chatAuth[oauthserver.Store](s, s.Legacy, s.Platform), AccessTokenLifetime: s.AccessTokenLifetime,
+		ComparePassword: s.ComparePassword, Now: s.Now}).Routes(handle)
 	if s.Console != nil {
 		mux.Handle("/console/", api.Instrument(s.Logger, s.requests, "/console/", s.Console))
 	}
@@ -150,6 +153,14 @@ func (s *Server) routes() http.Handler {
 		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
 	return supportapi.JSONSuffix(mux)
+}
+
+// chatAuth authenticates chat API callers for an API over the store
+// interface S, with a chathome.Router deciding where their chat lives:
+// legacy and platform are s.Legacy and s.Platform as S.
+func chatAuth[S api.ChatCallerStore](s *Server, legacy, platform S) *api.ChatAuth[S] {
+	return &api.ChatAuth[S]{Homes: &chathome.Router[S]{Legacy: legacy, Platform: platform, Imports: s.Platform},
+		Logger: s.Logger, Now: s.Now}
 }
 
 // healthz answers 200 once every part is ready, 503 before.

@@ -32,3 +32,5 @@ func do(t testing.TB, req *http.Request) (*http.Response, []byte) {
 }
 
 func itoa(n int64) string { return apitest.Itoa(n) }
+
+const redirectURI = apitest.RedirectURI

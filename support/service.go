@@ -21,6 +21,7 @@ type txStore interface {
 	User(ctx context.Context, accountID, id int64) (*chatlift.User, error)
 	UserByEmail(ctx context.Context, accountID int64, email string) (*chatlift.User, error)
 	PutUsers(ctx context.Context, users []*chatlift.User) error
+	DeleteUsers(ctx context.Context, accountID int64, ids []int64) error
 	Ticket(ctx context.Context, accountID, id int64) (*chatlift.Ticket, error)
 	PutTickets(ctx context.Context, tickets []*chatlift.Ticket) error
 	PutTicketComments(ctx context.Context, comments []*chatlift.TicketComment) error

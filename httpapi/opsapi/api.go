@@ -19,6 +19,9 @@ type Store interface {
 	PutImportSettings(ctx context.Context, s chatlift.ImportSettings) error
 	ActiveImportLeases(ctx context.Context, now time.Time) (int, error)
 	ConsolidationRecord(ctx context.Context, accountID int64) (*chatlift.ConsolidationRecord, error)
+	BillingAccounts(ctx context.Context, accountID int64) ([]*chatlift.BillingAccount, error)
+	Subscriptions(ctx context.Context, billingAccountID int64) ([]*chatlift.Subscription, error)
+	Invoices(ctx context.Context, billingAccountID int64) ([]*chatlift.Invoice, error)
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
 	PutNotification(ctx context.Context, n *chatlift.Notification) error
 }
@@ -26,6 +29,16 @@ type Store interface {
 // Accounts is what the operator API reads of the legacy chat product.
 type Accounts interface {
 	ChatAccounts(ctx context.Context, f chatlift.AccountFilter) ([]*chatlift.ChatAccount, error)
+}
+
+// Billing is what the operator API asks of billing (billing.Service).
+type Billing interface {
+	// Plan is what consolidating the account at now would do and, once
+	// done, the plan applied and its record; it changes nothing.
+	Plan(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, *chatlift.ConsolidationRecord, error)
+	// Consolidate consolidates the account's billing at now, or returns
+	// what was done before.
+	Consolidate(ctx context.Context, accountID int64, now time.Time) (*chatlift.Consolidation, error)
 }
 
 // API is the operator and upgrade API: upgrades (requested by an account's
@@ -39,9 +52,8 @@ type API struct {
 	Auth     *api.SupportAuth
 	Store    Store
 	Legacy   Accounts
-	// Billing is the store billing's consolidation works in, in one
-	// transaction over the whole platform.
-	Billing chatlift.PlatformStore
+	// Billing consolidates an account's billing.
+	Billing Billing
 	// Upgrades runs upgrades; Faults, when set, accepts injected faults.
 	Upgrades Upgrades
 	Faults   Faults

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/httpapi/api"
 )
 
@@ -21,7 +20,8 @@ func (s *API) billingRoutes(handle func(string, http.HandlerFunc)) {
 
 // billingCaller is whose billing a request is about.
 type billingCaller struct {
-	store     chatlift.PlatformStore
+	store     Store
+	billing   Billing
 	accountID int64
 	now       time.Time
 }
@@ -55,7 +55,7 @@ func (s *API) billingCaller(r *http.Request) (*billingCaller, error) {
 	case c != nil && q != "" && id != c.Account.ID:
 		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "account %d not found", id)
 	case c != nil:
-		return &billingCaller{store: s.Billing, accountID: c.Account.ID, now: c.Now}, nil
+		return &billingCaller{store: s.Store, billing: s.Billing, accountID: c.Account.ID, now: c.Now}, nil
 	case id == 0:
 		return nil, chatlift.Errorf(chatlift.EINVALID, "the operator names the account: ?account_id=")
 	}
@@ -64,7 +64,7 @@ func (s *API) billingCaller(r *http.Request) (*billingCaller, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	return &billingCaller{store: s.Billing, accountID: id, now: s.now().UTC()}, nil
+	return &billingCaller{store: s.Store, billing: s.Billing, accountID: id, now: s.now().UTC()}, nil
 }
 
 // BillingAccountView is a billing account with its subscriptions.
@@ -149,7 +149,7 @@ func previewConsolidation(w http.ResponseWriter, r *http.Request, c *billingCall
 		}
 		at = q.At.UTC()
 	}
-	plan, rec, err := billing.Preview(r.Context(), c.store, c.accountID, at)
+	plan, rec, err := c.billing.Plan(r.Context(), c.accountID, at)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (s *API) consolidate(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		plan, err := billing.Consolidate(r.Context(), s.Billing, id, s.now().UTC())
+		plan, err := s.Billing.Consolidate(r.Context(), id, s.now().UTC())
 		if err != nil {
 			return err
 		}

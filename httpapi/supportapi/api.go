@@ -14,11 +14,8 @@ import (
 // the rules it calls (support.Service) have their own.
 type Store interface {
 	support.Store
-	NextIDs(ctx context.Context, sequence string, n int) (int64, error)
 	Users(ctx context.Context, accountID int64) ([]*chatlift.User, error)
 	User(ctx context.Context, accountID, id int64) (*chatlift.User, error)
-	PutUsers(ctx context.Context, users []*chatlift.User) error
-	DeleteUsers(ctx context.Context, accountID int64, ids []int64) error
 	Ticket(ctx context.Context, accountID, id int64) (*chatlift.Ticket, error)
 	Tickets(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Ticket, error)
 	TicketPage(ctx context.Context, accountID int64, offset, limit int) ([]*chatlift.Ticket, int, error)

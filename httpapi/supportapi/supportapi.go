@@ -9,6 +9,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi/api"
+	"github.com/chatlift/chatlift/support"
 )
 
 // Routes registers the support API (v2) in the hosted support API's shapes.
@@ -170,123 +171,50 @@ type UserFields struct {
 	Active       *bool   `json:"active"`
 }
 
-// decodeUser reads a UserRequest and applies it to u.
-func decodeUser(r *http.Request, u *chatlift.User) error {
+// decodeUser reads a UserRequest as the service's input.
+func decodeUser(r *http.Request) (support.UserInput, error) {
 	var q UserRequest
 	if err := decodeLenient(r, &q); err != nil {
-		return err
+		return support.UserInput{}, err
 	} else if q.User == nil {
-		return chatlift.Errorf(chatlift.EINVALID, `body must be {"user": {...}}`)
+		return support.UserInput{}, chatlift.Errorf(chatlift.EINVALID, `body must be {"user": {...}}`)
 	}
-	f, roleBefore := q.User, u.Role
-	setNonEmpty(&u.Name, f.Name)
-	setNonEmpty(&u.Email, f.Email)
-	setNonEmpty(&u.Role, f.Role)
-	if u.Role != roleBefore {
-		// A new role starts from its defaults but for what the request says.
-		u.RoleType, u.CustomRoleID, u.ChatOnly = nil, nil, false
-	}
-	api.Patch(&u.ChatOnly, f.ChatOnly)
-	api.Patch(&u.Active, f.Active)
-	// Typed clients send role_type 0 and custom_role_id 0 for "none": a
-	// custom role type counts only with a custom role.
-	customRole := f.CustomRoleID != nil && *f.CustomRoleID != 0
-	if f.RoleType != nil && (*f.RoleType != chatlift.RoleTypeCustom || customRole) {
-		u.RoleType = f.RoleType
-	}
-	if customRole {
-		u.CustomRoleID = f.CustomRoleID
-	}
-	return normalizeUser(u)
+	f := q.User
+	return support.UserInput{Name: f.Name, Email: f.Email, Role: f.Role, RoleType: f.RoleType, CustomRoleID: f.CustomRoleID,
+		ChatOnly: f.ChatOnly, Active: f.Active}, nil
 }
 
-// normalizeUser checks the role, role type and chat access of u together and
-// fills the role type the others imply: admins are role type admin,
-// chat-only agents contributors unless said otherwise.
-func normalizeUser(u *chatlift.User) error {
-	if u.Name == "" {
-		return chatlift.Errorf(chatlift.EINVALID, "user name required")
-	}
-	switch u.Role {
-	case chatlift.UserRoleEndUser:
-		if u.RoleType != nil || u.CustomRoleID != nil || u.ChatOnly {
-			return chatlift.Errorf(chatlift.EINVALID, "end users have no role_type, custom_role_id or chat access")
-		}
-		u.ChatRole = ""
-	case chatlift.UserRoleAdmin:
-		if u.RoleType != nil && *u.RoleType != chatlift.RoleTypeAdmin || u.ChatOnly || u.CustomRoleID != nil {
-			return chatlift.Errorf(chatlift.EINVALID, "an admin has role_type %d, no custom role and is not chat-only", chatlift.RoleTypeAdmin)
-		}
-		u.RoleType = intPtr(chatlift.RoleTypeAdmin)
-	case chatlift.UserRoleAgent:
-		return normalizeAgent(u)
-	}
-	return nil
-}
-
-func normalizeAgent(u *chatlift.User) error {
-	rt := u.RoleType
-	switch {
-	case rt != nil && (*rt < chatlift.RoleTypeCustom || *rt > chatlift.RoleTypeContributor):
-		return chatlift.Errorf(chatlift.EINVALID, "an agent's role_type is 0 (custom), 1 (light), 2 (chat-only) or 3 (contributor)")
-	case (rt != nil && *rt == chatlift.RoleTypeCustom) != (u.CustomRoleID != nil):
-		return chatlift.Errorf(chatlift.EINVALID, "custom_role_id goes with role_type 0, and only with it")
-	case u.CustomRoleID != nil && *u.CustomRoleID <= 0:
-		return chatlift.Errorf(chatlift.EINVALID, "custom_role_id must be positive")
-	case rt != nil && *rt == chatlift.RoleTypeChatOnly:
-		u.ChatOnly = true
-	case u.ChatOnly && rt == nil:
-		u.RoleType = intPtr(chatlift.RoleTypeContributor)
-	case u.ChatOnly && *rt != chatlift.RoleTypeContributor:
-		return chatlift.Errorf(chatlift.EINVALID, "a chat-only agent has role_type 2 or 3")
-	}
-	return nil
-}
-
-func intPtr(n int) *int { return &n }
-
-// createUser serves POST /users (admins only).
+// createUser serves POST /users (admins only); support.Service.CreateUser
+// holds the rules.
 func createUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 	if err := c.RequireAdmin("create users"); err != nil {
 		return err
 	}
-	u := &chatlift.User{AccountID: c.Account.ID, Role: chatlift.UserRoleEndUser, Active: true, CreatedAt: c.Now}
-	if err := decodeUser(r, u); err != nil {
-		return err
-	}
-	// active is read-only on create, as in the hosted API: typed clients
-	// send false for it.
-	u.Active = true
-	u.ID = 1 // validated before an id is spent on it
-	if err := u.Validate(); err != nil {
-		return err
-	}
-	id, err := c.store.NextIDs(r.Context(), "users/"+strconv.FormatInt(c.Account.ID, 10), 1)
+	in, err := decodeUser(r)
 	if err != nil {
 		return err
 	}
-	u.ID = id
-	if err := c.store.PutUsers(r.Context(), []*chatlift.User{u}); err != nil {
+	u, err := c.desk.CreateUser(r.Context(), c.Account.ID, in)
+	if err != nil {
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, UserEnvelope{User: u})
 	return nil
 }
 
-// updateUser serves PUT /users/{id} (admins only). The owner stays an
-// active admin.
+// updateUser serves PUT /users/{id} (admins only); the owner stays an
+// active admin (support.Service.UpdateUser).
 func updateUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	u, err := adminPathUser(r, c, "update users")
+	id, err := adminPathID(r, c, "update users")
 	if err != nil {
 		return err
 	}
-	if err := decodeUser(r, u); err != nil {
+	in, err := decodeUser(r)
+	if err != nil {
 		return err
 	}
-	if u.Owner && !u.Active {
-		return chatlift.Errorf(chatlift.EINVALID, "the account owner cannot be suspended")
-	}
-	if err := c.store.PutUsers(r.Context(), []*chatlift.User{u}); err != nil {
+	u, err := c.desk.UpdateUser(r.Context(), c.Account.ID, id, in)
+	if err != nil {
 		return err
 	}
 	api.WriteJSON(w, http.StatusOK, UserEnvelope{User: u})
@@ -294,33 +222,27 @@ func updateUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 }
 
 // deleteUser serves DELETE /users/{id} (admins only), answering the user
-// as it was, inactive. The owner and the caller cannot be deleted.
+// as it was, inactive; the owner and the caller cannot be deleted
+// (support.Service.DeleteUser).
 func deleteUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	u, err := adminPathUser(r, c, "delete users")
+	id, err := adminPathID(r, c, "delete users")
 	if err != nil {
 		return err
 	}
-	if u.Owner || u.ID == c.User.ID {
-		return chatlift.Errorf(chatlift.EINVALID, "the account owner and the caller cannot be deleted")
-	}
-	if err := c.store.DeleteUsers(r.Context(), c.Account.ID, []int64{u.ID}); err != nil {
+	u, err := c.desk.DeleteUser(r.Context(), c.User, id)
+	if err != nil {
 		return err
 	}
-	u.Active = false
 	api.WriteJSON(w, http.StatusOK, UserEnvelope{User: u})
 	return nil
 }
 
-// adminPathUser is the user of the path's {id}, for an admin to what.
-func adminPathUser(r *http.Request, c *supportCaller, what string) (*chatlift.User, error) {
+// adminPathID is the path's {id}, for an admin to what.
+func adminPathID(r *http.Request, c *supportCaller, what string) (int64, error) {
 	if err := c.RequireAdmin(what); err != nil {
-		return nil, err
+		return 0, err
 	}
-	id, err := api.PathID(r)
-	if err != nil {
-		return nil, err
-	}
-	return c.store.User(r.Context(), c.Account.ID, id)
+	return api.PathID(r)
 }
 
 // decodeLenient reads a support API body as the hosted API does: fields it
@@ -331,14 +253,6 @@ func decodeLenient(r *http.Request, v any) error {
 		return err
 	}
 	return api.DecodeJSONFields(bytes.NewReader(b), v, false)
-}
-
-// setNonEmpty sets *dst to *src unless src is nil or empty, as typed
-// clients send for fields they do not mean.
-func setNonEmpty(dst *string, src *string) {
-	if src != nil && *src != "" {
-		*dst = *src
-	}
 }
 
 // positiveParam parses an optional positive integer query parameter of at

@@ -1,0 +1,136 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/chathome"
+)
+
+// ChatCallerStore is what authenticating a chat API caller reads of the
+// store that serves its account, beside what chathome reads.
+type ChatCallerStore interface {
+	chathome.Store
+	Agent(ctx context.Context, accountID, id int64) (*chatlift.Agent, error)
+}
+
+// ChatCaller is who a request authenticated by a chat OAuth access token
+// acts for, and the store that serves its account now (as S, the store
+// interface of the API serving the request).
+type ChatCaller[S ChatCallerStore] struct {
+	Token *chatlift.OAuthToken
+	// Agent is the enabled agent the token acts for, as authenticated.
+	Agent   *chatlift.Agent
+	Account *chatlift.ChatAccount
+	// Store is the legacy chat store, or the platform's once the account
+	// has been upgraded; Platform is set when it is the platform's.
+	Store    S
+	Platform bool
+	// Now is when the request arrived, in UTC.
+	Now time.Time
+}
+
+// ChatHandler serves a request of a chat API caller; a returned error is
+// sent in the error shape.
+type ChatHandler[S ChatCallerStore] func(w http.ResponseWriter, r *http.Request, c *ChatCaller[S]) error
+
+// ChatRetryAfter is what a frozen account's clients are told to wait.
+const ChatRetryAfter = 5 * time.Second
+
+// ChatAuth authenticates chat API callers by their bearer access tokens,
+// on the side chathome says serves their account: the chat API's and the
+// OAuth server's resources alike.
+type ChatAuth[S ChatCallerStore] struct {
+	// Homes decides where an account's chat lives.
+	Homes  *chathome.Router[S]
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (a *ChatAuth[S]) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// Serve authenticates a chat API request by its bearer token and serves it
+// from the store that holds the token's account. Reads need the read
+// scope, writes the write scope. While the account is frozen for its
+// upgrade every request answers 503 with Retry-After.
+func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := a.caller(r)
+		if err == nil {
+			err = h(w, r, c)
+		}
+		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
+			w.Header().Set("Retry-After", strconv.Itoa(int(ChatRetryAfter.Seconds())))
+		}
+		if err != nil {
+			WriteError(w, r, a.Logger, err)
+		}
+	}
+}
+
+// May is Serve for the callers whose role allows action.
+func (a *ChatAuth[S]) May(action chatlift.ChatAction, h ChatHandler[S]) http.HandlerFunc {
+	return a.Serve(func(w http.ResponseWriter, r *http.Request, c *ChatCaller[S]) error {
+		if err := chatlift.CanChat(c.Agent, action); err != nil {
+			return err
+		}
+		return h(w, r, c)
+	})
+}
+
+func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
+	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || bearer == "" {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "a bearer access token is required")
+	}
+	ctx := r.Context()
+	tok, home, err := a.Homes.Token(ctx, chatlift.HashSecret(bearer))
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := home.Serving(); err != nil {
+		return nil, err
+	}
+	store := a.Homes.Store(home.Side)
+	agent, err := tokenAgent(ctx, store, tok)
+	if err != nil {
+		return nil, err
+	}
+	if need := scopeFor(r.Method); !slices.Contains(tok.Scopes, need) {
+		return nil, chatlift.Errorf(chatlift.EFORBIDDEN, "the token lacks the %s scope", need)
+	}
+	return &ChatCaller[S]{Token: tok, Agent: agent, Account: home.Account, Store: store,
+		Platform: home.Side == chathome.Platform, Now: a.now().UTC()}, nil
+}
+
+// tokenAgent returns the agent tok acts for, read on every request so that
+// a disabled agent's tokens stop working at once: EUNAUTHORIZED if the
+// agent is disabled or gone.
+func tokenAgent(ctx context.Context, store ChatCallerStore, tok *chatlift.OAuthToken) (*chatlift.Agent, error) {
+	agent, err := store.Agent(ctx, tok.AccountID, tok.AgentID)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !agent.Enabled {
+		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token's agent is disabled or gone")
+	}
+	return agent, err
+}
+
+func scopeFor(method string) string {
+	if method == http.MethodGet || method == http.MethodHead {
+		return "read"
+	}
+	return "write"
+}
