@@ -21,6 +21,7 @@ type Store interface {
 	ChatIDs(ctx context.Context, accountID int64, ids []string) ([]string, error)
 	Visitor(ctx context.Context, accountID int64, id string) (*chatlift.Visitor, error)
 	Visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error)
+	AgentTimeline(ctx context.Context, f chatlift.TimelineFilter) ([]*chatlift.AgentTimelineEntry, error)
 }
 
 // Billing is what the chat API reads of the platform's billing to show an
@@ -67,6 +68,7 @@ func (a *API) routesAt(handle func(string, http.HandlerFunc), p string) {
 	handle("GET "+p+"/visitors", a.chat(listVisitors))
 	handle("GET "+p+"/visitors/{id}", a.chat(getVisitor))
 	handle("GET "+p+"/incremental/chats", a.chat(incrementalChats))
+	handle("GET "+p+"/incremental/agent_timeline", a.chat(incrementalTimeline))
 	handle("GET "+p+"/bans/ip", a.chat(banKind("ip_address")))
 	handle("GET "+p+"/bans/visitor", a.chat(banKind("visitor")))
 	for _, k := range objectKinds {
