@@ -15,7 +15,9 @@ type Store interface {
 	api.ChatCallerStore
 	InAccountWrite(ctx context.Context, accountID int64, fn func(chatlift.ChatStore) error) error
 	Agents(ctx context.Context, accountID int64) ([]*chatlift.Agent, error)
+	AgentByEmail(ctx context.Context, accountID int64, email string) (*chatlift.Agent, error)
 	Objects(ctx context.Context, accountID int64, kind chatlift.ObjectKind) ([]*chatlift.Object, error)
+	Object(ctx context.Context, accountID int64, kind chatlift.ObjectKind, id int64) (*chatlift.Object, error)
 	Chat(ctx context.Context, accountID int64, id string) (*chatlift.Chat, error)
 	Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat, error)
 	ChatIDs(ctx context.Context, accountID int64, ids []string) ([]string, error)
