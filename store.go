@@ -30,9 +30,15 @@ type ChatStore interface {
 	Agents(ctx context.Context, accountID int64) ([]*Agent, error)
 	// Agent returns the account's agent id; ENOTFOUND if it has none.
 	Agent(ctx context.Context, accountID, id int64) (*Agent, error)
+	// AgentByEmail returns the account's agent with the email, compared
+	// as NormalizeEmail does (without regard to case); ENOTFOUND if none.
+	AgentByEmail(ctx context.Context, accountID int64, email string) (*Agent, error)
 
 	PutObjects(ctx context.Context, objs []*Object) error
 	Objects(ctx context.Context, accountID int64, kind ObjectKind) ([]*Object, error)
+	// Object returns the account's object of the kind and id; ENOTFOUND if
+	// it has none.
+	Object(ctx context.Context, accountID int64, kind ObjectKind, id int64) (*Object, error)
 	DeleteObjects(ctx context.Context, accountID int64, kind ObjectKind, ids []int64) error
 
 	PutChats(ctx context.Context, chats []*Chat) error

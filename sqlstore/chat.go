@@ -86,6 +86,13 @@ func (d *DB) Agent(ctx context.Context, accountID, id int64) (*chatlift.Agent, e
 	return agents.get(ctx, d, d.q(), fmt.Sprint("agent ", id), "WHERE account_id = ? AND id = ?", accountID, id)
 }
 
+// AgentByEmail implements chatlift.ChatStore: one lookup in the index of
+// (account, normalized email).
+func (d *DB) AgentByEmail(ctx context.Context, accountID int64, email string) (*chatlift.Agent, error) {
+	return agents.get(ctx, d, d.q(), "agent with that email", "WHERE account_id = ? AND email_key = ? ORDER BY id",
+		accountID, chatlift.NormalizeEmail(email))
+}
+
 // PutObjects implements chatlift.ChatStore.
 func (d *DB) PutObjects(ctx context.Context, objs []*chatlift.Object) error {
 	for _, o := range objs {
@@ -99,6 +106,11 @@ func (d *DB) PutObjects(ctx context.Context, objs []*chatlift.Object) error {
 // Objects implements chatlift.ChatStore.
 func (d *DB) Objects(ctx context.Context, accountID int64, kind chatlift.ObjectKind) ([]*chatlift.Object, error) {
 	return objects.list(ctx, d, d.q(), "WHERE account_id = ? AND kind = ? ORDER BY id", accountID, string(kind))
+}
+
+// Object implements chatlift.ChatStore.
+func (d *DB) Object(ctx context.Context, accountID int64, kind chatlift.ObjectKind, id int64) (*chatlift.Object, error) {
+	return objects.get(ctx, d, d.q(), fmt.Sprint(kind, " ", id), "WHERE account_id = ? AND kind = ? AND id = ?", accountID, string(kind), id)
 }
 
 // DeleteObjects implements chatlift.ChatStore.

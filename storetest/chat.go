@@ -41,6 +41,22 @@ func testAgents(t *testing.T, s chatlift.PlatformStore) {
 		_, err = s.Agent(ctx, 1, 99)
 		wantCode(t, err, chatlift.ENOTFOUND)
 	})
+	t.Run("ByEmail", func(t *testing.T) {
+		for _, email := range []string{"Owner@Acme.test", "owner@acme.test", "OWNER@ACME.TEST", " owner@acme.test "} {
+			got, err := s.AgentByEmail(ctx, 1, email)
+			must(t, err)
+			same(t, "agent "+email, got, agent(1, 1, "Owner@Acme.test", chatlift.ChatRoleOwner))
+			if got.AccountID != 1 {
+				t.Fatalf("account id not kept: %d", got.AccountID)
+			}
+		}
+		_, err := s.AgentByEmail(ctx, 2, "owner@acme.test") // another account's agent
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.AgentByEmail(ctx, 1, "nobody@acme.test")
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.AgentByEmail(ctx, 1, "owner@acme")
+		wantCode(t, err, chatlift.ENOTFOUND)
+	})
 	t.Run("PasswordHashKept", func(t *testing.T) {
 		a := agent(3, 1, "pw@acme.test", chatlift.ChatRoleAgent)
 		a.PasswordHash = "$2a$04$hash"
@@ -84,6 +100,19 @@ func testObjects(t *testing.T, s chatlift.PlatformStore) {
 	same(t, "department", back, dept)
 	if len(got) != 1 {
 		t.Fatalf("kinds mixed: %d departments", len(got))
+	}
+	one, err := s.Object(ctx, 1, chatlift.KindShortcut, 5)
+	must(t, err)
+	if one.AccountID != 1 || one.Kind != chatlift.KindShortcut || one.ID != 5 || string(one.Body) != `{"id":5,"name":"hi"}` {
+		t.Fatalf("object by id: %+v", one)
+	}
+	for _, miss := range []struct {
+		account int64
+		kind    chatlift.ObjectKind
+		id      int64
+	}{{2, chatlift.KindShortcut, 5}, {1, chatlift.KindBan, 5}, {1, chatlift.KindShortcut, 6}} {
+		_, err := s.Object(ctx, miss.account, miss.kind, miss.id)
+		wantCode(t, err, chatlift.ENOTFOUND)
 	}
 	wantCode(t, s.PutObjects(ctx, []*chatlift.Object{{AccountID: 1, Kind: chatlift.KindBan, ID: 0, Body: body}}), chatlift.EINVALID)
 	must(t, s.DeleteObjects(ctx, 1, chatlift.KindDepartment, []int64{5}))

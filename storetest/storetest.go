@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AgentTimeline", func(t *testing.T) { testAgentTimeline(t, open(t)) })
 	t.Run("AccountWrite", func(t *testing.T) { testAccountWrite(t, open(t)) })
 	t.Run("OAuth", func(t *testing.T) { testOAuth(t, open(t)) })
+	t.Run("ChatHome", func(t *testing.T) { testChatHome(t, open(t), open(t)) })
 	t.Run("DeleteChatAccount", func(t *testing.T) { testDeleteChatAccount(t, open(t)) })
 	t.Run("SupportAccount", func(t *testing.T) { testSupportAccount(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })

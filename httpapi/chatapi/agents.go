@@ -126,14 +126,14 @@ func createAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 
 // uniqueAgentEmail refuses a second agent with the same email, ignoring case.
 func uniqueAgentEmail(r *http.Request, store Store, a *chatlift.Agent) error {
-	list, err := store.Agents(r.Context(), a.AccountID)
-	if err != nil {
+	other, err := store.AgentByEmail(r.Context(), a.AccountID, a.Email)
+	switch {
+	case chatlift.ErrorCode(err) == chatlift.ENOTFOUND:
+		return nil
+	case err != nil:
 		return err
-	}
-	for _, other := range list {
-		if other.ID != a.ID && chatlift.NormalizeEmail(other.Email) == chatlift.NormalizeEmail(a.Email) {
-			return chatlift.Errorf(chatlift.ECONFLICT, "agent %d already has the email %s", other.ID, other.Email)
-		}
+	case other.ID != a.ID:
+		return chatlift.Errorf(chatlift.ECONFLICT, "agent %d already has the email %s", other.ID, other.Email)
 	}
 	return nil
 }

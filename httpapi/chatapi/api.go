@@ -15,12 +15,15 @@ type Store interface {
 	api.ChatCallerStore
 	InAccountWrite(ctx context.Context, accountID int64, fn func(chatlift.ChatStore) error) error
 	Agents(ctx context.Context, accountID int64) ([]*chatlift.Agent, error)
+	AgentByEmail(ctx context.Context, accountID int64, email string) (*chatlift.Agent, error)
 	Objects(ctx context.Context, accountID int64, kind chatlift.ObjectKind) ([]*chatlift.Object, error)
+	Object(ctx context.Context, accountID int64, kind chatlift.ObjectKind, id int64) (*chatlift.Object, error)
 	Chat(ctx context.Context, accountID int64, id string) (*chatlift.Chat, error)
 	Chats(ctx context.Context, f chatlift.ChatFilter) ([]*chatlift.Chat, error)
 	ChatIDs(ctx context.Context, accountID int64, ids []string) ([]string, error)
 	Visitor(ctx context.Context, accountID int64, id string) (*chatlift.Visitor, error)
 	Visitors(ctx context.Context, f chatlift.KeyFilter) ([]*chatlift.Visitor, error)
+	AgentTimeline(ctx context.Context, f chatlift.TimelineFilter) ([]*chatlift.AgentTimelineEntry, error)
 }
 
 // Billing is what the chat API reads of the platform's billing to show an
@@ -67,6 +70,7 @@ func (a *API) routesAt(handle func(string, http.HandlerFunc), p string) {
 	handle("GET "+p+"/visitors", a.chat(listVisitors))
 	handle("GET "+p+"/visitors/{id}", a.chat(getVisitor))
 	handle("GET "+p+"/incremental/chats", a.chat(incrementalChats))
+	handle("GET "+p+"/incremental/agent_timeline", a.chat(incrementalTimeline))
 	handle("GET "+p+"/bans/ip", a.chat(banKind("ip_address")))
 	handle("GET "+p+"/bans/visitor", a.chat(banKind("visitor")))
 	for _, k := range objectKinds {

@@ -68,6 +68,7 @@ func (c *connector) sync() map[string]map[string]map[string]any {
 	c.searchChats("chat", "end_timestamp")
 	c.searchChats("offline_msg", "timestamp")
 	c.incrementalChats()
+	c.incrementalTimeline()
 	var account map[string]any
 	c.get("/account", &account)
 	c.keep("account", "account_key", account)
@@ -178,6 +179,33 @@ func (c *connector) incrementalChats() {
 	}
 }
 
+// incrementalTimeline pages the agent timeline from start_time 0 by
+// re-sending start_time = end_time until a page is short, keeping entries
+// by agent_id|start_time (the entry answered again replaces itself).
+func (c *connector) incrementalTimeline() {
+	c.t.Helper()
+	const limit = 9
+	c.records["agent_timeline"] = map[string]map[string]any{}
+	for start, pages := int64(0), 0; ; pages++ {
+		if pages > 1000 {
+			c.t.Fatal("agent_timeline: the export never ends")
+		}
+		var page struct {
+			AgentTimeline []map[string]any `json:"agent_timeline"`
+			Count         int
+			EndTime       int64 `json:"end_time"`
+		}
+		c.get(fmt.Sprintf("/incremental/agent_timeline?start_time=%d&fields=agent_timeline(*)&limit=%d", start, limit), &page)
+		for _, r := range page.AgentTimeline {
+			c.records["agent_timeline"][fmt.Sprintf("%v|%v", r["agent_id"], r["start_time"])] = r
+		}
+		if page.Count < limit {
+			return
+		}
+		start = page.EndTime
+	}
+}
+
 // upgradeAccount runs the account's real cutover and history import and
 // returns a token issued by the platform afterwards, as a re-authorized
 // client holds.
@@ -242,6 +270,9 @@ func TestConnectorAcrossUpgrade(t *testing.T) {
 	}
 	if int64(len(before["chats"])) != count.Chats || int64(len(before["incremental_chats"])) != count.Chats {
 		t.Fatalf("synced %d chats by search and %d incrementally; the account has %d", len(before["chats"]), len(before["incremental_chats"]), count.Chats)
+	}
+	if int64(len(before["agent_timeline"])) != count.AgentTimeline {
+		t.Fatalf("synced %d agent timeline entries; the account has %d", len(before["agent_timeline"]), count.AgentTimeline)
 	}
 	for _, stream := range []string{"agents", "bans", "departments", "triggers", "shortcuts", "goals", "skills", "roles"} {
 		if len(before[stream]) == 0 {

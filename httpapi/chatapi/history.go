@@ -132,6 +132,26 @@ func (c *chatCaller) visitor(ctx context.Context, id string) (*chatlift.Visitor,
 	return v, err
 }
 
+// agentTimeline is a page of the account's agent timeline, merged with the
+// legacy store's while the import runs. An entry has the same key on both
+// sides and both order by key, so a page merges the first page of each.
+func (c *chatCaller) agentTimeline(ctx context.Context, f chatlift.TimelineFilter) ([]*chatlift.AgentTimelineEntry, error) {
+	f.AccountID = c.Account.ID
+	if err := c.loadHistory(ctx); err != nil {
+		return nil, err
+	}
+	list, err := c.Store.AgentTimeline(ctx, f)
+	if err != nil || c.legacy == nil {
+		return list, err
+	}
+	old, err := c.legacy.AgentTimeline(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	byKey := func(a, b *chatlift.AgentTimelineEntry) int { return cmp.Compare(a.Key(), b.Key()) }
+	return merge(list, old, byKey, chatlift.PageSize(f.Limit)), nil
+}
+
 // merge merges two lists sorted by order into the first limit items, an
 // item of b equal to one of a left out.
 func merge[T any](a, b []T, order func(x, y T) int, limit int) []T {

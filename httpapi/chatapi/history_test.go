@@ -144,17 +144,7 @@ func TestPlatformServesHistoryDuringImport(t *testing.T) {
 	})
 	t.Run("AfterImport", func(t *testing.T) {
 		copier.Throttle = nil
-		if err := copier.Import(ctx, job, nil); err != nil {
-			t.Fatal(err)
-		}
-		unified, err := e.Platform.UnifiedAccount(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unified.HistoryImported = true
-		if err := e.Platform.PutUnifiedAccount(ctx, unified); err != nil {
-			t.Fatal(err)
-		}
+		finishImport(t, e, copier, job)
 		var page struct {
 			Chats  []chatlift.Chat
 			Import *chatlift.ImportProgress `json:"import"`

@@ -133,3 +133,21 @@ func importBatch(t *testing.T, e *env, accountID int64, batch int) {
 		t.Fatal(err)
 	}
 }
+
+// finishImport imports the rest of the job's history with copier and marks
+// the account's history imported, as the upgrade does once it verified it.
+func finishImport(t *testing.T, e *env, copier *importer.Copier, job chatlift.ImportJob) {
+	t.Helper()
+	ctx := context.Background()
+	if err := copier.Import(ctx, job, nil); err != nil {
+		t.Fatal(err)
+	}
+	unified, err := e.Platform.UnifiedAccount(ctx, job.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unified.HistoryImported = true
+	if err := e.Platform.PutUnifiedAccount(ctx, unified); err != nil {
+		t.Fatal(err)
+	}
+}

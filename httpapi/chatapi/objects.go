@@ -102,21 +102,13 @@ func (k objectKind) list(w http.ResponseWriter, r *http.Request, c *chatCaller) 
 	return nil
 }
 
+// find reads the object the path names, by its id alone.
 func (k objectKind) find(r *http.Request, store Store, accountID int64) (*chatlift.Object, error) {
 	id, err := api.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	objs, err := store.Objects(r.Context(), accountID, k.kind)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range objs {
-		if o.ID == id {
-			return o, nil
-		}
-	}
-	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "%s %d not found", k.kind, id)
+	return store.Object(r.Context(), accountID, k.kind, id)
 }
 
 func (k objectKind) show(w http.ResponseWriter, r *http.Request, c *chatCaller) error {

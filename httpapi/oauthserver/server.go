@@ -35,7 +35,7 @@ var (
 type Store interface {
 	api.ChatCallerStore
 	InAccountWrite(ctx context.Context, accountID int64, fn func(chatlift.ChatStore) error) error
-	Agents(ctx context.Context, accountID int64) ([]*chatlift.Agent, error)
+	AgentByEmail(ctx context.Context, accountID int64, email string) (*chatlift.Agent, error)
 	OAuthClients(ctx context.Context, accountID int64) ([]*chatlift.OAuthClient, error)
 	OAuthClient(ctx context.Context, accountID, id int64) (*chatlift.OAuthClient, error)
 	OAuthTokens(ctx context.Context, accountID int64) ([]*chatlift.OAuthToken, error)

@@ -1,6 +1,7 @@
 package oauthserver
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -65,19 +66,13 @@ func (s *Server) signIn(r *http.Request, store Store, accountID int64, email, pa
 	if ok, wait := g.perEmail.Take(strconv.FormatInt(accountID, 10)+"/"+chatlift.NormalizeEmail(email), now); !ok {
 		return nil, &api.Throttled{Wait: wait}
 	}
-	agents, err := store.Agents(r.Context(), accountID)
-	if err != nil {
+	agent, err := store.AgentByEmail(r.Context(), accountID, email)
+	if err != nil && chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
 		return nil, err
 	}
-	var agent *chatlift.Agent
-	cost := defaultSignInHashCost
-	for _, a := range agents {
-		if chatlift.NormalizeEmail(a.Email) == chatlift.NormalizeEmail(email) {
-			agent = a
-		}
-		if c, err := bcrypt.Cost([]byte(a.PasswordHash)); err == nil {
-			cost = c
-		}
+	cost, err := hashCost(r.Context(), store, accountID)
+	if err != nil {
+		return nil, err
 	}
 	hash, candidate := g.dummyHash(cost), []byte(password)
 	if agent != nil && agent.PasswordHash != "" {
@@ -91,6 +86,26 @@ func (s *Server) signIn(r *http.Request, store Store, accountID int64, email, pa
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "wrong email or password")
 	}
 	return agent, nil
+}
+
+// hashCost is the cost of the account's password hashes: its owner's, or
+// bcrypt's default. It is read whether or not the email is an agent's, so
+// that a sign-in does the same lookups either way.
+func hashCost(ctx context.Context, store Store, accountID int64) (int, error) {
+	account, err := store.ChatAccount(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	owner, err := store.AgentByEmail(ctx, accountID, account.OwnerEmail)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return defaultSignInHashCost, nil
+	} else if err != nil {
+		return 0, err
+	}
+	if c, err := bcrypt.Cost([]byte(owner.PasswordHash)); err == nil {
+		return c, nil
+	}
+	return defaultSignInHashCost, nil
 }
 
 // dummyHash is a hash of the cost that no password matches, compared
