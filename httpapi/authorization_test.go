@@ -274,6 +274,15 @@ func objectRow(kind chatlift.ObjectKind, path, body string) chatRow {
 	}
 }
 
+// shortcutRow is objectRow for shortcuts, whose names are unique in an
+// account (a shortcut's name is its id in the reference).
+func shortcutRow(t *testing.T, e *authzEnv, role string) (string, []authzRequest) {
+	body := func() string { return fmt.Sprintf(`{"name":"hi%d","message":"Hello!"}`, e.next()) }
+	tok, reqs := objectRow(chatlift.KindShortcut, "shortcuts", body())(t, e, role)
+	reqs[0].body = json.RawMessage(body())
+	return tok, reqs
+}
+
 var renamed = map[string]any{"display_name": "Renamed", "first_name": "Re", "last_name": "Named"}
 
 // chatRows are the requests of the chat table's rows, by action.
@@ -311,7 +320,7 @@ var chatRows = map[string]chatRow{
 	"create, change, delete departments":             objectRow(chatlift.KindDepartment, "departments", `{"name":"Sales"}`),
 	"create, change, delete skills":                  objectRow(chatlift.KindSkill, "skills", `{"name":"French"}`),
 	"create, change, delete triggers":                objectRow(chatlift.KindTrigger, "triggers", `{"name":"Greet","definition":{"event":"chat_requested","actions":[]}}`),
-	"create, change, delete shortcuts":               objectRow(chatlift.KindShortcut, "shortcuts", `{"name":"hi","message":"Hello!"}`),
+	"create, change, delete shortcuts":               shortcutRow,
 	"create, change, delete bans":                    objectRow(chatlift.KindBan, "bans", `{"type":"ip_address","ip_address":"192.0.2.7"}`),
 	"create, change, delete goals":                   objectRow(chatlift.KindGoal, "goals", `{"name":"Checkout"}`),
 	"create, change, delete custom roles":            objectRow(chatlift.KindRole, "roles", `{"name":"Night shift"}`),

@@ -128,13 +128,13 @@ func TestChatObjects(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 1, 0)
 	token := e.Creds[0].ChatAccessToken
-	var d chatlift.Department
+	var d chatapi.DepartmentDoc
 	e.Call(t, "POST", "/api/v2/chat/departments", token, map[string]any{"name": "Ventes", "enabled": true, "members": []int{1}}, http.StatusCreated, &d)
 	e.Call(t, "PUT", "/api/v2/chat/departments/"+itoa(d.ID), token, map[string]any{"description": "EMEA"}, http.StatusOK, &d)
 	if d.Name != "Ventes" || d.Description != "EMEA" {
 		t.Fatalf("department after update: %+v", d)
 	}
-	var list []chatlift.Department
+	var list []chatapi.DepartmentDoc
 	e.Call(t, "GET", "/api/v2/chat/departments", token, nil, http.StatusOK, &list)
 	if list[len(list)-1].ID != d.ID {
 		t.Fatalf("new department not listed last: %+v", list)

@@ -253,7 +253,11 @@ func listVisitors(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	resp := map[string]any{"visitors": api.NonNil(list), "count": len(list), "next_url": nil}
+	docs, err := visitorDocs(r, c, list)
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{"visitors": docs, "count": len(list), "next_url": nil}
 	if c.importing != nil {
 		resp["import"] = c.importing
 	}
@@ -269,7 +273,11 @@ func getVisitor(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 	if err != nil {
 		return err
 	}
-	api.WriteJSON(w, http.StatusOK, v)
+	docs, err := visitorDocs(r, c, []*chatlift.Visitor{v})
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, docs[0])
 	return nil
 }
 
