@@ -121,7 +121,7 @@ func (c *Console) doAction(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, err)
 		return
 	}
-	c.sessions.setFlash(s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
+	c.sessions.SetFlash(s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
 	http.Redirect(w, r, "/console/upgrades/"+id, http.StatusSeeOther)
 }
 
@@ -135,7 +135,7 @@ func (c *Console) act(ctx context.Context, s *session, id, action string, at tim
 	} else {
 		_, err = c.Upgrades.Act(ctx, id, action)
 	}
-	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: s.actor(), Action: action, Detail: detail, Result: "accepted"}
+	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: actor(s), Action: action, Detail: detail, Result: "accepted"}
 	switch code := chatlift.ErrorCode(err); {
 	case err == nil:
 	case code == chatlift.ECONFLICT || code == chatlift.EINVALID || code == chatlift.EUNAVAILABLE || code == chatlift.ENOTFOUND:

@@ -56,7 +56,7 @@ func init() {
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, s *session, data any) {
 	p := page{Session: s, Data: data}
 	if s != nil {
-		p.CSRF, p.Actor, p.Flash = s.csrf, s.actor(), c.sessions.takeFlash(s)
+		p.CSRF, p.Actor, p.Flash = s.CSRF, actor(s), c.sessions.TakeFlash(s)
 	}
 	root := "layout"
 	switch name {

@@ -63,3 +63,22 @@ func testAuditEntries(t *testing.T, s chatlift.PlatformStore) {
 	must(t, err)
 	same(t, "entries of an upgrade without any", len(got), 0)
 }
+
+// testSupportPasswords: hashes are found by email in any case, across
+// accounts, and replaced per account and user.
+func testSupportPasswords(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	wantCode(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 1, Email: "a@example.com"}), chatlift.EINVALID)
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 2, UserID: 5, Email: "Ann@Example.com", Hash: "h1"}))
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 7, Email: "ann@example.com", Hash: "h2"}))
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 7, Email: "ann@example.com", Hash: "h3"}))
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 8, Email: "bob@example.com", Hash: "h4"}))
+	got, err := s.SupportPasswords(ctx, "ANN@example.com")
+	must(t, err)
+	same(t, "passwords of ann", got, []*chatlift.SupportPassword{
+		{AccountID: 1, UserID: 7, Email: "ann@example.com", Hash: "h3"},
+		{AccountID: 2, UserID: 5, Email: "ann@example.com", Hash: "h1"}})
+	got, err = s.SupportPasswords(ctx, "nobody@example.com")
+	must(t, err)
+	same(t, "passwords of nobody", len(got), 0)
+}

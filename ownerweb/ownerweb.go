@@ -1,0 +1,100 @@
+package ownerweb
+
+import (
+	"context"
+	"embed"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webui"
+)
+
+// Store is what the pages read in the platform database.
+type Store interface {
+	SupportPasswords(ctx context.Context, email string) ([]*chatlift.SupportPassword, error)
+	User(ctx context.Context, accountID, id int64) (*chatlift.User, error)
+	SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAccount, error)
+}
+
+var _ Store = chatlift.PlatformStore(nil)
+
+// Pages is the account owners' HTTP handler, mounted at /account/.
+type Pages struct {
+	Store Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives errors; required.
+	Logger *slog.Logger
+	// SessionTTL is how long a session lasts; 0 means 12 hours.
+	SessionTTL time.Duration
+	// Compare checks a password against its bcrypt hash; nil means bcrypt's.
+	Compare func(hash, password []byte) error
+
+	once     sync.Once
+	mux      *http.ServeMux
+	sessions *webui.Sessions[owner]
+	guard    *guard
+}
+
+// owner is who a session is: a support admin of one account.
+type owner struct {
+	AccountID, UserID int64
+	Email             string
+}
+
+const (
+	sessionCookie = "chatlift_account"
+	preCookie     = "chatlift_account_signin" // the sign-in form's CSRF token
+	maxSessions   = 10000
+	maxFormBytes  = 64 << 10
+	cookiePath    = "/account/"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+func (p *Pages) now() time.Time {
+	if p.Now != nil {
+		return p.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// ServeHTTP serves the account owners' pages.
+func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.once.Do(p.init)
+	webui.SecurityHeaders(w.Header())
+	p.mux.ServeHTTP(w, r)
+}
+
+func (p *Pages) init() {
+	ttl := p.SessionTTL
+	if ttl == 0 {
+		ttl = 12 * time.Hour
+	}
+	p.sessions = webui.NewSessions[owner](ttl, maxSessions)
+	p.guard = newGuard(p.Compare)
+	m := http.NewServeMux()
+	m.Handle("GET /account/static/", http.StripPrefix("/account/static/", webui.Static()))
+	m.HandleFunc("GET /account/sign-in", p.signInPage)
+	m.HandleFunc("POST /account/sign-in", p.signIn)
+	m.HandleFunc("POST /account/sign-out", p.authed(p.signOut))
+	m.HandleFunc("GET /account/{$}", p.authed(p.home))
+	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {
+		p.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
+	}))
+	p.mux = m
+}
+
+// home says who is signed in, for which account.
+func (p *Pages) home(w http.ResponseWriter, r *http.Request, s *session) {
+	acct, err := p.Store.SupportAccount(r.Context(), s.User.AccountID)
+	if err != nil {
+		p.fail(w, r, s, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "home", s, acct)
+}

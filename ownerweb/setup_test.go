@@ -1,0 +1,167 @@
+package ownerweb_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/ownerweb"
+)
+
+const password = "correct horse battery staple"
+
+var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+
+// fakeStore holds one account (1) with an admin (ann), an agent (bob) and
+// a suspended admin (cid), each with the password.
+type fakeStore struct {
+	users     map[int64]*chatlift.User
+	passwords []*chatlift.SupportPassword
+}
+
+func newFakeStore(t *testing.T) *fakeStore {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &fakeStore{users: map[int64]*chatlift.User{
+		1: {ID: 1, AccountID: 1, Email: "ann@example.com", Role: chatlift.UserRoleAdmin, Active: true},
+		2: {ID: 2, AccountID: 1, Email: "bob@example.com", Role: "agent", Active: true},
+		3: {ID: 3, AccountID: 1, Email: "cid@example.com", Role: chatlift.UserRoleAdmin},
+	}}
+	for _, u := range s.users {
+		s.passwords = append(s.passwords, &chatlift.SupportPassword{AccountID: 1, UserID: u.ID, Email: u.Email, Hash: string(hash)})
+	}
+	return s
+}
+
+func (s *fakeStore) SupportPasswords(_ context.Context, email string) ([]*chatlift.SupportPassword, error) {
+	var out []*chatlift.SupportPassword
+	for _, p := range s.passwords {
+		if p.Email == chatlift.NormalizeEmail(email) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (s *fakeStore) User(_ context.Context, accountID, id int64) (*chatlift.User, error) {
+	if u := s.users[id]; u != nil && u.AccountID == accountID {
+		return u, nil
+	}
+	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "no user %d", id)
+}
+
+func (s *fakeStore) SupportAccount(_ context.Context, id int64) (*chatlift.SupportAccount, error) {
+	return &chatlift.SupportAccount{ID: id, Name: "Acme <Support>", OwnerEmail: "ann@example.com"}, nil
+}
+
+type env struct {
+	t       *testing.T
+	srv     *httptest.Server
+	store   *fakeStore
+	compare int // bcrypt comparisons made
+}
+
+func setup(t *testing.T) *env {
+	t.Helper()
+	e := &env{t: t, store: newFakeStore(t)}
+	p := &ownerweb.Pages{Store: e.store, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
+		Compare: func(hash, pw []byte) error { e.compare++; return bcrypt.CompareHashAndPassword(hash, pw) }}
+	e.srv = httptest.NewServer(p)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// client is a browser without JavaScript: it keeps cookies and does not
+// follow redirects.
+type client struct {
+	e       *env
+	cookies map[string]*http.Cookie
+}
+
+func (e *env) client() *client { return &client{e: e, cookies: map[string]*http.Cookie{}} }
+
+type answer struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (c *client) do(method, path string, form url.Values) answer {
+	c.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, ck := range c.cookies {
+		req.AddCookie(ck)
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, ck := range resp.Cookies() {
+		if ck.MaxAge < 0 {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck
+		}
+	}
+	return answer{status: resp.StatusCode, body: string(b), header: resp.Header}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf is the first CSRF token on the page at path.
+func (c *client) csrf(path string) string {
+	c.e.t.Helper()
+	a := c.do("GET", path, nil)
+	m := csrfField.FindStringSubmatch(a.body)
+	if m == nil {
+		c.e.t.Fatalf("no csrf token on %s (%d): %s", path, a.status, a.body)
+	}
+	return m[1]
+}
+
+// signIn signs the client in as email with pw and returns the answer.
+func (c *client) signIn(email, pw string) answer {
+	c.e.t.Helper()
+	tok := c.csrf("/account/sign-in")
+	return c.do("POST", "/account/sign-in", url.Values{"csrf": {tok}, "email": {email}, "password": {pw}, "next": {"/account/"}})
+}
+
+func wantStatus(t *testing.T, what string, a answer, status int) {
+	t.Helper()
+	if a.status != status {
+		t.Fatalf("%s: status %d, want %d: %s", what, a.status, status, a.body)
+	}
+}
+
+func wantBody(t *testing.T, what string, a answer, text string) {
+	t.Helper()
+	if !strings.Contains(a.body, text) {
+		t.Fatalf("%s: body lacks %q: %s", what, text, a.body)
+	}
+}
