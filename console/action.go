@@ -76,20 +76,11 @@ func (c *Console) freeSlots(ctx context.Context, u *chatlift.Upgrade) ([]time.Ti
 	if err != nil {
 		loc = time.UTC
 	}
-	rules, now := c.Rules, c.now()
+	rules := c.Rules
 	rules.Notice = 0 // the operator may move an upgrade closer than the customer's notice
-	var free []time.Time
-	for slot := range rules.Slots(now, now.Add(c.slot()), loc) {
-		n, err := c.Store.SlotBookings(ctx, slot)
-		if err != nil {
-			return nil, "", err
-		}
-		if n < c.Rules.Capacity {
-			free = append(free, slot.In(loc))
-		}
-		if len(free) == freeSlots {
-			break
-		}
+	free, err := chatlift.FreeSlots(ctx, c.Store.SlotBookings, rules, c.now(), loc, freeSlots)
+	if err != nil {
+		return nil, "", err
 	}
 	return free, loc.String(), nil
 }

@@ -17,13 +17,32 @@ type Store interface {
 	SupportPasswords(ctx context.Context, email string) ([]*chatlift.SupportPassword, error)
 	User(ctx context.Context, accountID, id int64) (*chatlift.User, error)
 	SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAccount, error)
+	Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlift.Upgrade, error)
+	SlotBookings(ctx context.Context, slot time.Time) (int, error)
+	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
+}
+
+// Accounts finds a legacy chat account, for its time zone.
+type Accounts interface {
+	ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, error)
+}
+
+// Upgrades requests and reschedules upgrades: upgrade.Service, whose
+// workflow accepts an action or refuses it with the reason.
+type Upgrades interface {
+	Request(ctx context.Context, accountID int64, requestedBy string) (*chatlift.Upgrade, error)
+	Reschedule(ctx context.Context, upgradeID string, at time.Time) (*chatlift.Upgrade, error)
 }
 
 var _ Store = chatlift.PlatformStore(nil)
 
 // Pages is the account owners' HTTP handler, mounted at /account/.
 type Pages struct {
-	Store Store
+	Store    Store
+	Accounts Accounts
+	Upgrades Upgrades
+	// Rules are the fleet's schedule rules, to offer free slots.
+	Rules chatlift.ScheduleRules
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives errors; required.
@@ -83,6 +102,9 @@ func (p *Pages) init() {
 	m.HandleFunc("POST /account/sign-in", p.signIn)
 	m.HandleFunc("POST /account/sign-out", p.authed(p.signOut))
 	m.HandleFunc("GET /account/{$}", p.authed(p.home))
+	m.HandleFunc("GET /account/upgrade", p.authed(p.upgradePage))
+	m.HandleFunc("POST /account/upgrade/request", p.authed(p.request))
+	m.HandleFunc("POST /account/upgrade/reschedule", p.authed(p.reschedule))
 	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {
 		p.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))

@@ -24,7 +24,7 @@ type message struct{ Title, Text string }
 var templates = map[string]*template.Template{}
 
 func init() {
-	for _, name := range []string{"signin", "message", "home"} {
+	for _, name := range []string{"signin", "message", "home", "upgrade"} {
 		templates[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 }

@@ -27,6 +27,9 @@ var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 type fakeStore struct {
 	users     map[int64]*chatlift.User
 	passwords []*chatlift.SupportPassword
+	upgrades  []*chatlift.Upgrade
+	notices   []*chatlift.Notification
+	booked    map[time.Time]int
 }
 
 func newFakeStore(t *testing.T) *fakeStore {
@@ -35,7 +38,7 @@ func newFakeStore(t *testing.T) *fakeStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &fakeStore{users: map[int64]*chatlift.User{
+	s := &fakeStore{booked: map[time.Time]int{}, users: map[int64]*chatlift.User{
 		1: {ID: 1, AccountID: 1, Email: "ann@example.com", Role: chatlift.UserRoleAdmin, Active: true},
 		2: {ID: 2, AccountID: 1, Email: "bob@example.com", Role: "agent", Active: true},
 		3: {ID: 3, AccountID: 1, Email: "cid@example.com", Role: chatlift.UserRoleAdmin},
@@ -67,17 +70,94 @@ func (s *fakeStore) SupportAccount(_ context.Context, id int64) (*chatlift.Suppo
 	return &chatlift.SupportAccount{ID: id, Name: "Acme <Support>", OwnerEmail: "ann@example.com"}, nil
 }
 
+func (s *fakeStore) Upgrades(_ context.Context, f chatlift.UpgradeFilter) ([]*chatlift.Upgrade, error) {
+	var out []*chatlift.Upgrade
+	for _, u := range s.upgrades {
+		if u.AccountID == f.AccountID {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (s *fakeStore) SlotBookings(_ context.Context, slot time.Time) (int, error) {
+	return s.booked[slot], nil
+}
+
+func (s *fakeStore) Notifications(_ context.Context, accountID int64) ([]*chatlift.Notification, error) {
+	var out []*chatlift.Notification
+	for _, n := range s.notices {
+		if n.AccountID == accountID {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// fakeAccounts puts every chat account in Tokyo.
+type fakeAccounts struct{}
+
+func (fakeAccounts) ChatAccount(_ context.Context, id int64) (*chatlift.ChatAccount, error) {
+	return &chatlift.ChatAccount{ID: id, TimeZone: "Asia/Tokyo"}, nil
+}
+
+// fakeUpgrades books a requested upgrade at firstDate with its notice, and
+// reschedules unless refuse says why not.
+type fakeUpgrades struct {
+	store  *fakeStore
+	refuse string
+}
+
+// conflict is upgrade.ConflictError's shape: an upgrade already under way.
+type conflict struct{ id string }
+
+func (c conflict) Error() string      { return "account already has upgrade " + c.id }
+func (c conflict) ExistingID() string { return c.id }
+
+var firstDate = time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC) // 23:00 in Tokyo
+
+func (f *fakeUpgrades) Request(_ context.Context, accountID int64, by string) (*chatlift.Upgrade, error) {
+	for _, u := range f.store.upgrades {
+		if !chatlift.Terminal(u.State) {
+			return nil, conflict{u.ID}
+		}
+	}
+	at := firstDate
+	u := &chatlift.Upgrade{ID: "upg_1", AccountID: accountID, State: chatlift.UpgradeScheduled, Attempt: 1, RequestedBy: by, ScheduledFor: &at}
+	f.store.upgrades = append(f.store.upgrades, u)
+	f.store.notices = append(f.store.notices, &chatlift.Notification{ID: 1, AccountID: accountID, Key: "upg_1/1/scheduled_1",
+		Kind: "upgrade_scheduled", Title: "Your chat upgrade is scheduled", Body: "Review the <tasks>."})
+	return u, nil
+}
+
+func (f *fakeUpgrades) Reschedule(_ context.Context, id string, at time.Time) (*chatlift.Upgrade, error) {
+	if f.refuse != "" {
+		return nil, chatlift.Errorf(chatlift.ECONFLICT, "%s", f.refuse)
+	}
+	for _, u := range f.store.upgrades {
+		if u.ID == id {
+			u.ScheduledFor = &at
+			return u, nil
+		}
+	}
+	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "no upgrade %s", id)
+}
+
 type env struct {
 	t       *testing.T
 	srv     *httptest.Server
 	store   *fakeStore
+	ups     *fakeUpgrades
 	compare int // bcrypt comparisons made
 }
 
 func setup(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, store: newFakeStore(t)}
-	p := &ownerweb.Pages{Store: e.store, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
+	e.ups = &fakeUpgrades{store: e.store}
+	rules := chatlift.DefaultScheduleRules
+	rules.Capacity = 1
+	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Rules: rules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
 		Compare: func(hash, pw []byte) error { e.compare++; return bcrypt.CompareHashAndPassword(hash, pw) }}
 	e.srv = httptest.NewServer(p)
 	t.Cleanup(e.srv.Close)
