@@ -27,6 +27,13 @@ type Accounts interface {
 	ChatAccount(ctx context.Context, id int64) (*chatlift.ChatAccount, error)
 }
 
+// Checklist computes the account's tasks as they are now: upgrade.Checklist,
+// the code the upgrade's activities use too.
+type Checklist interface {
+	Pre(ctx context.Context, accountID int64) ([]chatlift.Task, error)
+	Post(ctx context.Context, u *chatlift.Upgrade) ([]chatlift.Task, error)
+}
+
 // Upgrades requests and reschedules upgrades: upgrade.Service, whose
 // workflow accepts an action or refuses it with the reason.
 type Upgrades interface {
@@ -41,6 +48,7 @@ type Pages struct {
 	Store    Store
 	Accounts Accounts
 	Upgrades Upgrades
+	Tasks    Checklist
 	// Rules are the fleet's schedule rules, to offer free slots.
 	Rules chatlift.ScheduleRules
 	// Now is the clock; nil means time.Now.

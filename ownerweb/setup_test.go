@@ -143,11 +143,29 @@ func (f *fakeUpgrades) Reschedule(_ context.Context, id string, at time.Time) (*
 	return nil, chatlift.Errorf(chatlift.ENOTFOUND, "no upgrade %s", id)
 }
 
+// fakeChecklist answers the tasks as they are when asked: tests change
+// them between views.
+type fakeChecklist struct {
+	pre, post []chatlift.Task
+	asked     int
+}
+
+func (c *fakeChecklist) Pre(context.Context, int64) ([]chatlift.Task, error) {
+	c.asked++
+	return c.pre, nil
+}
+
+func (c *fakeChecklist) Post(context.Context, *chatlift.Upgrade) ([]chatlift.Task, error) {
+	c.asked++
+	return c.post, nil
+}
+
 type env struct {
 	t       *testing.T
 	srv     *httptest.Server
 	store   *fakeStore
 	ups     *fakeUpgrades
+	tasks   *fakeChecklist
 	compare int // bcrypt comparisons made
 }
 
@@ -155,9 +173,15 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, store: newFakeStore(t)}
 	e.ups = &fakeUpgrades{store: e.store}
+	e.tasks = &fakeChecklist{
+		pre: []chatlift.Task{{Key: chatlift.TaskAccountAssume, Title: "Enable account assumption", Status: chatlift.TaskTodo,
+			Description: "Lets support staff <help>."}},
+		post: []chatlift.Task{{Key: chatlift.TaskReauthorizeOAuth, Title: "Re-authorize OAuth clients", Status: chatlift.TaskTodo,
+			Details: []string{"CRM (crm): no new token yet"}}},
+	}
 	rules := chatlift.DefaultScheduleRules
 	rules.Capacity = 1
-	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Rules: rules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
+	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Tasks: e.tasks, Rules: rules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
 		Compare: func(hash, pw []byte) error { e.compare++; return bcrypt.CompareHashAndPassword(hash, pw) }}
 	e.srv = httptest.NewServer(p)
 	t.Cleanup(e.srv.Close)

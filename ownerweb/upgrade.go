@@ -24,6 +24,27 @@ type upgradeData struct {
 	Date    string
 	Notice  *chatlift.Notification
 	Slots   []time.Time
+	// Switched tells which checklist Tasks is: the post-upgrade one once
+	// chat has switched, else the pre-upgrade one.
+	Switched bool
+	Tasks    []taskRow
+}
+
+// switched reports whether u's chat has moved to the unified account.
+func switched(u *chatlift.Upgrade) bool {
+	return u != nil && slices.Contains([]string{chatlift.UpgradeUpgraded, chatlift.UpgradeImporting, chatlift.UpgradeCompleted}, u.State)
+}
+
+// tasks are the checklist the account is at, computed now.
+func (p *Pages) tasks(ctx context.Context, accountID int64, u *chatlift.Upgrade) ([]taskRow, error) {
+	var list []chatlift.Task
+	var err error
+	if switched(u) {
+		list, err = p.Tasks.Post(ctx, u)
+	} else {
+		list, err = p.Tasks.Pre(ctx, accountID)
+	}
+	return rows(list), err
 }
 
 // current is the account's upgrade: the unfinished one, else the newest.
@@ -74,8 +95,10 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 	if err != nil {
 		return nil, err
 	}
-	if d.U = current(list); d.U == nil {
-		return d, nil
+	d.U = current(list)
+	d.Switched = switched(d.U)
+	if d.Tasks, err = p.tasks(ctx, id, d.U); err != nil || d.U == nil {
+		return d, err
 	}
 	if d.U.ScheduledFor != nil {
 		d.Date = d.U.ScheduledFor.In(loc).Format("Monday 2 January 2006, 15:04 MST")
