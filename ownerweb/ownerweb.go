@@ -20,6 +20,7 @@ type Store interface {
 	Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlift.Upgrade, error)
 	SlotBookings(ctx context.Context, slot time.Time) (int, error)
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
+	PutNotification(ctx context.Context, n *chatlift.Notification) error
 }
 
 // Accounts finds a legacy chat account, for its time zone.
@@ -111,6 +112,9 @@ func (p *Pages) init() {
 	m.HandleFunc("POST /account/sign-out", p.authed(p.signOut))
 	m.HandleFunc("GET /account/{$}", p.authed(p.home))
 	m.HandleFunc("GET /account/upgrade", p.authed(p.upgradePage))
+	m.HandleFunc("GET /account/upgrade/progress", p.authed(p.progress))
+	m.HandleFunc("GET /account/notifications", p.authed(p.inbox))
+	m.HandleFunc("POST /account/notifications/read", p.authed(p.markRead))
 	m.HandleFunc("POST /account/upgrade/request", p.authed(p.request))
 	m.HandleFunc("POST /account/upgrade/reschedule", p.authed(p.reschedule))
 	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {

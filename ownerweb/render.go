@@ -5,8 +5,11 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webui"
 )
 
 // view is what every template gets: the session (nil when signed out), its
@@ -23,10 +26,36 @@ type message struct{ Title, Text string }
 
 var templates = map[string]*template.Template{}
 
-func init() {
-	for _, name := range []string{"signin", "message", "home", "upgrade"} {
-		templates[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+var funcs = template.FuncMap{
+	"percent":  webui.Percent,
+	"ms":       func(ms int64) string { return webui.Duration(time.Duration(ms) * time.Millisecond) },
+	"eta":      func(s int64) string { return webui.Duration(time.Duration(s) * time.Second) },
+	"rate":     func(r float64) string { return strconv.FormatFloat(r, 'f', 0, 64) },
+	"terminal": chatlift.Terminal,
+	"local":    local,
+}
+
+// local writes t (nil: "—") in the time zone named zone.
+func local(t *time.Time, zone string) string {
+	if t == nil {
+		return "—"
 	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(dateLayout)
+}
+
+// dateLayout is how the pages write a date.
+const dateLayout = "Monday 2 January 2006, 15:04 MST"
+
+func init() {
+	for _, name := range []string{"signin", "message", "home", "upgrade", "inbox"} {
+		templates[name] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/progress.html", "templates/"+name+".html"))
+	}
+	templates["progress"] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/progress.html"))
 }
 
 // render writes the named page inside the layout, with the status.
@@ -36,7 +65,11 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, name 
 		v.CSRF, v.Flash = s.CSRF, p.sessions.TakeFlash(s)
 	}
 	var buf bytes.Buffer
-	if err := templates[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+	root := "layout"
+	if name == "progress" {
+		root = "progress"
+	}
+	if err := templates[name].ExecuteTemplate(&buf, root, v); err != nil {
 		p.Logger.ErrorContext(r.Context(), "render account page", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

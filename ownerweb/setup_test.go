@@ -94,6 +94,17 @@ func (s *fakeStore) Notifications(_ context.Context, accountID int64) ([]*chatli
 	return out, nil
 }
 
+func (s *fakeStore) PutNotification(_ context.Context, n *chatlift.Notification) error {
+	for i, old := range s.notices {
+		if old.AccountID == n.AccountID && old.ID == n.ID {
+			s.notices[i] = n
+			return nil
+		}
+	}
+	s.notices = append(s.notices, n)
+	return nil
+}
+
 // fakeAccounts puts every chat account in Tokyo.
 type fakeAccounts struct{}
 

@@ -101,7 +101,7 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 		return d, err
 	}
 	if d.U.ScheduledFor != nil {
-		d.Date = d.U.ScheduledFor.In(loc).Format("Monday 2 January 2006, 15:04 MST")
+		d.Date = d.U.ScheduledFor.In(loc).Format(dateLayout)
 	}
 	if d.Notice, err = p.scheduledNotice(ctx, d.U); err != nil {
 		return nil, err
@@ -134,6 +134,17 @@ func (p *Pages) upgradePage(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	p.render(w, r, http.StatusOK, "upgrade", s, d)
+}
+
+// progress is the live part of the upgrade page, which htmx asks for again
+// until the upgrade is finished.
+func (p *Pages) progress(w http.ResponseWriter, r *http.Request, s *session) {
+	d, err := p.loadUpgrade(r.Context(), s)
+	if err != nil {
+		p.fail(w, r, s, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "progress", s, d)
 }
 
 // request asks for the account's upgrade; one already under way is shown.
@@ -174,7 +185,7 @@ func (p *Pages) reschedule(w http.ResponseWriter, r *http.Request, s *session) {
 		p.sessions.SetFlash(s, "Refused: "+chatlift.ErrorMessage(err))
 	} else {
 		loc, _ := time.LoadLocation(d.Zone)
-		p.sessions.SetFlash(s, "Accepted: the upgrade moves to "+at.In(loc).Format("Monday 2 January 2006, 15:04 MST")+".")
+		p.sessions.SetFlash(s, "Accepted: the upgrade moves to "+at.In(loc).Format(dateLayout)+".")
 	}
 	http.Redirect(w, r, "/account/upgrade", http.StatusSeeOther)
 }

@@ -98,7 +98,7 @@ func (a *Activities) notify(ctx context.Context, u *chatlift.Upgrade, v *chatlif
 		key += "_" + round
 	}
 	return a.Notifier.Notify(ctx, Notice{AccountID: u.AccountID, Key: key,
-		Kind: "upgrade_" + kind, Title: title, Body: body, EmailTo: owners(v)})
+		Kind: "upgrade_" + kind, Title: title, Body: body, URL: chatlift.UpgradePage, EmailTo: owners(v)})
 }
 
 // Attention flags the upgrade as needing an operator, for reason (an empty

@@ -41,6 +41,14 @@ func TestChecklist(t *testing.T) {
 		if err := f.env.GetWorkflowError(); err != nil {
 			t.Fatal(err)
 		}
+		if len(f.notes.urls) == 0 {
+			t.Fatal("the upgrade sent no notice")
+		}
+		for i, url := range f.notes.urls {
+			if url != chatlift.UpgradePage {
+				t.Fatalf("notice %s links to %q", f.notes.keys[i], url)
+			}
+		}
 		c := &upgrade.Checklist{Legacy: f.legacy, Platform: f.platform, Billing: f.billing, Now: f.env.Now}
 		u := f.upgrade(t)
 		post, err := c.Post(ctx, u)
