@@ -60,7 +60,7 @@ func reloadUntil(b *browsertest.Browser, sel string) {
 }
 
 // TestBrowserAccountUpgrade: an account admin signs in, sees the checklist,
-// requests the upgrade, watches it get a date with its notice, moves it to
+// enables account assumption and sees its task done, requests the upgrade, watches it get a date with its notice, moves it to
 // another free date, and finds the notices in the inbox linking back.
 func TestBrowserAccountUpgrade(t *testing.T) {
 	b := browsertest.Start(t, "op-browser-account")
@@ -68,7 +68,10 @@ func TestBrowserAccountUpgrade(t *testing.T) {
 	browsertest.WantIn(t, "the checklist before a request", b.Text(`#tasks`), "Before the upgrade", "Confirm agent emails",
 		"Enable account assumption", "What to do")
 	b.Check("upgrade-none")
-	b.Run(chromedp.Click(`#request`, chromedp.ByID), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	b.Run(chromedp.Click(`#do-enable_account_assumption`, chromedp.ByID), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	browsertest.WantIn(t, "the answer", b.Text(`.flash`), "Account assumption is on")
+	browsertest.WantIn(t, "the checklist, recomputed", b.Text(`#task-enable_account_assumption .status`), "done")
+	b.Run(chromedp.Click(`#request`, chromedp.ByID), chromedp.WaitNotPresent(`#no-upgrade`, chromedp.ByID))
 	browsertest.WantIn(t, "the answer", b.Text(`.flash`), "Upgrade requested")
 	// No reload: only htmx's polling of the progress fragment can show it.
 	b.Run(chromedp.WaitVisible(`#progress[data-state="scheduled"]`, chromedp.ByQuery))

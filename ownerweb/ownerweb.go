@@ -35,6 +35,11 @@ type Checklist interface {
 	Post(ctx context.Context, u *chatlift.Upgrade) ([]chatlift.Task, error)
 }
 
+// Settings changes the account before the upgrade: upgrade.Settings.
+type Settings interface {
+	EnableAccountAssumption(ctx context.Context, accountID int64) error
+}
+
 // Upgrades requests and reschedules upgrades: upgrade.Service, whose
 // workflow accepts an action or refuses it with the reason.
 type Upgrades interface {
@@ -50,6 +55,7 @@ type Pages struct {
 	Accounts Accounts
 	Upgrades Upgrades
 	Tasks    Checklist
+	Settings Settings
 	// Rules are the fleet's schedule rules, to offer free slots.
 	Rules chatlift.ScheduleRules
 	// Now is the clock; nil means time.Now.
@@ -117,6 +123,7 @@ func (p *Pages) init() {
 	m.HandleFunc("POST /account/notifications/read", p.authed(p.markRead))
 	m.HandleFunc("POST /account/upgrade/request", p.authed(p.request))
 	m.HandleFunc("POST /account/upgrade/reschedule", p.authed(p.reschedule))
+	m.HandleFunc("POST /account/upgrade/account-assumption", p.authed(p.enableAssumption))
 	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {
 		p.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))

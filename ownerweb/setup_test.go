@@ -105,6 +105,20 @@ func (s *fakeStore) PutNotification(_ context.Context, n *chatlift.Notification)
 	return nil
 }
 
+// fakeSettings records account assumption being enabled, or refuses it.
+type fakeSettings struct {
+	enabled []int64
+	refuse  error
+}
+
+func (f *fakeSettings) EnableAccountAssumption(_ context.Context, accountID int64) error {
+	if f.refuse != nil {
+		return f.refuse
+	}
+	f.enabled = append(f.enabled, accountID)
+	return nil
+}
+
 // fakeAccounts puts every chat account in Tokyo.
 type fakeAccounts struct{}
 
@@ -177,13 +191,14 @@ type env struct {
 	store   *fakeStore
 	ups     *fakeUpgrades
 	tasks   *fakeChecklist
+	set     *fakeSettings
 	compare int // bcrypt comparisons made
 }
 
 func setup(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, store: newFakeStore(t)}
-	e.ups = &fakeUpgrades{store: e.store}
+	e.ups, e.set = &fakeUpgrades{store: e.store}, &fakeSettings{}
 	e.tasks = &fakeChecklist{
 		pre: []chatlift.Task{{Key: chatlift.TaskAccountAssume, Title: "Enable account assumption", Status: chatlift.TaskTodo,
 			Description: "Lets support staff <help>."}},
@@ -192,7 +207,7 @@ func setup(t *testing.T) *env {
 	}
 	rules := chatlift.DefaultScheduleRules
 	rules.Capacity = 1
-	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Tasks: e.tasks, Rules: rules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
+	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Tasks: e.tasks, Settings: e.set, Rules: rules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
 		Compare: func(hash, pw []byte) error { e.compare++; return bcrypt.CompareHashAndPassword(hash, pw) }}
 	e.srv = httptest.NewServer(p)
 	t.Cleanup(e.srv.Close)

@@ -2,6 +2,7 @@ package ownerweb_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -40,5 +41,40 @@ func TestChecklist(t *testing.T) {
 		e.tasks.post[0].Status, e.tasks.post[0].Details = chatlift.TaskDone, []string{"CRM (crm): re-authorized"}
 		a = c.do("GET", "/account/upgrade", nil)
 		wantBody(t, "recomputed", a, "CRM (crm): re-authorized")
+	})
+}
+
+func TestAccountAssumption(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		e, c := signedIn(t)
+		page := c.do("GET", "/account/upgrade", nil)
+		wantBody(t, "the task's button", page, `action="/account/upgrade/account-assumption"`)
+		tok := csrfField.FindStringSubmatch(page.body)[1]
+		a := c.do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {tok}})
+		wantStatus(t, "enable", a, http.StatusSeeOther)
+		if len(e.set.enabled) != 1 || e.set.enabled[0] != 1 {
+			t.Fatalf("enabled for %v", e.set.enabled)
+		}
+		e.tasks.pre[0].Status = chatlift.TaskDone
+		page = c.do("GET", "/account/upgrade", nil)
+		wantBody(t, "flash", page, "Account assumption is on")
+		if strings.Contains(page.body, `action="/account/upgrade/account-assumption"`) {
+			t.Fatal("a done task still offers its button")
+		}
+	})
+	t.Run("ErrTooLate", func(t *testing.T) {
+		e, c := signedIn(t)
+		e.set.refuse = chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account 1 is maintenance")
+		tok := c.csrf("/account/upgrade")
+		c.do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {tok}})
+		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: chat is being upgraded")
+	})
+	t.Run("ErrCSRF", func(t *testing.T) {
+		e, c := signedIn(t)
+		a := c.do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {"forged"}})
+		wantStatus(t, "forged", a, http.StatusForbidden)
+		if len(e.set.enabled) != 0 {
+			t.Fatal("a forged form enabled it")
+		}
 	})
 }

@@ -28,6 +28,7 @@ type upgradeData struct {
 	// chat has switched, else the pre-upgrade one.
 	Switched bool
 	Tasks    []taskRow
+	CSRF     string // the session's, for the tasks' forms
 }
 
 // switched reports whether u's chat has moved to the unified account.
@@ -81,7 +82,7 @@ func reschedulable(u *chatlift.Upgrade) bool {
 
 func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, error) {
 	id := s.User.AccountID
-	d := &upgradeData{}
+	d := &upgradeData{CSRF: s.CSRF}
 	var err error
 	if d.Account, err = p.Store.SupportAccount(ctx, id); err != nil {
 		return nil, err
