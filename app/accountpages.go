@@ -12,6 +12,6 @@ func (s *Serve) accountPages() *ownerweb.Pages {
 	return &ownerweb.Pages{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
 		Tasks: &upgrade.Checklist{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform,
 			Billing: billing.Service{Store: s.Stores.Platform}},
-		Settings: upgrade.Settings{Legacy: s.Stores.Legacy},
+		Settings: upgrade.Settings{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform},
 		Rules:    s.cfg.Rules, Logger: s.log.With("component", "account_pages")}
 }

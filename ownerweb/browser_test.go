@@ -59,8 +59,29 @@ func reloadUntil(b *browsertest.Browser, sel string) {
 	}
 }
 
+// changeMerge chooses not to merge a chat agent the plan would create a
+// support user for, and sees the checklist say so.
+func changeMerge(b *browsertest.Browser) {
+	b.T.Helper()
+	var row string
+	b.Run(chromedp.Navigate(b.Base+"/account/upgrade"), chromedp.WaitVisible(`#merge`, chromedp.ByID),
+		chromedp.Evaluate(`document.querySelector("#merge .status-create").closest("tr").id`, &row))
+	b.Check("merge-plan")
+	b.Run(chromedp.SetValue(`#`+row+` select`, "skip", chromedp.ByQuery), chromedp.Click(`#`+row+` button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	browsertest.WantIn(b.T, "the answer", b.Text(`.flash`), "Merge plan changed")
+	browsertest.WantIn(b.T, "the checklist, recomputed", b.Text(`#task-confirm_agent_emails`), "skip: ")
+	var chosen string
+	b.Run(chromedp.Evaluate(`document.querySelector("#`+row+` select").value`, &chosen))
+	if chosen != "skip" {
+		b.T.Errorf("the choice shown is %q, want skip", chosen)
+	}
+	browsertest.WantIn(b.T, "the plan", b.Text(`#`+row+` td`), "skip")
+}
+
 // TestBrowserAccountUpgrade: an account admin signs in, sees the checklist,
-// enables account assumption and sees its task done, requests the upgrade, watches it get a date with its notice, moves it to
+// enables account assumption and sees its task done, chooses not to merge
+// an agent and sees the checklist say so, requests the upgrade, watches it get a date with its notice, moves it to
 // another free date, and finds the notices in the inbox linking back.
 func TestBrowserAccountUpgrade(t *testing.T) {
 	b := browsertest.Start(t, "op-browser-account")
@@ -71,6 +92,7 @@ func TestBrowserAccountUpgrade(t *testing.T) {
 	b.Run(chromedp.Click(`#do-enable_account_assumption`, chromedp.ByID), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
 	browsertest.WantIn(t, "the answer", b.Text(`.flash`), "Account assumption is on")
 	browsertest.WantIn(t, "the checklist, recomputed", b.Text(`#task-enable_account_assumption .status`), "done")
+	changeMerge(b)
 	b.Run(chromedp.Click(`#request`, chromedp.ByID), chromedp.WaitNotPresent(`#no-upgrade`, chromedp.ByID))
 	browsertest.WantIn(t, "the answer", b.Text(`.flash`), "Upgrade requested")
 	// No reload: only htmx's polling of the progress fragment can show it.

@@ -33,11 +33,13 @@ type Accounts interface {
 type Checklist interface {
 	Pre(ctx context.Context, accountID int64) ([]chatlift.Task, error)
 	Post(ctx context.Context, u *chatlift.Upgrade) ([]chatlift.Task, error)
+	Merge(ctx context.Context, accountID int64) (*chatlift.MergeReview, error)
 }
 
 // Settings changes the account before the upgrade: upgrade.Settings.
 type Settings interface {
 	EnableAccountAssumption(ctx context.Context, accountID int64) error
+	ChooseMerge(ctx context.Context, accountID int64, c chatlift.MergeChoice) error
 }
 
 // Upgrades requests and reschedules upgrades: upgrade.Service, whose
@@ -124,6 +126,7 @@ func (p *Pages) init() {
 	m.HandleFunc("POST /account/upgrade/request", p.authed(p.request))
 	m.HandleFunc("POST /account/upgrade/reschedule", p.authed(p.reschedule))
 	m.HandleFunc("POST /account/upgrade/account-assumption", p.authed(p.enableAssumption))
+	m.HandleFunc("POST /account/upgrade/merge", p.authed(p.chooseMerge))
 	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {
 		p.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))

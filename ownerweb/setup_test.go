@@ -108,7 +108,16 @@ func (s *fakeStore) PutNotification(_ context.Context, n *chatlift.Notification)
 // fakeSettings records account assumption being enabled, or refuses it.
 type fakeSettings struct {
 	enabled []int64
+	chosen  []chatlift.MergeChoice
 	refuse  error
+}
+
+func (f *fakeSettings) ChooseMerge(_ context.Context, _ int64, c chatlift.MergeChoice) error {
+	if f.refuse != nil {
+		return f.refuse
+	}
+	f.chosen = append(f.chosen, c)
+	return nil
 }
 
 func (f *fakeSettings) EnableAccountAssumption(_ context.Context, accountID int64) error {
@@ -173,6 +182,7 @@ func (f *fakeUpgrades) Reschedule(_ context.Context, id string, at time.Time) (*
 type fakeChecklist struct {
 	pre, post []chatlift.Task
 	asked     int
+	merge     *chatlift.MergeReview
 }
 
 func (c *fakeChecklist) Pre(context.Context, int64) ([]chatlift.Task, error) {
@@ -183,6 +193,10 @@ func (c *fakeChecklist) Pre(context.Context, int64) ([]chatlift.Task, error) {
 func (c *fakeChecklist) Post(context.Context, *chatlift.Upgrade) ([]chatlift.Task, error) {
 	c.asked++
 	return c.post, nil
+}
+
+func (c *fakeChecklist) Merge(context.Context, int64) (*chatlift.MergeReview, error) {
+	return c.merge, nil
 }
 
 type env struct {
@@ -202,6 +216,13 @@ func setup(t *testing.T) *env {
 	e.tasks = &fakeChecklist{
 		pre: []chatlift.Task{{Key: chatlift.TaskAccountAssume, Title: "Enable account assumption", Status: chatlift.TaskTodo,
 			Description: "Lets support staff <help>."}},
+		merge: &chatlift.MergeReview{
+			Plan: &chatlift.MergePlan{Entries: []chatlift.MergeEntry{
+				{Action: chatlift.MergeCreate, Email: "jdoe@old.example", ChatAgentID: 7, Note: "chat-only <agent>"}}},
+			Agents:  []*chatlift.Agent{{ID: 7, Email: "jdoe@old.example", DisplayName: "J. Doe"}},
+			Users:   []*chatlift.User{{ID: 2, Email: "bob@example.com"}},
+			Choices: map[int64]chatlift.MergeChoice{},
+		},
 		post: []chatlift.Task{{Key: chatlift.TaskReauthorizeOAuth, Title: "Re-authorize OAuth clients", Status: chatlift.TaskTodo,
 			Details: []string{"CRM (crm): no new token yet"}}},
 	}

@@ -29,6 +29,8 @@ type upgradeData struct {
 	Switched bool
 	Tasks    []taskRow
 	CSRF     string // the session's, for the tasks' forms
+	Merge    []mergeRow
+	Users    []*chatlift.User // whom a chat agent may be chosen to become
 }
 
 // switched reports whether u's chat has moved to the unified account.
@@ -98,8 +100,16 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 	}
 	d.U = current(list)
 	d.Switched = switched(d.U)
-	if d.Tasks, err = p.tasks(ctx, id, d.U); err != nil || d.U == nil {
-		return d, err
+	if d.Tasks, err = p.tasks(ctx, id, d.U); err != nil {
+		return nil, err
+	}
+	if !d.Switched {
+		if d.Merge, d.Users, err = p.mergeRows(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if d.U == nil {
+		return d, nil
 	}
 	if d.U.ScheduledFor != nil {
 		d.Date = d.U.ScheduledFor.In(loc).Format(dateLayout)

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-var slotOption = regexp.MustCompile(`<option value="([^"]+)">`)
+var slotOption = regexp.MustCompile(`<option value="(\d{4}-[^"]+)">`)
 
 // signedIn is a client signed in as ann, the account's admin.
 func signedIn(t *testing.T) (*env, *client) {

@@ -82,3 +82,18 @@ func testSupportPasswords(t *testing.T, s chatlift.PlatformStore) {
 	must(t, err)
 	same(t, "passwords of nobody", len(got), 0)
 }
+
+// testMergeChoices: none until put, then replaced whole per account.
+func testMergeChoices(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	got, err := s.MergeChoices(ctx, 1)
+	must(t, err)
+	same(t, "no choices", len(got), 0)
+	wantCode(t, s.PutMergeChoices(ctx, 1, []chatlift.MergeChoice{{ChatAgentID: 1}}), chatlift.EINVALID)
+	must(t, s.PutMergeChoices(ctx, 1, []chatlift.MergeChoice{{ChatAgentID: 2, UserID: 5}, {ChatAgentID: 3, Skip: true}}))
+	must(t, s.PutMergeChoices(ctx, 2, []chatlift.MergeChoice{{ChatAgentID: 9, Skip: true}}))
+	must(t, s.PutMergeChoices(ctx, 1, []chatlift.MergeChoice{{ChatAgentID: 3, Skip: true}}))
+	got, err = s.MergeChoices(ctx, 1)
+	must(t, err)
+	same(t, "choices of account 1", got, []chatlift.MergeChoice{{ChatAgentID: 3, Skip: true}})
+}

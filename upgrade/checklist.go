@@ -86,6 +86,9 @@ func (c *Checklist) View(ctx context.Context, accountID int64) (*chatlift.Accoun
 			return nil, err
 		}
 	}
+	if v.MergeChoices, err = c.Platform.MergeChoices(ctx, accountID); err != nil {
+		return nil, err
+	}
 	if v.OAuthClients, err = c.Legacy.OAuthClients(ctx, accountID); err != nil {
 		return nil, err
 	}
@@ -105,4 +108,35 @@ func (c *Checklist) View(ctx context.Context, accountID int64) (*chatlift.Accoun
 		return nil, fmt.Errorf("billing preview: %w", err)
 	}
 	return v, nil
+}
+
+// Merge is the account's merge plan as the merge step would apply it now.
+func (c *Checklist) Merge(ctx context.Context, accountID int64) (*chatlift.MergeReview, error) {
+	chat, err := c.Legacy.ChatAccount(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("chat account: %w", err)
+	}
+	agents, err := c.Legacy.Agents(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := c.Platform.Users(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	choices, err := c.Platform.MergeChoices(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	r := &chatlift.MergeReview{Plan: chatlift.PlanMerge(chat.OwnerEmail, agents, users, choices...), Agents: agents,
+		Choices: map[int64]chatlift.MergeChoice{}}
+	for _, u := range users {
+		if u.Active && u.Role != chatlift.UserRoleEndUser {
+			r.Users = append(r.Users, u)
+		}
+	}
+	for _, ch := range choices {
+		r.Choices[ch.ChatAgentID] = ch
+	}
+	return r, nil
 }

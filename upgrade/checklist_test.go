@@ -3,6 +3,7 @@ package upgrade_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,3 +88,38 @@ func must(t *testing.T, err error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestChecklistMerge(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, 0)
+	c := &upgrade.Checklist{Legacy: f.legacy, Platform: f.platform, Billing: f.billing, Now: f.env.Now}
+	must(t, f.platform.PutMergeChoices(ctx, f.account, []chatlift.MergeChoice{{ChatAgentID: 3, Skip: true}}))
+	r, err := c.Merge(ctx, f.account)
+	must(t, err)
+	if r.Choices[3] != (chatlift.MergeChoice{ChatAgentID: 3, Skip: true}) || len(r.Agents) == 0 {
+		t.Fatalf("review %+v", r)
+	}
+	for _, u := range r.Users {
+		if !u.Active || u.Role == chatlift.UserRoleEndUser {
+			t.Fatalf("offers user %+v", u)
+		}
+	}
+	skipped := false
+	for _, e := range r.Plan.Entries {
+		skipped = skipped || e.ChatAgentID == 3 && e.Action == chatlift.MergeSkip
+	}
+	if !skipped {
+		t.Fatalf("the plan ignores the choice: %+v", r.Plan.Entries)
+	}
+	pre, err := c.Pre(ctx, f.account)
+	must(t, err)
+	task := findTask(t, pre, chatlift.TaskAgentEmails)
+	found := false
+	for _, d := range task.Details {
+		found = found || strings.HasPrefix(d, "skip:")
+	}
+	if !found {
+		t.Fatalf("the checklist ignores the choice: %+v", task)
+	}
+}

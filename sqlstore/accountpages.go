@@ -2,6 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/chatlift/chatlift"
@@ -38,4 +41,39 @@ func (d *DB) SupportPasswords(ctx context.Context, email string) ([]*chatlift.Su
 		list = append(list, p)
 	}
 	return list, rows.Err()
+}
+
+// PutMergeChoices implements chatlift.PlatformStore.
+func (d *DB) PutMergeChoices(ctx context.Context, accountID int64, choices []chatlift.MergeChoice) error {
+	for i := range choices {
+		if err := choices[i].Validate(); err != nil {
+			return err
+		}
+	}
+	body, err := json.Marshal(choices)
+	if err != nil {
+		return fmt.Errorf("encode merge choices: %w", err)
+	}
+	_, err = d.q().ExecContext(ctx, d.rebind(`INSERT INTO merge_choices (account_id, body) VALUES (?, ?)
+		ON CONFLICT (account_id) DO UPDATE SET body = excluded.body`), accountID, string(body))
+	if err != nil {
+		return fmt.Errorf("put merge choices: %w", interpret(err))
+	}
+	return nil
+}
+
+// MergeChoices implements chatlift.PlatformStore.
+func (d *DB) MergeChoices(ctx context.Context, accountID int64) ([]chatlift.MergeChoice, error) {
+	var body string
+	err := d.q().QueryRowContext(ctx, d.rebind("SELECT body FROM merge_choices WHERE account_id = ?"), accountID).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read merge choices: %w", interpret(err))
+	}
+	var choices []chatlift.MergeChoice
+	if err := json.Unmarshal([]byte(body), &choices); err != nil {
+		return nil, fmt.Errorf("decode merge choices of account %d: %w", accountID, err)
+	}
+	return choices, nil
 }
