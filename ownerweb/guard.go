@@ -35,9 +35,14 @@ func newGuard(compare func(hash, password []byte) error) *guard {
 	if compare == nil {
 		compare = bcrypt.CompareHashAndPassword
 	}
-	return &guard{perEmail: ratelimit.New(everyPerEmail, burstPerEmail, guardKeys),
+	g := &guard{perEmail: ratelimit.New(everyPerEmail, burstPerEmail, guardKeys),
 		perAddress: ratelimit.New(everyPerAddress, burstPerAddress, guardKeys),
 		compare:    compare, decoys: map[int][]byte{}}
+	// Made up front for the costs passwords are hashed at (the seed's and
+	// bcrypt's default), so that no refusal pays for making one.
+	g.decoy(bcrypt.MinCost)
+	g.decoy(bcrypt.DefaultCost)
+	return g
 }
 
 // decoy is a hash at cost that the password compared against it cannot

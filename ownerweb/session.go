@@ -20,14 +20,26 @@ func cookie(name, value string, maxAge int) *http.Cookie {
 	return webui.Cookie(name, value, cookiePath, maxAge)
 }
 
-// session returns the request's live session, nil if none.
+// session returns the request's live session, nil if none. A session
+// whose user is no longer an active admin of the account ends here.
 func (p *Pages) session(r *http.Request) *session {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil
 	}
-	return p.sessions.Get(ck.Value, p.now())
+	s := p.sessions.Get(ck.Value, p.now())
+	if s == nil {
+		return nil
+	}
+	if u, err := p.Store.User(r.Context(), s.User.AccountID, s.User.UserID); err != nil || !admin(u) {
+		p.sessions.Delete(s.ID)
+		return nil
+	}
+	return s
 }
+
+// admin reports whether u may use the pages: an active support admin.
+func admin(u *chatlift.User) bool { return u.Active && u.Role == chatlift.UserRoleAdmin }
 
 // authed lets a request through only with a live session, before anything
 // else is read; a form must also carry the session's CSRF token.
@@ -151,7 +163,7 @@ func (p *Pages) check(r *http.Request, email, password string) (*owner, error) {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "wrong email or password")
 	}
 	u, err := p.Store.User(ctx, match.AccountID, match.UserID)
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && (!u.Active || u.Role != chatlift.UserRoleAdmin) {
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !admin(u) {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "not an active admin")
 	} else if err != nil {
 		return nil, err

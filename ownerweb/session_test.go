@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/chatlift/chatlift"
 )
 
 func TestSignIn(t *testing.T) {
@@ -65,6 +67,16 @@ func TestSignIn(t *testing.T) {
 			t.Fatal("no Retry-After")
 		}
 		wantStatus(t, "right password past the limit", c.signIn("ann@example.com", password), http.StatusTooManyRequests)
+	})
+	t.Run("EndsWhenNoLongerAdmin", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		c.signIn("ann@example.com", password)
+		wantStatus(t, "as admin", c.do("GET", "/account/", nil), http.StatusOK)
+		e.store.users[1].Role = "agent"
+		wantStatus(t, "demoted", c.do("GET", "/account/", nil), http.StatusSeeOther)
+		e.store.users[1].Role = chatlift.UserRoleAdmin
+		wantStatus(t, "the session stays ended", c.do("GET", "/account/", nil), http.StatusSeeOther)
 	})
 	t.Run("SignOut", func(t *testing.T) {
 		e := setup(t)
