@@ -13,7 +13,28 @@ const (
 	MergeGrant   = "grant"   // a support user without chat gets chat access (admins, the owner)
 	MergeKeep    = "keep"    // a support user the upgrade leaves as it is
 	MergeBlocked = "blocked" // cannot be merged as it is; blocks the upgrade
+	MergeSkip    = "skip"    // a chat agent the account chose not to merge: it gets no support login
 )
+
+// MergeChoice is an account admin's change to the proposed merge of one
+// chat agent: to become the support user UserID whatever its email, or,
+// with Skip, not to be merged at all.
+type MergeChoice struct {
+	ChatAgentID int64 `json:"chat_agent_id"`
+	UserID      int64 `json:"user_id,omitempty"`
+	Skip        bool  `json:"skip,omitempty"`
+}
+
+// Validate reports the first problem with c.
+func (c *MergeChoice) Validate() error {
+	switch {
+	case c.ChatAgentID <= 0:
+		return Errorf(EINVALID, "merge choice needs a chat agent")
+	case c.Skip == (c.UserID != 0):
+		return Errorf(EINVALID, "merge choice for chat agent %d: choose a support user or not to merge, one of them", c.ChatAgentID)
+	}
+	return nil
+}
 
 // MergeEntry is one person in the merge plan: who becomes whom.
 type MergeEntry struct {
@@ -36,6 +57,16 @@ type MergePlan struct {
 	Entries []MergeEntry `json:"entries"`
 }
 
+// MergeReview is what the account reviews of its merge plan: the plan as it
+// is now with the account's choices, every chat agent, and the support
+// users an agent may be chosen to become (active agents and admins).
+type MergeReview struct {
+	Plan    *MergePlan
+	Agents  []*Agent
+	Users   []*User
+	Choices map[int64]MergeChoice // by chat agent
+}
+
 // Blocked returns the entries that stop the upgrade.
 func (p *MergePlan) Blocked() []MergeEntry {
 	var out []MergeEntry
@@ -56,35 +87,70 @@ func (p *MergePlan) Blocked() []MergeEntry {
 //   - chat-only agents become support users with a contributor-like,
 //     chat-only role.
 //
-// Two chat agents with one email, or an agent matching a suspended user,
-// block the upgrade until resolved.
-func PlanMerge(chatOwner string, agents []*Agent, users []*User) *MergePlan {
-	byEmail := map[string]*User{}
+// The account's choices change that for the agents they name: one becomes
+// the support user chosen, whatever its email, or is not merged (MergeSkip).
+// Two chat agents with one email, two agents becoming one user, a chosen
+// user that does not exist, or an agent matching a suspended user block the
+// upgrade until resolved.
+func PlanMerge(chatOwner string, agents []*Agent, users []*User, choices ...MergeChoice) *MergePlan {
+	byEmail, byID := map[string]*User{}, map[int64]*User{}
 	for _, u := range users {
-		byEmail[NormalizeEmail(u.Email)] = u
+		byEmail[NormalizeEmail(u.Email)], byID[u.ID] = u, u
+	}
+	chosen := map[int64]MergeChoice{}
+	matched := map[int64]int64{} // support user → the chat agent it becomes
+	for _, c := range choices {
+		chosen[c.ChatAgentID] = c
+		if c.UserID != 0 && !c.Skip {
+			matched[c.UserID] = c.ChatAgentID
+		}
 	}
 	seen := map[string]int64{}
-	matched := map[int64]bool{}
 	plan := &MergePlan{}
 	for _, a := range sortedAgents(agents) {
 		key := NormalizeEmail(a.Email)
-		if first, dup := seen[key]; dup {
-			plan.Entries = append(plan.Entries, MergeEntry{Action: MergeBlocked, Email: a.Email, Name: a.DisplayName, ChatAgentID: a.ID,
-				Note: fmt.Sprintf("chat agents %d and %d share the email %s; change one of them", first, a.ID, a.Email)})
+		c, ok := chosen[a.ID]
+		if ok && c.Skip {
+			plan.Entries = append(plan.Entries, MergeEntry{Action: MergeSkip, Email: a.Email, Name: a.DisplayName, ChatAgentID: a.ID,
+				Note: "not merged, as the account chose: gets no support login"})
+			continue
+		}
+		u := byEmail[key]
+		if ok {
+			u = byID[c.UserID]
+		}
+		note := mergeConflict(a, c, ok, u, matched)
+		if first, dup := seen[key]; dup && !ok {
+			note = fmt.Sprintf("chat agents %d and %d share the email %s; change one of them", first, a.ID, a.Email)
+		}
+		if note != "" {
+			plan.Entries = append(plan.Entries, MergeEntry{Action: MergeBlocked, Email: a.Email, Name: a.DisplayName, ChatAgentID: a.ID, Note: note})
 			continue
 		}
 		seen[key] = a.ID
-		plan.Entries = append(plan.Entries, mergeAgent(a, byEmail[key], NormalizeEmail(chatOwner) == key))
-		if u := byEmail[key]; u != nil {
-			matched[u.ID] = true
+		plan.Entries = append(plan.Entries, mergeAgent(a, u, NormalizeEmail(chatOwner) == key))
+		if u != nil {
+			matched[u.ID] = a.ID
 		}
 	}
 	for _, u := range users {
-		if !matched[u.ID] {
+		if matched[u.ID] == 0 {
 			plan.Entries = append(plan.Entries, keepUser(u))
 		}
 	}
 	return plan
+}
+
+// mergeConflict says why agent a cannot become u ("" if it can): a chosen
+// user that does not exist, or a user another agent already becomes.
+func mergeConflict(a *Agent, c MergeChoice, chosen bool, u *User, matched map[int64]int64) string {
+	switch {
+	case chosen && u == nil:
+		return fmt.Sprintf("chat agent %d was chosen to become support user %d, which does not exist; choose again", a.ID, c.UserID)
+	case u != nil && matched[u.ID] != 0 && matched[u.ID] != a.ID:
+		return fmt.Sprintf("chat agents %d and %d would both become support user %s; choose another for one of them", matched[u.ID], a.ID, u.Email)
+	}
+	return ""
 }
 
 func sortedAgents(agents []*Agent) []*Agent {

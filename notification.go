@@ -5,16 +5,22 @@ import "time"
 // Notification is an in-product message shown to an account's admins (or to
 // one user when UserEmail is set).
 type Notification struct {
-	ID        int64      `json:"id"`
-	AccountID int64      `json:"account_id"`
-	Key       string     `json:"key,omitempty"` // unique per account when set: one notification per key
-	UserEmail string     `json:"user_email,omitempty"`
-	Kind      string     `json:"kind"` // upgrade_scheduled, upgrade_completed, upgrade_failed, ...
-	Title     string     `json:"title"`
-	Body      string     `json:"body"`
+	ID        int64  `json:"id"`
+	AccountID int64  `json:"account_id"`
+	Key       string `json:"key,omitempty"` // unique per account when set: one notification per key
+	UserEmail string `json:"user_email,omitempty"`
+	Kind      string `json:"kind"` // upgrade_scheduled, upgrade_completed, upgrade_failed, ...
+	Title     string `json:"title"`
+	Body      string `json:"body"`
+	// URL is the page the notification speaks of (a path on this server),
+	// empty if none.
+	URL       string     `json:"url,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"read_at"`
 }
+
+// UpgradePage is the account owners' page every upgrade notice links to.
+const UpgradePage = "/account/upgrade"
 
 // Email is a message in the outbox. Key makes sending idempotent: an email
 // with a key already in the outbox is not queued again.

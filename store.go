@@ -111,6 +111,16 @@ type PlatformStore interface {
 	// User returns the account's user id; ENOTFOUND if it has none.
 	User(ctx context.Context, accountID, id int64) (*User, error)
 	UserByEmail(ctx context.Context, accountID int64, email string) (*User, error)
+	// PutMergeChoices replaces the account's merge choices.
+	PutMergeChoices(ctx context.Context, accountID int64, choices []MergeChoice) error
+	// MergeChoices returns the account's merge choices, none if it made none.
+	MergeChoices(ctx context.Context, accountID int64) ([]MergeChoice, error)
+	// PutSupportPassword sets a support user's password hash (an upsert by
+	// account and user).
+	PutSupportPassword(ctx context.Context, p *SupportPassword) error
+	// SupportPasswords returns the password hashes of every account's
+	// support users with the email (any case), in account order.
+	SupportPasswords(ctx context.Context, email string) ([]*SupportPassword, error)
 	PutAPIToken(ctx context.Context, t *APIToken) error
 	APITokenByHash(ctx context.Context, hash string) (*APIToken, error)
 	PutApps(ctx context.Context, apps []*AppInstallation) error

@@ -33,6 +33,8 @@ type AccountView struct {
 	OAuthClients  []*OAuthClient
 	ActiveTokens  int
 	Consolidation *Consolidation // what billing consolidation will do (or did)
+	// MergeChoices are the account's changes to the proposed merge plan.
+	MergeChoices []MergeChoice
 
 	// BillingProblem, when set, is why the billing cannot be consolidated.
 	BillingProblem string
@@ -41,7 +43,7 @@ type AccountView struct {
 // PreUpgradeTasks are what the customer should check or do before the
 // upgrade, with their live status. A TaskBlocked task stops the upgrade.
 func PreUpgradeTasks(v *AccountView) []Task {
-	plan := PlanMerge(v.Chat.OwnerEmail, v.Agents, v.Users)
+	plan := PlanMerge(v.Chat.OwnerEmail, v.Agents, v.Users, v.MergeChoices...)
 	tasks := []Task{mergeTask(plan)}
 	chatOnly := 0
 	for _, e := range plan.Entries {

@@ -28,6 +28,7 @@ func PrintCredentials(w io.Writer, creds []*seed.Credentials) error {
 		line := func(label, value string) { fmt.Fprintf(bw, "  %-27s  %s\n", label, value) }
 		line("support owner", c.SupportOwnerEmail)
 		line("support API token", c.SupportAPIToken)
+		line("support admin password", c.SupportAdminPassword)
 		line("chat owner", c.ChatOwnerEmail)
 		line("chat access token", c.ChatAccessToken)
 		line("chat password (all agents)", c.ChatOwnerPassword)

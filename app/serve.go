@@ -138,6 +138,7 @@ func (s *Serve) startHTTP() error {
 		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits}
 	s.HTTP.Console = &console.Console{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
 		OperatorToken: s.OperatorToken, Rules: s.cfg.Rules, Logger: s.log.With("component", "console")}
+	s.HTTP.Account = s.accountPages()
 	if s.faults != nil { // a nil *Faults in the interface would look set
 		s.HTTP.Faults = s.faults
 	}

@@ -27,7 +27,8 @@ func newActivities(stores *Stores, rules chatlift.ScheduleRules, faults *upgrade
 type notifier struct{ store chatlift.PlatformStore }
 
 func (n notifier) Notify(ctx context.Context, x upgrade.Notice) error {
-	_, err := notification.Notify(ctx, n.store, x.AccountID, x.Kind, x.Title, x.Body, x.EmailTo, x.Key)
+	_, err := notification.Send(ctx, n.store, &chatlift.Notification{AccountID: x.AccountID, Key: x.Key, Kind: x.Kind,
+		Title: x.Title, Body: x.Body, URL: x.URL}, x.EmailTo)
 	return err
 }
 

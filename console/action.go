@@ -76,20 +76,11 @@ func (c *Console) freeSlots(ctx context.Context, u *chatlift.Upgrade) ([]time.Ti
 	if err != nil {
 		loc = time.UTC
 	}
-	rules, now := c.Rules, c.now()
+	rules := c.Rules
 	rules.Notice = 0 // the operator may move an upgrade closer than the customer's notice
-	var free []time.Time
-	for slot := range rules.Slots(now, now.Add(c.slot()), loc) {
-		n, err := c.Store.SlotBookings(ctx, slot)
-		if err != nil {
-			return nil, "", err
-		}
-		if n < c.Rules.Capacity {
-			free = append(free, slot.In(loc))
-		}
-		if len(free) == freeSlots {
-			break
-		}
+	free, err := chatlift.FreeSlots(ctx, c.Store.SlotBookings, rules, c.now(), loc, freeSlots)
+	if err != nil {
+		return nil, "", err
 	}
 	return free, loc.String(), nil
 }
@@ -121,7 +112,7 @@ func (c *Console) doAction(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, err)
 		return
 	}
-	c.sessions.setFlash(s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
+	c.sessions.SetFlash(s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
 	http.Redirect(w, r, "/console/upgrades/"+id, http.StatusSeeOther)
 }
 
@@ -135,7 +126,7 @@ func (c *Console) act(ctx context.Context, s *session, id, action string, at tim
 	} else {
 		_, err = c.Upgrades.Act(ctx, id, action)
 	}
-	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: s.actor(), Action: action, Detail: detail, Result: "accepted"}
+	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: actor(s), Action: action, Detail: detail, Result: "accepted"}
 	switch code := chatlift.ErrorCode(err); {
 	case err == nil:
 	case code == chatlift.ECONFLICT || code == chatlift.EINVALID || code == chatlift.EUNAVAILABLE || code == chatlift.ENOTFOUND:

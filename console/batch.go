@@ -147,7 +147,7 @@ func (c *Console) startBatch(w http.ResponseWriter, r *http.Request, s *session)
 		c.fail(w, r, s, err)
 		return
 	}
-	b := &batch{ID: "batch_" + randomToken()[:12], Action: action, Actor: s.actor(), Filter: f, Started: c.now(), total: len(ids)}
+	b := &batch{ID: "batch_" + randomToken()[:12], Action: action, Actor: actor(s), Filter: f, Started: c.now(), total: len(ids)}
 	c.batches.add(b)
 	go c.runBatch(context.WithoutCancel(r.Context()), s, b, ids)
 	http.Redirect(w, r, "/console/batches/"+b.ID, http.StatusSeeOther)

@@ -13,77 +13,77 @@ import (
 // it reach completed, the live part of the page updating itself.
 func TestBrowserRunNow(t *testing.T) {
 	b := startBrowser(t)
-	id := b.request(2)
+	id := b.Request(2)
 	b.signIn()
-	b.check("fleet")
-	b.run(chromedp.Navigate(b.base+"/console/upgrades"), chromedp.WaitVisible(`#upgrades`, chromedp.ByID))
-	b.check("list")
-	b.run(chromedp.Click(`a[href="/console/upgrades/`+id+`"]`, chromedp.ByQuery), chromedp.WaitVisible(`#progress`, chromedp.ByID))
-	b.check("upgrade-scheduled")
-	b.run(chromedp.Click(`a[href$="/run-now"]`, chromedp.ByQuery), chromedp.WaitVisible(`#confirm`, chromedp.ByID))
-	wantIn(t, "the confirmation", b.text(`#effect`), "starts at once", "frozen for the cutover")
-	b.check("confirm-run-now")
-	b.run(chromedp.Click(`#confirm`, chromedp.ByID), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
-	wantIn(t, "the answer", b.text(`.flash`), "Run now: accepted")
+	b.Check("fleet")
+	b.Run(chromedp.Navigate(b.Base+"/console/upgrades"), chromedp.WaitVisible(`#upgrades`, chromedp.ByID))
+	b.Check("list")
+	b.Run(chromedp.Click(`a[href="/console/upgrades/`+id+`"]`, chromedp.ByQuery), chromedp.WaitVisible(`#progress`, chromedp.ByID))
+	b.Check("upgrade-scheduled")
+	b.Run(chromedp.Click(`a[href$="/run-now"]`, chromedp.ByQuery), chromedp.WaitVisible(`#confirm`, chromedp.ByID))
+	wantIn(t, "the confirmation", b.Text(`#effect`), "starts at once", "frozen for the cutover")
+	b.Check("confirm-run-now")
+	b.Run(chromedp.Click(`#confirm`, chromedp.ByID), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	wantIn(t, "the answer", b.Text(`.flash`), "Run now: accepted")
 	// No reload from here: only htmx's polling of the fragment can show it.
-	b.run(chromedp.WaitVisible(`#progress[data-state="completed"]`, chromedp.ByQuery))
+	b.Run(chromedp.WaitVisible(`#progress[data-state="completed"]`, chromedp.ByQuery))
 	var value string
-	b.run(chromedp.AttributeValue(`#import-bar`, "value", &value, nil, chromedp.ByID))
+	b.Run(chromedp.AttributeValue(`#import-bar`, "value", &value, nil, chromedp.ByID))
 	if value != "100" {
 		t.Errorf("the import bar of a completed upgrade is at %s%%", value)
 	}
-	wantIn(t, "the import", b.text(`#import-rows`), " rows")
-	wantIn(t, "the audit trail", b.text(`#audit`), "operator (Browser test)", "run-now", "accepted")
-	b.run(chromedp.Reload(), chromedp.WaitVisible(`#verification`, chromedp.ByID))
-	wantIn(t, "the verification", b.text(`#verification`), "Passed")
-	b.check("upgrade-completed")
+	wantIn(t, "the import", b.Text(`#import-rows`), " rows")
+	wantIn(t, "the audit trail", b.Text(`#audit`), "operator (Browser test)", "run-now", "accepted")
+	b.Run(chromedp.Reload(), chromedp.WaitVisible(`#verification`, chromedp.ByID))
+	wantIn(t, "the verification", b.Text(`#verification`), "Passed")
+	b.Check("upgrade-completed")
 }
 
 // TestBrowserRollback: an injected failure shows as rolled back, with the
 // next attempt's new date, on the upgrade page and the fleet page.
 func TestBrowserRollback(t *testing.T) {
 	b := startBrowser(t)
-	id := b.request(3)
-	b.api("POST", "/api/ops/faults", `{"account_id": 3, "step": "copy_configuration", "mode": "error"}`, nil)
+	id := b.Request(3)
+	b.API("POST", "/api/ops/faults", `{"account_id": 3, "step": "copy_configuration", "mode": "error"}`, nil)
 	b.signIn()
-	b.run(chromedp.Navigate(b.base+"/console/upgrades/"+id+"/run-now"), chromedp.WaitVisible(`#confirm`, chromedp.ByID),
+	b.Run(chromedp.Navigate(b.Base+"/console/upgrades/"+id+"/run-now"), chromedp.WaitVisible(`#confirm`, chromedp.ByID),
 		chromedp.Click(`#confirm`, chromedp.ByID), chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#progress[data-attempt="2"][data-state="scheduled"]`, chromedp.ByQuery))
-	if date := b.text(`#scheduled-for`); len(date) < 10 {
+	if date := b.Text(`#scheduled-for`); len(date) < 10 {
 		t.Errorf("the next attempt shows no new date: %q", date)
 	}
-	wantIn(t, "the steps", b.text(`#progress`), "Attempt", "2")
-	b.run(chromedp.Reload(), chromedp.WaitVisible(`#notices-h`, chromedp.ByID))
-	wantIn(t, "the notices", b.text(`.notices`), "was rolled back")
-	wantIn(t, "why it needs attention", b.text(`.attention`), "copy_configuration")
-	b.check("upgrade-rolled-back")
-	b.run(chromedp.Navigate(b.base+"/console/"), chromedp.WaitVisible(`#attention-h`, chromedp.ByID))
-	wantIn(t, "the fleet's attention list", b.text(`#attention-h + div`), id)
-	b.check("fleet-attention")
+	wantIn(t, "the steps", b.Text(`#progress`), "Attempt", "2")
+	b.Run(chromedp.Reload(), chromedp.WaitVisible(`#notices-h`, chromedp.ByID))
+	wantIn(t, "the notices", b.Text(`.notices`), "was rolled back")
+	wantIn(t, "why it needs attention", b.Text(`.attention`), "copy_configuration")
+	b.Check("upgrade-rolled-back")
+	b.Run(chromedp.Navigate(b.Base+"/console/"), chromedp.WaitVisible(`#attention-h`, chromedp.ByID))
+	wantIn(t, "the fleet's attention list", b.Text(`#attention-h + div`), id)
+	b.Check("fleet-attention")
 }
 
 // TestBrowserBatch: a batch action on a filtered list, with its progress.
 func TestBrowserBatch(t *testing.T) {
 	b := startBrowser(t)
 	for _, account := range []int64{4, 5, 6} {
-		b.request(account)
+		b.Request(account)
 	}
 	b.signIn()
-	b.run(chromedp.Navigate(b.base+"/console/upgrades"), chromedp.WaitVisible(`#f-state`, chromedp.ByID),
+	b.Run(chromedp.Navigate(b.Base+"/console/upgrades"), chromedp.WaitVisible(`#f-state`, chromedp.ByID),
 		chromedp.SetValue(`#f-state`, "scheduled", chromedp.ByID), chromedp.Submit(`#f-state`, chromedp.ByID),
 		chromedp.WaitVisible(`#upgrades`, chromedp.ByID))
 	var url string
-	b.run(chromedp.Location(&url))
+	b.Run(chromedp.Location(&url))
 	wantIn(t, "the filtered list's URL", url, "state=scheduled")
-	b.run(chromedp.Click(`a[href^="/console/batch?action=pause"]`, chromedp.ByQuery), chromedp.WaitVisible(`#confirm`, chromedp.ByID))
-	wantIn(t, "the batch confirmation", b.text(`#batch-count`), "3 upgrades match")
-	b.check("batch-confirm")
-	b.run(chromedp.Click(`#confirm`, chromedp.ByID), chromedp.WaitVisible(`#batch[data-finished="true"]`, chromedp.ByQuery))
-	wantIn(t, "the batch", b.text(`#batch`), "3 of 3", "3 accepted", "0 refused")
-	b.check("batch-done")
-	b.run(chromedp.Navigate(b.base+"/console/upgrades?state=scheduled"), chromedp.WaitVisible(`#upgrades`, chromedp.ByID))
+	b.Run(chromedp.Click(`a[href^="/console/batch?action=pause"]`, chromedp.ByQuery), chromedp.WaitVisible(`#confirm`, chromedp.ByID))
+	wantIn(t, "the batch confirmation", b.Text(`#batch-count`), "3 upgrades match")
+	b.Check("batch-confirm")
+	b.Run(chromedp.Click(`#confirm`, chromedp.ByID), chromedp.WaitVisible(`#batch[data-finished="true"]`, chromedp.ByQuery))
+	wantIn(t, "the batch", b.Text(`#batch`), "3 of 3", "3 accepted", "0 refused")
+	b.Check("batch-done")
+	b.Run(chromedp.Navigate(b.Base+"/console/upgrades?state=scheduled"), chromedp.WaitVisible(`#upgrades`, chromedp.ByID))
 	var paused int
-	b.run(chromedp.Evaluate(`[...document.querySelectorAll("#upgrades tbody tr")].filter(r => r.textContent.includes("(paused)")).length`, &paused))
+	b.Run(chromedp.Evaluate(`[...document.querySelectorAll("#upgrades tbody tr")].filter(r => r.textContent.includes("(paused)")).length`, &paused))
 	if paused != 3 {
 		t.Errorf("%d upgrades of the list are paused, want 3", paused)
 	}
@@ -93,40 +93,40 @@ func TestBrowserBatch(t *testing.T) {
 // and the sign-in form is reached in order with the keyboard.
 func TestBrowserPhoneAndKeyboard(t *testing.T) {
 	b := startBrowser(t)
-	b.run(chromedp.Navigate(b.base+"/console/sign-in"), chromedp.WaitVisible(`#token`, chromedp.ByID))
+	b.Run(chromedp.Navigate(b.Base+"/console/sign-in"), chromedp.WaitVisible(`#token`, chromedp.ByID))
 	focused := func() string {
 		var id string
-		b.run(chromedp.Evaluate(`document.activeElement.id || document.activeElement.tagName`, &id))
+		b.Run(chromedp.Evaluate(`document.activeElement.id || document.activeElement.tagName`, &id))
 		return id
 	}
 	order := []string{focused()} // the token field has autofocus
 	for range 2 {
-		b.run(chromedp.KeyEvent("\t"))
+		b.Run(chromedp.KeyEvent("\t"))
 		order = append(order, focused())
 	}
-	b.run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
-	b.run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
-	b.run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
-	b.run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
+	b.Run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
+	b.Run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
+	b.Run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
+	b.Run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(input.ModifierShift)))
 	order = append(order, focused())
 	if fmt.Sprint(order) != "[token name BUTTON A]" {
 		t.Errorf("focus order = %v, want the token (autofocus), the name, the button, and back before the token the links above it", order)
 	}
 	var skip string
-	b.run(chromedp.Evaluate(`document.querySelector("a, button, input, select, [tabindex]:not([tabindex='-1'])").className`, &skip))
+	b.Run(chromedp.Evaluate(`document.querySelector("a, button, input, select, [tabindex]:not([tabindex='-1'])").className`, &skip))
 	if skip != "skip" {
 		t.Errorf("the first focusable element is %q, want the skip link", skip)
 	}
 	b.signIn()
-	b.request(2)
-	b.run(emulation.SetDeviceMetricsOverride(390, 844, 3, true))
+	b.Request(2)
+	b.Run(emulation.SetDeviceMetricsOverride(390, 844, 3, true))
 	for _, path := range []string{"/console/", "/console/upgrades"} {
 		var overflow bool
-		b.run(chromedp.Navigate(b.base+path), chromedp.WaitReady(`main`, chromedp.ByQuery),
+		b.Run(chromedp.Navigate(b.Base+path), chromedp.WaitReady(`main`, chromedp.ByQuery),
 			chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow))
 		if overflow {
 			t.Errorf("%s runs wider than a phone's 390 px", path)
 		}
-		b.check("phone" + map[string]string{"/console/": "-fleet", "/console/upgrades": "-list"}[path])
+		b.Check("phone" + map[string]string{"/console/": "-fleet", "/console/upgrades": "-list"}[path])
 	}
 }

@@ -3,13 +3,13 @@ package console
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webui"
 	"github.com/chatlift/chatlift/ratelimit"
 )
 
@@ -55,7 +55,7 @@ type Console struct {
 
 	once     sync.Once
 	mux      *http.ServeMux
-	sessions *sessions
+	sessions *webui.Sessions[string]
 	signIns  *ratelimit.Keyed
 	batches  *batches
 }
@@ -65,9 +65,6 @@ const maxFormBytes = 64 << 10
 
 //go:embed templates/*.html
 var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
 
 func (c *Console) now() time.Time {
 	if c.Now != nil {
@@ -79,12 +76,7 @@ func (c *Console) now() time.Time {
 // ServeHTTP serves the console's pages.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.once.Do(c.init)
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
+	webui.SecurityHeaders(w.Header())
 	c.mux.ServeHTTP(w, r)
 }
 
@@ -93,12 +85,11 @@ func (c *Console) init() {
 	if ttl == 0 {
 		ttl = 12 * time.Hour
 	}
-	c.sessions = newSessions(ttl, maxSessions)
+	c.sessions = webui.NewSessions[string](ttl, maxSessions)
 	c.signIns = ratelimit.New(signInInterval, signInBurst, 10000)
 	c.batches = &batches{byID: map[string]*batch{}}
-	static, _ := fs.Sub(staticFS, "static")
 	m := http.NewServeMux()
-	m.Handle("GET /console/static/", http.StripPrefix("/console/static/", cacheStatic(http.FileServerFS(static))))
+	m.Handle("GET /console/static/", http.StripPrefix("/console/static/", webui.Static()))
 	m.HandleFunc("GET /console/sign-in", c.signInPage)
 	m.HandleFunc("POST /console/sign-in", c.signIn)
 	m.HandleFunc("POST /console/sign-out", c.authed(c.signOut))
@@ -116,11 +107,4 @@ func (c *Console) init() {
 		c.fail(w, r, nil, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))
 	c.mux = m
-}
-
-func cacheStatic(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
-	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webui"
 )
 
 // page is what every template gets: the session (nil when signed out), a
@@ -56,7 +57,7 @@ func init() {
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, s *session, data any) {
 	p := page{Session: s, Data: data}
 	if s != nil {
-		p.CSRF, p.Actor, p.Flash = s.csrf, s.actor(), c.sessions.takeFlash(s)
+		p.CSRF, p.Actor, p.Flash = s.CSRF, actor(s), c.sessions.TakeFlash(s)
 	}
 	root := "layout"
 	switch name {
@@ -106,15 +107,7 @@ func when(t any) string {
 	return fmt.Sprint(t)
 }
 
-func duration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
-	case d < time.Minute:
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
-	}
-	return d.Round(time.Second).String()
-}
+func duration(d time.Duration) string { return webui.Duration(d) }
 
 // stepDuration is how long a step took, "—" if it has not both started
 // and finished.
@@ -125,12 +118,7 @@ func stepDuration(s chatlift.Step) string {
 	return duration(s.FinishedAt.Sub(*s.StartedAt))
 }
 
-func percent(done, total int64) int64 {
-	if total <= 0 {
-		return 0
-	}
-	return min(100, done*100/total)
-}
+func percent(done, total int64) int64 { return webui.Percent(done, total) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

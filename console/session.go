@@ -1,14 +1,11 @@
 package console
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/chatlift/chatlift/internal/webui"
 	"github.com/chatlift/chatlift/ratelimit"
 )
 
@@ -21,97 +18,24 @@ const (
 	maxNameRunes   = 64
 )
 
-// session is one signed-in operator: a random id kept server-side (only
-// the cookie holds it), the CSRF token its forms carry, and the name the
-// operator gave, for the audit trail.
-type session struct {
-	id, csrf, name string
-	expires        time.Time
-	flash          string // shown once on the next page
-}
+// session is one signed-in operator; its user is the name the operator
+// gave, for the audit trail.
+type session = webui.Session[string]
 
 // actor is who the audit trail says acted.
-func (s *session) actor() string {
-	if s.name == "" {
+func actor(s *session) string {
+	if s.User == "" {
 		return "operator"
 	}
-	return "operator (" + s.name + ")"
+	return "operator (" + s.User + ")"
 }
 
-// sessions keeps at most max sessions; the oldest goes first when full.
-type sessions struct {
-	mu   sync.Mutex
-	ttl  time.Duration
-	max  int
-	byID map[string]*session
-}
+func randomToken() string { return webui.RandomToken() }
 
-func newSessions(ttl time.Duration, max int) *sessions {
-	return &sessions{ttl: ttl, max: max, byID: map[string]*session{}}
-}
-
-func (ss *sessions) create(name string, now time.Time) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if len(ss.byID) >= ss.max {
-		var oldest *session
-		for _, s := range ss.byID {
-			if oldest == nil || s.expires.Before(oldest.expires) {
-				oldest = s
-			}
-		}
-		delete(ss.byID, oldest.id)
-	}
-	s := &session{id: randomToken(), csrf: randomToken(), name: name, expires: now.Add(ss.ttl)}
-	ss.byID[s.id] = s
-	return s
-}
-
-func (ss *sessions) get(id string, now time.Time) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s := ss.byID[id]
-	if s != nil && !now.Before(s.expires) {
-		delete(ss.byID, id)
-		return nil
-	}
-	return s
-}
-
-func (ss *sessions) delete(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.byID, id)
-}
-
-// takeFlash returns the session's one-time message and clears it.
-func (ss *sessions) takeFlash(s *session) string {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	f := s.flash
-	s.flash = ""
-	return f
-}
-
-func (ss *sessions) setFlash(s *session, msg string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s.flash = msg
-}
-
-func randomToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func equalTokens(a, b string) bool {
-	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
+func equalTokens(a, b string) bool { return webui.EqualTokens(a, b) }
 
 func cookie(name, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: name, Value: value, Path: "/console/", MaxAge: maxAge,
-		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode}
+	return webui.Cookie(name, value, "/console/", maxAge)
 }
 
 // session returns the request's live session, nil if none.
@@ -120,7 +44,7 @@ func (c *Console) session(r *http.Request) *session {
 	if err != nil {
 		return nil
 	}
-	return c.sessions.get(ck.Value, c.now())
+	return c.sessions.Get(ck.Value, c.now())
 }
 
 // authed lets a request through only with a live session, before anything
@@ -142,7 +66,7 @@ func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *session)) h
 			if !c.readForm(w, r) {
 				return
 			}
-			if !equalTokens(r.PostForm.Get("csrf"), s.csrf) {
+			if !equalTokens(r.PostForm.Get("csrf"), s.CSRF) {
 				c.render(w, r, http.StatusForbidden, "message", s, message{Title: "Form expired", Text: "The form did not carry this session's token: reload the page and try again."})
 				return
 			}
@@ -154,12 +78,7 @@ func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *session)) h
 // readForm reads a form of at most maxFormBytes; it answers the request
 // itself and returns false when it cannot.
 func (c *Console) readForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		status := http.StatusBadRequest
-		if _, tooLarge := err.(*http.MaxBytesError); tooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
+	if status := webui.ReadForm(w, r, maxFormBytes); status != 0 {
 		c.render(w, r, status, "message", nil, message{Title: "Bad form", Text: "The form could not be read."})
 		return false
 	}
@@ -214,22 +133,17 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.showSignIn(w, r, http.StatusBadRequest, d)
 		return
 	}
-	s := c.sessions.create(strings.TrimSpace(d.Name), c.now())
+	s := c.sessions.Create(strings.TrimSpace(d.Name), c.now())
 	http.SetCookie(w, cookie(preCookie, "", -1))
-	http.SetCookie(w, cookie(sessionCookie, s.id, int(c.sessions.ttl/time.Second)))
+	http.SetCookie(w, cookie(sessionCookie, s.ID, int(c.sessions.TTL()/time.Second)))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, s *session) {
-	c.sessions.delete(s.id)
+	c.sessions.Delete(s.ID)
 	http.SetCookie(w, cookie(sessionCookie, "", -1))
 	http.Redirect(w, r, "/console/sign-in", http.StatusSeeOther)
 }
 
 // safeNext keeps a return path within the console.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/console/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/console/"
-	}
-	return next
-}
+func safeNext(next string) string { return webui.SafeNext(next, "/console/") }

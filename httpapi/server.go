@@ -77,6 +77,8 @@ type Server struct {
 	SupportRequestsPerMinute int
 	// Console, when set, serves the operator console under /console/.
 	Console http.Handler
+	// Account, when set, serves the account owners' pages under /account/.
+	Account http.Handler
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -146,6 +148,9 @@ func (s *Server) routes() http.Handler {
 		Billing: billing.Service{Store: s.Platform}, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
 	(&oauthserver.Server{Logger: s.Logger, Auth: chatAuth[oauthserver.Store](s, s.Legacy, s.Platform), AccessTokenLifetime: s.AccessTokenLifetime,
 		ComparePassword: s.ComparePassword, Now: s.Now}).Routes(handle)
+	if s.Account != nil {
+		mux.Handle("/account/", api.Instrument(s.Logger, s.requests, "/account/", s.Account))
+	}
 	if s.Console != nil {
 		mux.Handle("/console/", api.Instrument(s.Logger, s.requests, "/console/", s.Console))
 	}

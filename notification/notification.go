@@ -22,11 +22,21 @@ var errSent = errors.New("already notified")
 // changes nothing, however often or concurrently Notify is called with it.
 // It reports whether this call created them.
 func Notify(ctx context.Context, store chatlift.PlatformStore, accountID int64, kind, title, body string, emailTo []string, key string) (bool, error) {
+	return Send(ctx, store, &chatlift.Notification{AccountID: accountID, Key: key, Kind: kind, Title: title, Body: body}, emailTo)
+}
+
+// Send is Notify with the notification given whole: its URL, when set,
+// links the in-product message to its page and ends the email's body.
+func Send(ctx context.Context, store chatlift.PlatformStore, n *chatlift.Notification, emailTo []string) (bool, error) {
 	now := time.Now().UTC()
-	n := &chatlift.Notification{AccountID: accountID, Key: key, Kind: kind, Title: title, Body: body, CreatedAt: now}
+	n.CreatedAt = now
+	accountID, key, body := n.AccountID, n.Key, n.Body
+	if n.URL != "" {
+		body += "\n\nSee it on your account's pages: " + n.URL
+	}
 	var email *chatlift.Email
 	if len(emailTo) > 0 {
-		email = &chatlift.Email{AccountID: accountID, Key: key, To: dedupe(emailTo), Subject: title, Body: body, CreatedAt: now}
+		email = &chatlift.Email{AccountID: accountID, Key: key, To: dedupe(emailTo), Subject: n.Title, Body: body, CreatedAt: now}
 	}
 	if err := validate(n, email); err != nil {
 		return false, err

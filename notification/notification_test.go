@@ -66,6 +66,22 @@ func TestNotify(t *testing.T) {
 			t.Fatalf("emails = %+v", es)
 		}
 	})
+	t.Run("URL", func(t *testing.T) {
+		t.Parallel()
+		s := setup(t)
+		n := &chatlift.Notification{AccountID: 1, Key: "upgrade-u1-blocked", Kind: "upgrade_blocked", Title: "Blocked",
+			Body: "Resolve it.", URL: chatlift.UpgradePage}
+		if created, err := notification.Send(ctx, s, n, []string{"boss@acme.test"}); err != nil || !created {
+			t.Fatalf("Send = %v, %v", created, err)
+		}
+		ns, es := counts(t, s, 1)
+		if len(ns) != 1 || ns[0].URL != "/account/upgrade" || ns[0].Body != "Resolve it." {
+			t.Fatalf("notifications = %+v", ns)
+		}
+		if len(es) != 1 || es[0].Body != "Resolve it.\n\nSee it on your account's pages: /account/upgrade" {
+			t.Fatalf("emails = %+v", es)
+		}
+	})
 	t.Run("IdempotentByKey", func(t *testing.T) {
 		t.Parallel()
 		s := setup(t)

@@ -23,6 +23,9 @@ type Credentials struct {
 	// ChatOwnerPassword signs the chat owner in on the OAuth consent page;
 	// every chat agent of the account has the same password.
 	ChatOwnerPassword string `json:"chat_owner_password"`
+	// SupportAdminPassword signs the support owner in on the account
+	// owners' pages (/account/); every active support admin has it.
+	SupportAdminPassword string `json:"support_admin_password"`
 	// OAuthClients are the account's Chat API clients with new secrets.
 	OAuthClients []ClientCredentials `json:"oauth_clients"`
 }
@@ -118,6 +121,28 @@ func setPasswords(a *Account) (string, error) {
 		g.PasswordHash = string(hash)
 	}
 	return password, nil
+}
+
+// putSupportPasswords gives every active support admin of j's account one
+// new password for the account owners' pages (hashed at bcrypt's cheapest
+// cost, for the reason setPasswords gives) and keeps it in j's credentials.
+func (p *pipeline) putSupportPasswords(ctx context.Context, j *job) error {
+	password := chatlift.NewSecret()
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		return fmt.Errorf("hash support password: %w", err)
+	}
+	for _, u := range j.a.Users {
+		if u.Role != chatlift.UserRoleAdmin || !u.Active {
+			continue
+		}
+		sp := &chatlift.SupportPassword{AccountID: j.a.ID(), UserID: u.ID, Email: u.Email, Hash: string(hash)}
+		if err := p.platform.PutSupportPassword(ctx, sp); err != nil {
+			return err
+		}
+	}
+	j.creds.SupportAdminPassword = password
+	return nil
 }
 
 // allocateBilling gives zero-id billing accounts and subscriptions new ids,

@@ -92,6 +92,9 @@ func (p *pipeline) writePlatform(ctx context.Context, j *job) error {
 		return failed(a, "API token", err)
 	}
 	j.creds.SupportAPIToken = secret
+	if err := p.putSupportPasswords(ctx, j); err != nil {
+		return failed(a, "support passwords", err)
+	}
 	return failed(a, "support account", s.PutSupportAccount(ctx, a.Support))
 }
 

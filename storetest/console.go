@@ -63,3 +63,37 @@ func testAuditEntries(t *testing.T, s chatlift.PlatformStore) {
 	must(t, err)
 	same(t, "entries of an upgrade without any", len(got), 0)
 }
+
+// testSupportPasswords: hashes are found by email in any case, across
+// accounts, and replaced per account and user.
+func testSupportPasswords(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	wantCode(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 1, Email: "a@example.com"}), chatlift.EINVALID)
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 2, UserID: 5, Email: "Ann@Example.com", Hash: "h1"}))
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 7, Email: "ann@example.com", Hash: "h2"}))
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 7, Email: "ann@example.com", Hash: "h3"}))
+	must(t, s.PutSupportPassword(ctx, &chatlift.SupportPassword{AccountID: 1, UserID: 8, Email: "bob@example.com", Hash: "h4"}))
+	got, err := s.SupportPasswords(ctx, "ANN@example.com")
+	must(t, err)
+	same(t, "passwords of ann", got, []*chatlift.SupportPassword{
+		{AccountID: 1, UserID: 7, Email: "ann@example.com", Hash: "h3"},
+		{AccountID: 2, UserID: 5, Email: "ann@example.com", Hash: "h1"}})
+	got, err = s.SupportPasswords(ctx, "nobody@example.com")
+	must(t, err)
+	same(t, "passwords of nobody", len(got), 0)
+}
+
+// testMergeChoices: none until put, then replaced whole per account.
+func testMergeChoices(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	got, err := s.MergeChoices(ctx, 1)
+	must(t, err)
+	same(t, "no choices", len(got), 0)
+	wantCode(t, s.PutMergeChoices(ctx, 1, []chatlift.MergeChoice{{ChatAgentID: 1}}), chatlift.EINVALID)
+	must(t, s.PutMergeChoices(ctx, 1, []chatlift.MergeChoice{{ChatAgentID: 2, UserID: 5}, {ChatAgentID: 3, Skip: true}}))
+	must(t, s.PutMergeChoices(ctx, 2, []chatlift.MergeChoice{{ChatAgentID: 9, Skip: true}}))
+	must(t, s.PutMergeChoices(ctx, 1, []chatlift.MergeChoice{{ChatAgentID: 3, Skip: true}}))
+	got, err = s.MergeChoices(ctx, 1)
+	must(t, err)
+	same(t, "choices of account 1", got, []chatlift.MergeChoice{{ChatAgentID: 3, Skip: true}})
+}

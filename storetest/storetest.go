@@ -51,6 +51,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("UpcomingSlots", func(t *testing.T) { testUpcomingSlots(t, open(t)) })
 	t.Run("UpgradeCounts", func(t *testing.T) { testUpgradeCounts(t, open(t)) })
 	t.Run("AuditEntries", func(t *testing.T) { testAuditEntries(t, open(t)) })
+	t.Run("SupportPasswords", func(t *testing.T) { testSupportPasswords(t, open(t)) })
+	t.Run("MergeChoices", func(t *testing.T) { testMergeChoices(t, open(t)) })
 	t.Run("ImportSettings", func(t *testing.T) { testImportSettings(t, open(t)) })
 	t.Run("ImportLeases", func(t *testing.T) { testImportLeases(t, open(t)) })
 }

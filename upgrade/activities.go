@@ -72,44 +72,11 @@ func (a *Activities) moveTo(u *chatlift.Upgrade, state string) error {
 
 // view loads what tasks and notices are computed from.
 func (a *Activities) view(ctx context.Context, accountID int64) (*chatlift.AccountView, error) {
-	v := &chatlift.AccountView{Objects: map[chatlift.ObjectKind][]*chatlift.Object{}}
-	var err error
-	if v.Chat, err = a.Legacy.ChatAccount(ctx, accountID); err != nil {
-		return nil, fmt.Errorf("chat account: %w", err)
-	}
-	if v.Support, err = a.Platform.SupportAccount(ctx, accountID); err != nil {
-		return nil, fmt.Errorf("support account: %w", err)
-	}
-	if v.Agents, err = a.Legacy.Agents(ctx, accountID); err != nil {
-		return nil, err
-	}
-	if v.Users, err = a.Platform.Users(ctx, accountID); err != nil {
-		return nil, err
-	}
-	for _, k := range []chatlift.ObjectKind{chatlift.KindIntegration, chatlift.KindMessageChannel} {
-		if v.Objects[k], err = a.Legacy.Objects(ctx, accountID, k); err != nil {
-			return nil, err
-		}
-	}
-	if v.OAuthClients, err = a.Legacy.OAuthClients(ctx, accountID); err != nil {
-		return nil, err
-	}
-	tokens, err := a.Legacy.OAuthTokens(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tokens {
-		if t.Active(a.now()) {
-			v.ActiveTokens++
-		}
-	}
-	v.Consolidation, err = a.Billing.Preview(ctx, accountID, a.now())
-	if chatlift.ErrorCode(err) == chatlift.EINVALID {
-		v.BillingProblem = chatlift.ErrorMessage(err)
-	} else if err != nil {
-		return nil, fmt.Errorf("billing preview: %w", err)
-	}
-	return v, nil
+	return a.checklist().View(ctx, accountID)
+}
+
+func (a *Activities) checklist() *Checklist {
+	return &Checklist{Legacy: a.Legacy, Platform: a.Platform, Billing: a.Billing, Now: a.now}
 }
 
 // owners are the addresses notices go to: the support owner and, when
@@ -131,7 +98,7 @@ func (a *Activities) notify(ctx context.Context, u *chatlift.Upgrade, v *chatlif
 		key += "_" + round
 	}
 	return a.Notifier.Notify(ctx, Notice{AccountID: u.AccountID, Key: key,
-		Kind: "upgrade_" + kind, Title: title, Body: body, EmailTo: owners(v)})
+		Kind: "upgrade_" + kind, Title: title, Body: body, URL: chatlift.UpgradePage, EmailTo: owners(v)})
 }
 
 // Attention flags the upgrade as needing an operator, for reason (an empty

@@ -71,7 +71,7 @@ func (a *Activities) FinishSwitch(ctx context.Context, upgradeID string) error {
 	if err != nil {
 		return err
 	}
-	plan := chatlift.PlanMerge(v.Chat.OwnerEmail, v.Agents, before)
+	plan := chatlift.PlanMerge(v.Chat.OwnerEmail, v.Agents, before, v.MergeChoices...)
 	u.PostTasks = chatlift.PostUpgradeTasks(v, plan)
 	if err := revokeTokens(ctx, &run{a: a, upgrade: u}); err != nil {
 		return err

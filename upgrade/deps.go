@@ -24,6 +24,7 @@ type Notice struct {
 	Kind      string
 	Title     string
 	Body      string
+	URL       string // the page the notice speaks of
 	EmailTo   []string
 }
 

@@ -46,7 +46,7 @@ func (a *Activities) Schedule(ctx context.Context, in ScheduleInput) (time.Time,
 		return time.Time{}, err
 	}
 	local := at.In(location(v.Chat.TimeZone)).Format("Mon 2 Jan 2006 15:04 MST")
-	body := fmt.Sprintf("Your chat upgrade (attempt %d) is scheduled for %s. Chat will be unavailable for a few seconds; support is not affected. Review the pre-upgrade tasks before then.", u.Attempt, local)
+	body := fmt.Sprintf("Your chat upgrade (attempt %d) is scheduled for %s. Chat will be unavailable for a few seconds; support is not affected. Review the pre-upgrade tasks on your account's upgrade page before then.", u.Attempt, local)
 	return at, a.notify(ctx, u, v, "scheduled", roundKey(u, at), "Your chat upgrade is scheduled", body)
 }
 

@@ -48,6 +48,7 @@ func (b *fakeBilling) record(call string) {
 type fakeNotifier struct {
 	mu   sync.Mutex
 	keys []string
+	urls []string // each notice's URL, in order
 	seen map[string]bool
 }
 
@@ -60,6 +61,7 @@ func (n *fakeNotifier) Notify(ctx context.Context, x upgrade.Notice) error {
 	if !n.seen[x.Key] {
 		n.seen[x.Key] = true
 		n.keys = append(n.keys, x.Kind)
+		n.urls = append(n.urls, x.URL)
 	}
 	return nil
 }

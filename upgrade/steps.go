@@ -202,7 +202,11 @@ func mergeUsers(ctx context.Context, r *run) error {
 	if err != nil {
 		return err
 	}
-	plan := chatlift.PlanMerge(chat.OwnerEmail, agents, before)
+	choices, err := r.a.Platform.MergeChoices(ctx, id)
+	if err != nil {
+		return err
+	}
+	plan := chatlift.PlanMerge(chat.OwnerEmail, agents, before, choices...)
 	if blocked := plan.Blocked(); len(blocked) > 0 {
 		return permanent(chatlift.Errorf(chatlift.ECONFLICT, "merge blocked: %s", blocked[0].Note))
 	}

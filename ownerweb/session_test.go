@@ -1,0 +1,115 @@
+package ownerweb_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chatlift/chatlift"
+)
+
+func TestSignIn(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		a := c.signIn("ANN@example.com", password)
+		wantStatus(t, "sign in", a, http.StatusSeeOther)
+		if a.header.Get("Location") != "/account/" {
+			t.Fatalf("redirected to %q", a.header.Get("Location"))
+		}
+		ck := c.cookies["chatlift_account"]
+		if ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/account/" {
+			t.Fatalf("session cookie %+v", ck)
+		}
+		home := c.do("GET", "/account/", nil)
+		wantStatus(t, "home", home, http.StatusOK)
+		wantBody(t, "home", home, "Signed in as ann@example.com")
+		wantBody(t, "home escapes", home, "Acme &lt;Support&gt;")
+	})
+	t.Run("ErrUnauthorized", func(t *testing.T) {
+		for _, tc := range []struct{ name, email, pw string }{
+			{"wrong password", "ann@example.com", "nope"},
+			{"unknown email", "zed@example.com", password},
+			{"agent", "bob@example.com", password},
+			{"suspended admin", "cid@example.com", password},
+			{"too long", "ann@example.com", strings.Repeat("x", 2000)},
+		} {
+			e := setup(t)
+			c := e.client()
+			a := c.signIn(tc.email, tc.pw)
+			wantStatus(t, tc.name, a, http.StatusUnauthorized)
+			wantBody(t, tc.name, a, "Wrong email or password")
+			if e.compare != 1 {
+				t.Errorf("%s: %d bcrypt comparisons, want exactly 1", tc.name, e.compare)
+			}
+			if c.cookies["chatlift_account"] != nil {
+				t.Errorf("%s: got a session", tc.name)
+			}
+		}
+	})
+	t.Run("ErrCSRF", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		c.csrf("/account/sign-in")
+		a := c.do("POST", "/account/sign-in", url.Values{"csrf": {"forged"}, "email": {"ann@example.com"}, "password": {password}})
+		wantStatus(t, "forged sign-in", a, http.StatusForbidden)
+	})
+	t.Run("ErrThrottled", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		var last answer
+		for range 11 {
+			last = c.signIn("ann@example.com", "guess")
+		}
+		wantStatus(t, "11th guess", last, http.StatusTooManyRequests)
+		if last.header.Get("Retry-After") == "" {
+			t.Fatal("no Retry-After")
+		}
+		wantStatus(t, "right password past the limit", c.signIn("ann@example.com", password), http.StatusTooManyRequests)
+	})
+	t.Run("EndsWhenNoLongerAdmin", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		c.signIn("ann@example.com", password)
+		wantStatus(t, "as admin", c.do("GET", "/account/", nil), http.StatusOK)
+		e.store.users[1].Role = "agent"
+		wantStatus(t, "demoted", c.do("GET", "/account/", nil), http.StatusSeeOther)
+		e.store.users[1].Role = chatlift.UserRoleAdmin
+		wantStatus(t, "the session stays ended", c.do("GET", "/account/", nil), http.StatusSeeOther)
+	})
+	t.Run("SignOut", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		c.signIn("ann@example.com", password)
+		kept := *c.cookies["chatlift_account"]
+		tok := c.csrf("/account/")
+		wantStatus(t, "sign out without csrf", c.do("POST", "/account/sign-out", url.Values{}), http.StatusForbidden)
+		wantStatus(t, "sign out", c.do("POST", "/account/sign-out", url.Values{"csrf": {tok}}), http.StatusSeeOther)
+		c.cookies["chatlift_account"] = &kept // the old cookie no longer works
+		a := c.do("GET", "/account/", nil)
+		wantStatus(t, "after sign out", a, http.StatusSeeOther)
+	})
+}
+
+func TestAuthenticateFirst(t *testing.T) {
+	e := setup(t)
+	c := e.client()
+	a := c.do("GET", "/account/", nil)
+	wantStatus(t, "page without session", a, http.StatusSeeOther)
+	if !strings.HasPrefix(a.header.Get("Location"), "/account/sign-in?next=") {
+		t.Fatalf("redirected to %q", a.header.Get("Location"))
+	}
+	a = c.do("POST", "/account/sign-out", url.Values{"x": {strings.Repeat("y", 100<<10)}})
+	wantStatus(t, "action without session", a, http.StatusUnauthorized)
+	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"} {
+		if a.header.Get(h) == "" {
+			t.Errorf("no %s", h)
+		}
+	}
+	wantStatus(t, "stylesheet without session", c.do("GET", "/account/static/console.css", nil), http.StatusOK)
+	wantBody(t, "htmx without session", c.do("GET", "/account/static/htmx.min.js", nil), "htmx")
+	c.signIn("ann@example.com", password)
+	a = c.do("POST", "/account/sign-out", url.Values{"csrf": {strings.Repeat("y", 100<<10)}})
+	wantStatus(t, "oversized form", a, http.StatusRequestEntityTooLarge)
+}
