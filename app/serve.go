@@ -110,6 +110,7 @@ func (s *Serve) start(ctx context.Context) (err error) {
 		fmt.Fprintf(cfg.Out, "operator token (shown once):  %s\n  kept in %s\n", s.OperatorToken, filepath.Join(cfg.DataDir, "operator-token"))
 	}
 	s.log.Info("listening", "url", s.HTTP.URL())
+	fmt.Fprintf(cfg.Out, "ready; point a browser at\n  %s/console/  operator console\n  %s/account/  account pages (support admins)\n", s.HTTP.URL(), s.HTTP.URL())
 	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
 	return nil
 }

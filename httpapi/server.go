@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,6 +143,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(pattern, api.Instrument(s.Logger, s.requests, pattern, h))
 	}
 	handle("GET /healthz", s.healthz)
+	handle("GET /{$}", s.index)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	(&chatapi.API{Auth: chatAuth[chatapi.Store](s, s.Legacy, s.Platform), Billing: s.Platform}).Routes(handle)
 	(&supportapi.API{Auth: s.supportAuth, Store: s.Platform, Now: s.Now}).Routes(handle)
@@ -193,4 +196,25 @@ func (s *Server) attentionGauge() prometheus.Collector {
 		}
 		return float64(len(list))
 	})
+}
+
+// indexPage is what a browser finds at the root: where the faces are.
+const indexPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>chatlift</title></head>
+<body><main><h1>chatlift</h1>
+<ul><li><a href="/console/">Operator console</a> (sign in with the operator token)</li>
+<li><a href="/account/upgrade">Your account's upgrade</a> (support admins: email and password)</li></ul>
+<p>The APIs are under <code>/api/v2/</code>; see the project's docs/api.md.</p></main></body></html>
+`
+
+// index answers a browser at the root with links to the consoles; API
+// clients asking for JSON get the usual not-found error.
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "no route for %s %s; the faces are at /console/ and /account/", r.Method, r.URL.Path))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, indexPage)
 }
