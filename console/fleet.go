@@ -34,6 +34,7 @@ type fleetData struct {
 	Rate      float64 // rows per second, every running import together
 	Slots     []slotRow
 	Capacity  int
+	Charts    fleetCharts
 }
 
 // fleetListed bounds each list of the fleet page.
@@ -59,6 +60,10 @@ func (c *Console) fleet(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	if d.Imports, d.Rate, err = c.imports(ctx); err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	if d.Charts, err = c.charts(ctx, d.Imports); err != nil {
 		c.fail(w, r, s, err)
 		return
 	}
