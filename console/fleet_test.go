@@ -50,3 +50,31 @@ func TestFleetChartsEmpty(t *testing.T) {
 		t.Error("the fleet page draws import rates with no import running")
 	}
 }
+
+func TestFleetCalendar(t *testing.T) {
+	t.Parallel()
+	e, c := signedIn(t)
+	day := now.Truncate(24 * time.Hour)
+	e.store.slots[day.Add(10*time.Hour)] = 1                // today 10:00, half full
+	e.store.slots[day.Add(2*24*time.Hour+14*time.Hour)] = 2 // in two days, full
+	e.store.slots[day.Add(7*24*time.Hour+10*time.Hour)] = 1 // next week: not on the grid
+	a := c.get("/console/")
+	a.want(t, http.StatusOK, `<table class="calendar" id="calendar">`, "The slots of the week from Mon Nov 2 by day and hour",
+		`<th scope="col">Mon Nov 2</th>`, `<th scope="col">Sun Nov 8</th>`,
+		`<tr><th scope="row">10:00</th><td class="fill-3">1/2</td><td class="fill-0"></td>`,
+		`<tr><th scope="row">14:00</th><td class="fill-0"></td><td class="fill-0"></td><td class="fill-4">2/2</td>`,
+		"2026-11-09 10:00:00 UTC") // the table still lists it
+	if strings.Contains(a.body, "Mon Nov 9") || strings.Count(a.body, `<th scope="row">`) != 2 {
+		t.Error("the calendar shows more than the week's booked hours")
+	}
+}
+
+func TestFleetCalendarEmpty(t *testing.T) {
+	t.Parallel()
+	_, c := signedIn(t)
+	a := c.get("/console/")
+	a.want(t, http.StatusOK, "No upgrade is booked ahead.")
+	if strings.Contains(a.body, `id="calendar"`) {
+		t.Error("an empty calendar is drawn")
+	}
+}
