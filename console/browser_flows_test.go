@@ -14,6 +14,7 @@ import (
 func TestBrowserRunNow(t *testing.T) {
 	b := startBrowser(t)
 	id := b.Request(2)
+	b.Request(4) // booked ahead, for the calendar
 	b.signIn()
 	b.Check("fleet")
 	b.Run(chromedp.Navigate(b.Base+"/console/upgrades"), chromedp.WaitVisible(`#upgrades`, chromedp.ByID))
@@ -37,6 +38,11 @@ func TestBrowserRunNow(t *testing.T) {
 	b.Run(chromedp.Reload(), chromedp.WaitVisible(`#verification`, chromedp.ByID))
 	wantIn(t, "the verification", b.Text(`#verification`), "Passed")
 	b.Check("upgrade-completed")
+	b.Run(chromedp.Navigate(b.Base+"/console/"), chromedp.WaitVisible(`#downtime-chart`, chromedp.ByID))
+	wantIn(t, "the downtime chart", b.Text(`#downtime-chart figcaption`), "completed upgrades by how long their chat was down")
+	wantIn(t, "the per-hour chart", b.Text(`#perhour-chart figcaption`), "Most in one hour: 1")
+	wantIn(t, "the calendar", b.Text(`#calendar caption`), "by day and hour")
+	b.Check("fleet-charts")
 }
 
 // TestBrowserRollback: an injected failure shows as rolled back, with the

@@ -34,10 +34,15 @@ type fleetData struct {
 	Rate      float64 // rows per second, every running import together
 	Slots     []slotRow
 	Capacity  int
+	Charts    fleetCharts
+	Calendar  calendar
 }
 
-// fleetListed bounds each list of the fleet page.
-const fleetListed = 50
+// fleetListed bounds each list of the fleet page; fleetSlots the slots table.
+const (
+	fleetListed = 50
+	fleetSlots  = 24
+)
 
 // fleet shows counts by state, the upgrades needing attention, the imports
 // running with their combined rate and the upcoming slots with their fill.
@@ -62,12 +67,18 @@ func (c *Console) fleet(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, err)
 		return
 	}
-	slots, err := c.Store.UpcomingSlots(ctx, c.now().Truncate(c.slot()), 24)
+	if d.Charts, err = c.charts(ctx, d.Imports); err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	from := c.now().Truncate(c.slot())
+	slots, err := c.Store.UpcomingSlots(ctx, from, min(calendarDays*int(24*time.Hour/c.slot()), chatlift.MaxLimit))
 	if err != nil {
 		c.fail(w, r, s, err)
 		return
 	}
-	for _, sl := range slots {
+	d.Calendar = newCalendar(slots, c.Rules.Capacity)
+	for _, sl := range slots[:min(len(slots), fleetSlots)] {
 		d.Slots = append(d.Slots, slotRow{sl, c.Rules.Capacity, percent(int64(sl.Booked), int64(c.Rules.Capacity))})
 	}
 	c.render(w, r, http.StatusOK, "fleet", s, d)
