@@ -27,6 +27,10 @@ type upgradeData struct {
 	// back, nil if none was.
 	RolledBack *chatlift.Notification
 	Slots      []time.Time
+	// Postpone are the upgrade's postpone requests, oldest first, and
+	// Weeks the numbers of weeks the form offers.
+	Postpone []*chatlift.PostponeRequest
+	Weeks    []int
 	// Switched tells which checklist Tasks is: the post-upgrade one once
 	// chat has switched, else the pre-upgrade one.
 	Switched bool
@@ -123,6 +127,12 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 	}
 	d.Notice = notice(notices, d.U, "upgrade_scheduled")
 	d.RolledBack = notice(notices, d.U, "upgrade_rolled_back")
+	if d.Postpone, err = p.Store.PostponeRequests(ctx, d.U.ID); err != nil {
+		return nil, err
+	}
+	if reschedulable(d.U) {
+		d.Weeks = postponeWeeks
+	}
 	if reschedulable(d.U) {
 		d.Slots, err = chatlift.FreeSlots(ctx, p.Store.SlotBookings, p.Rules, p.now(), loc, freeSlots)
 	}
