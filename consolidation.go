@@ -19,6 +19,25 @@ type Consolidation struct {
 	Lines        []InvoiceLine `json:"lines"`
 	TotalCents   int64         `json:"alignment_cents"`
 	Currency     string        `json:"currency"`
+	// Support and Chat are both billing accounts' terms as they were when
+	// planned; nil in plans made before they were kept.
+	Support *BillingTerms `json:"support_billing,omitempty"`
+	Chat    *BillingTerms `json:"chat_billing,omitempty"`
+}
+
+// BillingTerms is what a billing account's admin knows it by: how it bills.
+type BillingTerms struct {
+	ID        int64         `json:"id"`
+	Currency  string        `json:"currency"`
+	Frequency string        `json:"frequency"`
+	TermStart time.Time     `json:"term_start"`
+	TermEnd   time.Time     `json:"term_end"`
+	Payment   PaymentMethod `json:"payment_method"`
+}
+
+// terms is b's BillingTerms.
+func terms(b *BillingAccount) *BillingTerms {
+	return &BillingTerms{ID: b.ID, Currency: b.Currency, Frequency: b.Frequency, TermStart: b.TermStart, TermEnd: b.TermEnd, Payment: b.PaymentMethod}
 }
 
 // centsPerUSD are the reference rates billing converts prorated amounts with.
@@ -27,7 +46,8 @@ var centsPerUSD = map[string]float64{"USD": 1, "EUR": 0.92, "GBP": 0.79, "JPY": 
 // PlanConsolidation computes how the chat billing account (and its chat
 // subscription) folds into the support billing account at now.
 func PlanConsolidation(support, chat *BillingAccount, chatSub *Subscription, now time.Time) (*Consolidation, error) {
-	c := &Consolidation{Into: support.ID, From: chat.ID, Currency: support.Currency, Lines: []InvoiceLine{}}
+	c := &Consolidation{Into: support.ID, From: chat.ID, Currency: support.Currency, Lines: []InvoiceLine{},
+		Support: terms(support), Chat: terms(chat)}
 	if SameBilling(support, chat) {
 		return c, nil
 	}

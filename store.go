@@ -115,6 +115,11 @@ type PlatformStore interface {
 	PutMergeChoices(ctx context.Context, accountID int64, choices []MergeChoice) error
 	// MergeChoices returns the account's merge choices, none if it made none.
 	MergeChoices(ctx context.Context, accountID int64) ([]MergeChoice, error)
+	// AddPostponeRequest records an account's request to postpone its
+	// upgrade and sets p.ID.
+	AddPostponeRequest(ctx context.Context, p *PostponeRequest) error
+	// PostponeRequests lists the upgrade's postpone requests, oldest first.
+	PostponeRequests(ctx context.Context, upgradeID string) ([]*PostponeRequest, error)
 	// PutSupportPassword sets a support user's password hash (an upsert by
 	// account and user).
 	PutSupportPassword(ctx context.Context, p *SupportPassword) error

@@ -52,10 +52,12 @@ func PreUpgradeTasks(v *AccountView) []Task {
 		}
 	}
 	tasks = append(tasks,
-		boolTask(TaskIPRestrictions, "Check IP restrictions", len(v.Chat.IPRestrictions) > 0,
-			fmt.Sprintf("Chat allows only %v; the unified account applies the support account's IP restrictions to chat too", v.Chat.IPRestrictions), "No chat IP restrictions."),
-		boolTask(TaskSSO, "Add chat-only agents to your SAML provider", v.Chat.SSO != "" && chatOnly > 0,
+		withDetails(boolTask(TaskIPRestrictions, "Check IP restrictions", len(v.Chat.IPRestrictions) > 0,
+			fmt.Sprintf("Chat allows sign-in only from %d address ranges; the unified account applies the support account's IP restrictions to chat too", len(v.Chat.IPRestrictions)), "No chat IP restrictions."),
+			ipFacts(v.Chat.IPRestrictions)),
+		withDetails(boolTask(TaskSSO, "Add chat-only agents to your SAML provider", v.Chat.SSO != "" && chatOnly > 0,
 			fmt.Sprintf("%d chat-only agents sign in through %s after the upgrade; add them to the identity provider", chatOnly, v.Chat.SSO), "No chat-only agents need single sign-on."),
+			ssoFacts(v.Chat.SSO, plan)),
 		boolTask(TaskWidget, "Switch to the Web Widget (recommended)", v.Chat.WidgetVersion == "legacy",
 			"The legacy chat widget keeps working; the Web Widget adds help center and contact form", "Already on the Web Widget."),
 		boolTask(TaskAccountAssume, "Enable account assumption", !v.Chat.AccountAssumption,
@@ -141,9 +143,7 @@ func billingTask(c *Consolidation, problem string) Task {
 	case c != nil && c.Needed:
 		t.Status = TaskInfo
 		t.Description = "Before the upgrade, chat billing moves onto the support billing account: the chat subscription adopts its term, billing frequency, currency, payment method and contacts, " + alignment(c)
-		for _, l := range c.Lines {
-			t.Details = append(t.Details, l.Description+": "+money(l.AmountCents, c.Currency))
-		}
+		t.Details = billingFacts(c)
 	}
 	return t
 }

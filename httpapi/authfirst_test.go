@@ -135,11 +135,23 @@ func TestShowUpgrade(t *testing.T) {
 	t.Parallel()
 	e := setupSupport(t)
 	putUpgrade(t, e.Env, "upg_one", 1)
-	var out struct{ Upgrade chatlift.Upgrade }
+	at := time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)
+	ask := &chatlift.PostponeRequest{UpgradeID: "upg_one", AccountID: 1, RequestedBy: "ann@example.com", From: at,
+		Until: at.AddDate(0, 0, 14), Reason: "busy season", Status: chatlift.PostponePending, CreatedAt: at.AddDate(0, 0, -7)}
+	if err := e.Platform.AddPostponeRequest(context.Background(), ask); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Upgrade          chatlift.Upgrade
+		PostponeRequests []*chatlift.PostponeRequest `json:"postpone_requests"`
+	}
 	t.Run("OK", func(t *testing.T) {
 		e.Call(t, "GET", e.AsOwner("/api/v2/upgrades/upg_one"), "", nil, http.StatusOK, &out)
 		if out.Upgrade.ID != "upg_one" || out.Upgrade.AccountID != 1 {
 			t.Fatalf("upgrade = %+v", out.Upgrade)
+		}
+		if len(out.PostponeRequests) != 1 || out.PostponeRequests[0].Reason != "busy season" || out.PostponeRequests[0].Status != chatlift.PostponePending {
+			t.Fatalf("postpone requests = %+v", out.PostponeRequests)
 		}
 	})
 	t.Run("OKOperator", func(t *testing.T) {

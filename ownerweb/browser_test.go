@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/internal/browsertest"
 	"github.com/chatlift/chatlift/seed"
 )
@@ -162,4 +163,58 @@ func TestBrowserAccountPhoneAndKeyboard(t *testing.T) {
 		}
 		b.Check("phone-" + strings.Trim(strings.TrimPrefix(path, "/account"), "/"))
 	}
+}
+
+// TestBrowserAccountRollback: an injected failure shows on the account
+// admin's page as rolled back, with chat as it was and the next attempt's
+// date in the account's time zone, and the inbox links the notice to it.
+func TestBrowserAccountRollback(t *testing.T) {
+	b := browsertest.Start(t, "op-browser-account")
+	id := b.Request(account)
+	b.API("POST", "/api/ops/faults", fmt.Sprintf(`{"account_id": %d, "step": "copy_configuration", "mode": "error"}`, account), nil)
+	b.API("POST", "/api/ops/upgrades/"+id+"/run-now", "", nil)
+	signIn(b, "/account/upgrade", `#progress`)
+	// No reload: htmx's polling shows the next attempt get its date.
+	b.Run(chromedp.WaitVisible(`#progress[data-attempt="2"][data-state="scheduled"]`, chromedp.ByQuery))
+	reloadUntil(b, `#rolled-back`)
+	browsertest.WantIn(t, "the rollback", b.Text(`#rolled-back`), "rolled back", "exactly as it was", "copy_configuration")
+	browsertest.WantIn(t, "the checklist", b.Text(`#tasks`), "Before the upgrade")
+	var list struct {
+		Accounts []struct {
+			ID        int64  `json:"id"`
+			ChatState string `json:"chat_state"`
+			TimeZone  string `json:"time_zone"`
+		}
+	}
+	b.API("GET", "/api/ops/accounts", "", &list)
+	var upg struct{ Upgrade chatlift.Upgrade }
+	b.API("GET", "/api/v2/upgrades/"+id, "", &upg)
+	found := false
+	for _, a := range list.Accounts {
+		if a.ID != account {
+			continue
+		}
+		found = true
+		if a.ChatState != chatlift.ChatAccountActive {
+			t.Errorf("chat is %s after the rollback, want it active as it was", a.ChatState)
+		}
+		loc, err := time.LoadLocation(a.TimeZone)
+		if err != nil || upg.Upgrade.ScheduledFor == nil {
+			t.Fatalf("zone %q (%v), date %v", a.TimeZone, err, upg.Upgrade.ScheduledFor)
+		}
+		want := upg.Upgrade.ScheduledFor.In(loc).Format("Monday 2 January 2006, 15:04 MST")
+		browsertest.WantIn(t, "the new date in the account's zone", b.Text(`#date`), want)
+	}
+	if !found {
+		t.Fatalf("account %d is not in the operator's list", account)
+	}
+	b.Check("upgrade-rolled-back")
+	b.Run(chromedp.Navigate(b.Base+"/account/notifications"), chromedp.WaitVisible(`#inbox-h`, chromedp.ByID))
+	var links int
+	b.Run(chromedp.Evaluate(`[...document.querySelectorAll('.inbox a[href="/account/upgrade"]')]
+		.filter(a => a.textContent.includes("rolled back")).length`, &links))
+	if links == 0 {
+		t.Error("no rolled-back notice links to the upgrade page")
+	}
+	b.Check("inbox-rolled-back")
 }

@@ -75,14 +75,20 @@ func (p *Pages) chooseMerge(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	err := p.Settings.ChooseMerge(r.Context(), s.User.AccountID, c)
-	switch code := chatlift.ErrorCode(err); code {
+	p.answer(w, r, s, err, "Merge plan changed: see the checklist.", "/account/upgrade#merge")
+}
+
+// answer tells the admin what came of an action, back on the page at to:
+// ok, or "Refused: " and the reason. An internal error fails the request.
+func (p *Pages) answer(w http.ResponseWriter, r *http.Request, s *session, err error, ok, to string) {
+	switch chatlift.ErrorCode(err) {
 	case "":
-		p.sessions.SetFlash(s, "Merge plan changed: see the checklist.")
+		p.sessions.SetFlash(s, ok)
 	case chatlift.EINTERNAL:
 		p.fail(w, r, s, err)
 		return
 	default:
 		p.sessions.SetFlash(s, "Refused: "+chatlift.ErrorMessage(err))
 	}
-	http.Redirect(w, r, "/account/upgrade#merge", http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

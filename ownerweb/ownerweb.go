@@ -21,6 +21,8 @@ type Store interface {
 	SlotBookings(ctx context.Context, slot time.Time) (int, error)
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
 	PutNotification(ctx context.Context, n *chatlift.Notification) error
+	AddPostponeRequest(ctx context.Context, p *chatlift.PostponeRequest) error
+	PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error)
 }
 
 // Accounts finds a legacy chat account, for its time zone.
@@ -125,6 +127,7 @@ func (p *Pages) init() {
 	m.HandleFunc("POST /account/notifications/read", p.authed(p.markRead))
 	m.HandleFunc("POST /account/upgrade/request", p.authed(p.request))
 	m.HandleFunc("POST /account/upgrade/reschedule", p.authed(p.reschedule))
+	m.HandleFunc("POST /account/upgrade/postpone", p.authed(p.postpone))
 	m.HandleFunc("POST /account/upgrade/account-assumption", p.authed(p.enableAssumption))
 	m.HandleFunc("POST /account/upgrade/merge", p.authed(p.chooseMerge))
 	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {

@@ -33,6 +33,7 @@ var funcs = template.FuncMap{
 	"rate":     func(r float64) string { return strconv.FormatFloat(r, 'f', 0, 64) },
 	"terminal": chatlift.Terminal,
 	"local":    local,
+	"on":       func(t time.Time, zone string) string { return local(&t, zone) },
 }
 
 // local writes t (nil: "—") in the time zone named zone.

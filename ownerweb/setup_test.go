@@ -30,6 +30,26 @@ type fakeStore struct {
 	upgrades  []*chatlift.Upgrade
 	notices   []*chatlift.Notification
 	booked    map[time.Time]int
+	postpone  []*chatlift.PostponeRequest
+}
+
+func (s *fakeStore) AddPostponeRequest(_ context.Context, p *chatlift.PostponeRequest) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.ID = int64(len(s.postpone) + 1)
+	s.postpone = append(s.postpone, p)
+	return nil
+}
+
+func (s *fakeStore) PostponeRequests(_ context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error) {
+	var out []*chatlift.PostponeRequest
+	for _, p := range s.postpone {
+		if p.UpgradeID == upgradeID {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 func newFakeStore(t *testing.T) *fakeStore {

@@ -23,7 +23,14 @@ type upgradeData struct {
 	U       *chatlift.Upgrade
 	Date    string
 	Notice  *chatlift.Notification
-	Slots   []time.Time
+	// RolledBack is the notice that an attempt of the upgrade was rolled
+	// back, nil if none was.
+	RolledBack *chatlift.Notification
+	Slots      []time.Time
+	// Postpone are the upgrade's postpone requests, oldest first, and
+	// Weeks the numbers of weeks the form offers.
+	Postpone []*chatlift.PostponeRequest
+	Weeks    []int
 	// Switched tells which checklist Tasks is: the post-upgrade one once
 	// chat has switched, else the pre-upgrade one.
 	Switched bool
@@ -114,8 +121,17 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 	if d.U.ScheduledFor != nil {
 		d.Date = d.U.ScheduledFor.In(loc).Format(dateLayout)
 	}
-	if d.Notice, err = p.scheduledNotice(ctx, d.U); err != nil {
+	notices, err := p.Store.Notifications(ctx, id)
+	if err != nil {
 		return nil, err
+	}
+	d.Notice = notice(notices, d.U, "upgrade_scheduled")
+	d.RolledBack = notice(notices, d.U, "upgrade_rolled_back")
+	if d.Postpone, err = p.Store.PostponeRequests(ctx, d.U.ID); err != nil {
+		return nil, err
+	}
+	if reschedulable(d.U) {
+		d.Weeks = postponeWeeks
 	}
 	if reschedulable(d.U) {
 		d.Slots, err = chatlift.FreeSlots(ctx, p.Store.SlotBookings, p.Rules, p.now(), loc, freeSlots)
@@ -123,19 +139,15 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 	return d, err
 }
 
-// scheduledNotice is the newest notice telling u's date, nil if none yet.
-func (p *Pages) scheduledNotice(ctx context.Context, u *chatlift.Upgrade) (*chatlift.Notification, error) {
-	list, err := p.Store.Notifications(ctx, u.AccountID)
-	if err != nil {
-		return nil, err
-	}
+// notice is the last notice of a kind about u in list, nil if none.
+func notice(list []*chatlift.Notification, u *chatlift.Upgrade, kind string) *chatlift.Notification {
 	var found *chatlift.Notification
 	for _, n := range list {
-		if n.Kind == "upgrade_scheduled" && strings.HasPrefix(n.Key, u.ID+"/") {
+		if n.Kind == kind && strings.HasPrefix(n.Key, u.ID+"/") {
 			found = n
 		}
 	}
-	return found, nil
+	return found
 }
 
 func (p *Pages) upgradePage(w http.ResponseWriter, r *http.Request, s *session) {

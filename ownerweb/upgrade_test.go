@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/chatlift/chatlift"
 )
 
 var slotOption = regexp.MustCompile(`<option value="(\d{4}-[^"]+)">`)
@@ -46,6 +48,19 @@ func TestUpgradePage(t *testing.T) {
 		wantBody(t, "date in the account's zone", a, "Tuesday 24 November 2026, 23:00 JST")
 		wantBody(t, "notice, escaped", a, "Review the &lt;tasks&gt;.")
 		wantBody(t, "state", a, `id="state">scheduled<`)
+	})
+	t.Run("RolledBack", func(t *testing.T) {
+		e, c := requested(t)
+		u := e.store.upgrades[0]
+		next := firstDate.Add(7 * 24 * time.Hour)
+		u.Attempt, u.ScheduledFor, u.Error = 2, &next, "copy_configuration: injected"
+		e.store.notices = append(e.store.notices, &chatlift.Notification{ID: 2, AccountID: u.AccountID, Key: "upg_1/1/rolled_back",
+			Kind: "upgrade_rolled_back", Title: "Your chat upgrade was rolled back", Body: "Exactly as it <was>."})
+		a := c.do("GET", "/account/upgrade", nil)
+		wantBody(t, "the rollback, escaped", a, `id="rolled-back"><h3>Your chat upgrade was rolled back</h3><p>Exactly as it &lt;was&gt;.`)
+		wantBody(t, "the new date in the account's zone", a, "Tuesday 1 December 2026, 23:00 JST")
+		wantBody(t, "the attempt", a, `data-attempt="2"`)
+		wantBody(t, "why", a, "copy_configuration: injected")
 	})
 	t.Run("RequestAgain", func(t *testing.T) {
 		e, c := requested(t)

@@ -77,3 +77,25 @@ func (d *DB) MergeChoices(ctx context.Context, accountID int64) ([]chatlift.Merg
 	}
 	return choices, nil
 }
+
+// postponeRequests keeps postpone requests; the id is the row's.
+var postponeRequests = &table[chatlift.PostponeRequest]{name: "postpone_requests",
+	kept: []string{"id"}, dest: func(p *chatlift.PostponeRequest) []any { return []any{&p.ID} }}
+
+// AddPostponeRequest implements chatlift.PlatformStore.
+func (d *DB) AddPostponeRequest(ctx context.Context, p *chatlift.PostponeRequest) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	id, err := d.addForUpgrade(ctx, "postpone_requests", p.UpgradeID, p)
+	if err != nil {
+		return fmt.Errorf("add postpone request: %w", err)
+	}
+	p.ID = id
+	return nil
+}
+
+// PostponeRequests implements chatlift.PlatformStore.
+func (d *DB) PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error) {
+	return postponeRequests.list(ctx, d, d.q(), "WHERE upgrade_id = ? ORDER BY id LIMIT ?", upgradeID, chatlift.MaxLimit)
+}

@@ -55,16 +55,25 @@ func (d *DB) AddAuditEntry(ctx context.Context, e *chatlift.AuditEntry) error {
 		return err
 	}
 	e.At = e.At.UTC()
-	body, err := json.Marshal(e)
+	id, err := d.addForUpgrade(ctx, "audit_entries", e.UpgradeID, e)
 	if err != nil {
-		return fmt.Errorf("encode audit entry: %w", err)
+		return fmt.Errorf("add audit entry: %w", err)
 	}
-	err = d.q().QueryRowContext(ctx, d.rebind("INSERT INTO audit_entries (upgrade_id, body) VALUES (?, ?) RETURNING id"),
-		e.UpgradeID, string(body)).Scan(&e.ID)
-	if err != nil {
-		return fmt.Errorf("add audit entry: %w", interpret(err))
-	}
+	e.ID = id
 	return nil
+}
+
+// addForUpgrade inserts v as the body of a new row of an upgrade's table
+// (upgrade_id, body, an id of its own) and returns the row's id.
+func (d *DB) addForUpgrade(ctx context.Context, table, upgradeID string, v any) (int64, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return 0, fmt.Errorf("encode: %w", err)
+	}
+	var id int64
+	err = d.q().QueryRowContext(ctx, d.rebind("INSERT INTO "+table+" (upgrade_id, body) VALUES (?, ?) RETURNING id"),
+		upgradeID, string(body)).Scan(&id)
+	return id, interpret(err)
 }
 
 // AuditEntries implements chatlift.PlatformStore.

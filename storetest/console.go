@@ -97,3 +97,28 @@ func testMergeChoices(t *testing.T, s chatlift.PlatformStore) {
 	must(t, err)
 	same(t, "choices of account 1", got, []chatlift.MergeChoice{{ChatAgentID: 3, Skip: true}})
 }
+
+// testPostponeRequests: added with ids in order, listed per upgrade,
+// invalid ones refused.
+func testPostponeRequests(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	got, err := s.PostponeRequests(ctx, "upg_1")
+	must(t, err)
+	same(t, "no requests", len(got), 0)
+	at := time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)
+	req := func(upgradeID, reason string) *chatlift.PostponeRequest {
+		return &chatlift.PostponeRequest{UpgradeID: upgradeID, AccountID: 1, RequestedBy: "ann@example.com", From: at,
+			Until: at.AddDate(0, 0, 14), Reason: reason, Status: chatlift.PostponePending, CreatedAt: at.AddDate(0, 0, -7)}
+	}
+	wantCode(t, s.AddPostponeRequest(ctx, req("upg_1", "")), chatlift.EINVALID)
+	first, other, second := req("upg_1", "busy season"), req("upg_2", "audit"), req("upg_1", "still busy")
+	for _, p := range []*chatlift.PostponeRequest{first, other, second} {
+		must(t, s.AddPostponeRequest(ctx, p))
+	}
+	if first.ID == 0 || second.ID <= first.ID {
+		t.Fatalf("ids %d, %d", first.ID, second.ID)
+	}
+	got, err = s.PostponeRequests(ctx, "upg_1")
+	must(t, err)
+	same(t, "requests of upg_1", got, []*chatlift.PostponeRequest{first, second})
+}

@@ -24,6 +24,7 @@ type Store interface {
 	Invoices(ctx context.Context, billingAccountID int64) ([]*chatlift.Invoice, error)
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
 	PutNotification(ctx context.Context, n *chatlift.Notification) error
+	PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error)
 }
 
 // Accounts is what the operator API reads of the legacy chat product.

@@ -100,7 +100,11 @@ func (s *API) showUpgrade(w http.ResponseWriter, r *http.Request, c *supportCall
 	if err != nil {
 		return err
 	}
-	api.WriteJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+	postpone, err := s.Store.PostponeRequests(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, map[string]any{"upgrade": u, "postpone_requests": append([]*chatlift.PostponeRequest{}, postpone...)})
 	return nil
 }
 
