@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -18,6 +19,50 @@ type filter struct {
 	Account   int64
 	Error     string // words the upgrade's error contains, without regard to case
 	Attention bool   // only upgrades needing attention (see attentionReason)
+	// Dates as YYYY-MM-DD (UTC days), both ends included; "" leaves that end open.
+	ScheduledFrom, ScheduledTo string
+	FinishedFrom, FinishedTo   string
+}
+
+// dateFields are the filter's date fields by their query key.
+func (f *filter) dateFields() []struct {
+	Key   string
+	Value *string
+} {
+	return []struct {
+		Key   string
+		Value *string
+	}{{"scheduled_from", &f.ScheduledFrom}, {"scheduled_to", &f.ScheduledTo}, {"finished_from", &f.FinishedFrom}, {"finished_to", &f.FinishedTo}}
+}
+
+const dateLayout = "2006-01-02"
+
+// parseDates reads the date fields; a date not in YYYY-MM-DD is EINVALID.
+func (f *filter) parseDates(v url.Values) error {
+	for _, d := range f.dateFields() {
+		s := trimmed(v, d.Key)
+		if s == "" {
+			continue
+		}
+		if _, err := time.Parse(dateLayout, s); err != nil {
+			return chatlift.Errorf(chatlift.EINVALID, "%s must be a date like 2026-11-30", d.Key)
+		}
+		*d.Value = s
+	}
+	return nil
+}
+
+// inDays reports whether t falls within the days from and to (UTC, both
+// included, "" open); a missing t is outside any bounded range.
+func inDays(t *time.Time, from, to string) bool {
+	if from == "" && to == "" {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	day := t.UTC().Format(dateLayout)
+	return (from == "" || day >= from) && (to == "" || day <= to)
 }
 
 const maxErrorText = 200
@@ -41,6 +86,9 @@ func parseFilter(v url.Values) (filter, error) {
 			return f, chatlift.Errorf(chatlift.EINVALID, "account must be an account id (a whole number from 1)")
 		}
 		f.Account = n
+	}
+	if err := f.parseDates(v); err != nil {
+		return f, err
 	}
 	if len([]rune(f.Error)) > maxErrorText {
 		return f, chatlift.Errorf(chatlift.EINVALID, "error text must be at most %d characters", maxErrorText)
@@ -67,6 +115,9 @@ func (f filter) Query() url.Values {
 	if f.Attention {
 		set("attention", "on")
 	}
+	for _, d := range f.dateFields() {
+		set(d.Key, *d.Value)
+	}
 	return v
 }
 
@@ -80,6 +131,8 @@ func (f filter) match(u *chatlift.Upgrade) bool {
 	case f.Error != "" && !strings.Contains(strings.ToLower(u.Error), strings.ToLower(f.Error)):
 		return false
 	case f.Attention && attentionReason(u) == "":
+		return false
+	case !inDays(u.ScheduledFor, f.ScheduledFrom, f.ScheduledTo) || !inDays(u.FinishedAt, f.FinishedFrom, f.FinishedTo):
 		return false
 	}
 	return true
