@@ -21,10 +21,39 @@ type PostponeRequest struct {
 	Reason    string    `json:"reason"`
 	Status    string    `json:"status"`
 	CreatedAt time.Time `json:"created_at"`
+	// The operator's answer, once Status is accepted or declined: a note
+	// for the account admin, who answered and when, and for an accepted
+	// request the upgrade's new date.
+	Answer     string     `json:"answer,omitempty"`
+	AnsweredBy string     `json:"answered_by,omitempty"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	NewDate    *time.Time `json:"new_date,omitempty"`
 }
 
-// PostponePending is a postpone request no operator has answered yet.
-const PostponePending = "pending"
+// Statuses of a postpone request: pending until an operator accepts or
+// declines it.
+const (
+	PostponePending  = "pending"
+	PostponeAccepted = "accepted"
+	PostponeDeclined = "declined"
+)
+
+// ValidateAnswer reports the first problem with p as an answered request.
+func (p *PostponeRequest) ValidateAnswer() error {
+	switch {
+	case p.ID <= 0 || p.UpgradeID == "":
+		return Errorf(EINVALID, "an answer needs the request's id and upgrade")
+	case p.Status != PostponeAccepted && p.Status != PostponeDeclined:
+		return Errorf(EINVALID, "an answer accepts or declines the request")
+	case p.AnsweredBy == "" || p.AnsweredAt == nil:
+		return Errorf(EINVALID, "an answer needs who answered and when")
+	case p.Status == PostponeAccepted && p.NewDate == nil:
+		return Errorf(EINVALID, "an accepted request needs the upgrade's new date")
+	case utf8.RuneCountInString(p.Answer) > MaxPostponeReason:
+		return Errorf(EINVALID, "an answer's note must be at most %d characters", MaxPostponeReason)
+	}
+	return nil
+}
 
 // MaxPostponeReason bounds a postpone request's reason, in characters.
 const MaxPostponeReason = 1000

@@ -120,6 +120,13 @@ type PlatformStore interface {
 	AddPostponeRequest(ctx context.Context, p *PostponeRequest) error
 	// PostponeRequests lists the upgrade's postpone requests, oldest first.
 	PostponeRequests(ctx context.Context, upgradeID string) ([]*PostponeRequest, error)
+	// PendingPostponeRequests lists the fleet's unanswered postpone
+	// requests, oldest first, at most limit.
+	PendingPostponeRequests(ctx context.Context, limit int) ([]*PostponeRequest, error)
+	// AnswerPostponeRequest stores an operator's answer to a pending
+	// request (p.Status, the answer fields); ENOTFOUND if there is no such
+	// request, ECONFLICT if it was already answered.
+	AnswerPostponeRequest(ctx context.Context, p *PostponeRequest) error
 	// PutSupportPassword sets a support user's password hash (an upsert by
 	// account and user).
 	PutSupportPassword(ctx context.Context, p *SupportPassword) error

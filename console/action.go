@@ -68,13 +68,9 @@ func (c *Console) confirmAction(w http.ResponseWriter, r *http.Request, s *sessi
 // freeSlots are the next slots the schedule rules allow the account that
 // still have room, in the account's time zone.
 func (c *Console) freeSlots(ctx context.Context, u *chatlift.Upgrade) ([]time.Time, string, error) {
-	acct, err := c.Accounts.ChatAccount(ctx, u.AccountID)
+	loc, err := c.accountZone(ctx, u)
 	if err != nil {
 		return nil, "", err
-	}
-	loc, err := time.LoadLocation(acct.TimeZone)
-	if err != nil {
-		loc = time.UTC
 	}
 	rules := c.Rules
 	rules.Notice = 0 // the operator may move an upgrade closer than the customer's notice
@@ -83,6 +79,19 @@ func (c *Console) freeSlots(ctx context.Context, u *chatlift.Upgrade) ([]time.Ti
 		return nil, "", err
 	}
 	return free, loc.String(), nil
+}
+
+// accountZone is the time zone of the upgrade's account (UTC if unknown).
+func (c *Console) accountZone(ctx context.Context, u *chatlift.Upgrade) (*time.Location, error) {
+	acct, err := c.Accounts.ChatAccount(ctx, u.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(acct.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return loc, nil
 }
 
 // doAction carries out a confirmed action through the upgrade service,

@@ -23,6 +23,9 @@ type Store interface {
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
 	AddAuditEntry(ctx context.Context, e *chatlift.AuditEntry) error
 	AuditEntries(ctx context.Context, upgradeID string, limit int) ([]*chatlift.AuditEntry, error)
+	PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error)
+	PendingPostponeRequests(ctx context.Context, limit int) ([]*chatlift.PostponeRequest, error)
+	AnswerPostponeRequest(ctx context.Context, p *chatlift.PostponeRequest) error
 }
 
 // Accounts finds a legacy chat account, for its time zone.
@@ -100,6 +103,8 @@ func (c *Console) init() {
 	m.HandleFunc("GET /console/upgrades/{id}/progress", c.authed(c.progress))
 	m.HandleFunc("GET /console/upgrades/{id}/{action}", c.authed(c.confirmAction))
 	m.HandleFunc("POST /console/upgrades/{id}/{action}", c.authed(c.doAction))
+	m.HandleFunc("GET /console/upgrades/{id}/postpone/{req}", c.authed(c.answerPage))
+	m.HandleFunc("POST /console/upgrades/{id}/postpone/{req}", c.authed(c.answer))
 	m.HandleFunc("GET /console/batch", c.authed(c.confirmBatch))
 	m.HandleFunc("POST /console/batch", c.authed(c.startBatch))
 	m.HandleFunc("GET /console/batches/{id}", c.authed(c.batchPage))

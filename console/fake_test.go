@@ -18,6 +18,7 @@ type fakeStore struct {
 	slots    map[time.Time]int
 	notices  []*chatlift.Notification
 	audit    []*chatlift.AuditEntry
+	postpone []*chatlift.PostponeRequest
 	reads    int // rows Upgrades returned
 }
 
@@ -182,12 +183,67 @@ func (f *fakeUpgrades) Reschedule(ctx context.Context, id string, at time.Time) 
 	f.mu.Lock()
 	f.calls = append(f.calls, "reschedule "+id)
 	f.resched = append(f.resched, at)
+	reason, refused := f.refuse[id]
 	f.mu.Unlock()
-	return f.store.Upgrade(ctx, id)
+	if refused {
+		return nil, chatlift.Errorf(chatlift.ECONFLICT, "reschedule refused: %s", reason)
+	}
+	u, err := f.store.Upgrade(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u.ScheduledFor = &at
+	f.store.put(u)
+	return u, nil
 }
 
 func (f *fakeUpgrades) called() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return strings.Join(f.calls, "; ")
+}
+
+func (s *fakeStore) PostponeRequests(_ context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []*chatlift.PostponeRequest
+	for _, p := range s.postpone {
+		if p.UpgradeID == upgradeID {
+			c := *p
+			list = append(list, &c)
+		}
+	}
+	return list, nil
+}
+
+func (s *fakeStore) PendingPostponeRequests(_ context.Context, limit int) ([]*chatlift.PostponeRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []*chatlift.PostponeRequest
+	for _, p := range s.postpone {
+		if p.Status == chatlift.PostponePending && len(list) < limit {
+			c := *p
+			list = append(list, &c)
+		}
+	}
+	return list, nil
+}
+
+func (s *fakeStore) AnswerPostponeRequest(_ context.Context, p *chatlift.PostponeRequest) error {
+	if err := p.ValidateAnswer(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, q := range s.postpone {
+		if q.ID == p.ID && q.UpgradeID == p.UpgradeID {
+			if q.Status != chatlift.PostponePending {
+				return chatlift.Errorf(chatlift.ECONFLICT, "postpone request %d is already answered", p.ID)
+			}
+			c := *p
+			s.postpone[i] = &c
+			return nil
+		}
+	}
+	return chatlift.Errorf(chatlift.ENOTFOUND, "postpone request not found")
 }

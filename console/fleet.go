@@ -36,6 +36,7 @@ type fleetData struct {
 	Capacity  int
 	Charts    fleetCharts
 	Calendar  calendar
+	Postpone  []*chatlift.PostponeRequest // pending postpone requests, oldest first
 }
 
 // fleetListed bounds each list of the fleet page; fleetSlots the slots table.
@@ -60,6 +61,10 @@ func (c *Console) fleet(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	d.Importing = counts[chatlift.UpgradeImporting]
 	if d.Flagged, d.More, err = c.flagged(ctx); err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	if d.Postpone, err = c.Store.PendingPostponeRequests(ctx, pendingListed); err != nil {
 		c.fail(w, r, s, err)
 		return
 	}

@@ -13,6 +13,8 @@ type upgradeData struct {
 	Notices []*chatlift.Notification
 	Audit   []*chatlift.AuditEntry
 	Actions []batchLink // the actions offered, with their confirmation pages
+	// Postpone are the account's requests to postpone, oldest first.
+	Postpone []*chatlift.PostponeRequest
 }
 
 // upgradePage shows one upgrade: steps, downtime, tasks, import, verification,
@@ -34,6 +36,10 @@ func (c *Console) upgradePage(w http.ResponseWriter, r *http.Request, s *session
 		if strings.HasPrefix(n.Key, u.ID+"/") {
 			d.Notices = append(d.Notices, n)
 		}
+	}
+	if d.Postpone, err = c.Store.PostponeRequests(ctx, u.ID); err != nil {
+		c.fail(w, r, s, err)
+		return
 	}
 	if d.Audit, err = c.Store.AuditEntries(ctx, u.ID, 100); err != nil {
 		c.fail(w, r, s, err)

@@ -38,6 +38,11 @@ func TestPostpone(t *testing.T) {
 		wantBody(t, "its status", a, `status-pending">pending<`)
 		wantBody(t, "the reason, escaped", a, "Busy &lt;season&gt;")
 		wantBody(t, "the date unchanged", a, `id="date">Tuesday 24 November 2026, 23:00 JST<`)
+		answered := e.store.postpone[0]
+		moved := firstDate.AddDate(0, 0, 14)
+		answered.Status, answered.Answer, answered.NewDate = chatlift.PostponeAccepted, "Moved, <enjoy>", &moved
+		a = c.do("GET", "/account/upgrade", nil)
+		wantBody(t, "the answer", a, `status-accepted">accepted</span>, moved to Tuesday 8 December 2026, 23:00 JST<br><span class="answer">Support's answer: “Moved, &lt;enjoy&gt;”`)
 	})
 	t.Run("Date", func(t *testing.T) {
 		e, c := requested(t)

@@ -99,3 +99,33 @@ func (d *DB) AddPostponeRequest(ctx context.Context, p *chatlift.PostponeRequest
 func (d *DB) PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error) {
 	return postponeRequests.list(ctx, d, d.q(), "WHERE upgrade_id = ? ORDER BY id LIMIT ?", upgradeID, chatlift.MaxLimit)
 }
+
+// PendingPostponeRequests implements chatlift.PlatformStore.
+func (d *DB) PendingPostponeRequests(ctx context.Context, limit int) ([]*chatlift.PostponeRequest, error) {
+	return postponeRequests.list(ctx, d, d.q(), "WHERE status = ? ORDER BY id LIMIT ?", chatlift.PostponePending, chatlift.PageSize(limit))
+}
+
+// AnswerPostponeRequest implements chatlift.PlatformStore.
+func (d *DB) AnswerPostponeRequest(ctx context.Context, p *chatlift.PostponeRequest) error {
+	if err := p.ValidateAnswer(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode postpone answer: %w", err)
+	}
+	res, err := d.q().ExecContext(ctx, d.rebind("UPDATE postpone_requests SET status = ?, body = ? WHERE id = ? AND upgrade_id = ? AND status = ?"),
+		p.Status, string(body), p.ID, p.UpgradeID, chatlift.PostponePending)
+	if err != nil {
+		return fmt.Errorf("answer postpone request: %w", interpret(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("answer postpone request: %w", err)
+	} else if n == 1 {
+		return nil
+	}
+	if _, err := postponeRequests.get(ctx, d, d.q(), "postpone request", "WHERE id = ? AND upgrade_id = ?", p.ID, p.UpgradeID); err != nil {
+		return err
+	}
+	return chatlift.Errorf(chatlift.ECONFLICT, "postpone request %d is already answered", p.ID)
+}

@@ -122,3 +122,35 @@ func testPostponeRequests(t *testing.T, s chatlift.PlatformStore) {
 	must(t, err)
 	same(t, "requests of upg_1", got, []*chatlift.PostponeRequest{first, second})
 }
+
+// testPostponeAnswers: pending requests listed across the fleet; an
+// answer stored once, with its status and note; a second answer refused.
+func testPostponeAnswers(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)
+	var reqs []*chatlift.PostponeRequest
+	for _, id := range []string{"upg_1", "upg_2", "upg_3"} {
+		p := &chatlift.PostponeRequest{UpgradeID: id, AccountID: 1, RequestedBy: "ann@example.com", From: at,
+			Until: at.AddDate(0, 0, 14), Reason: "busy", Status: chatlift.PostponePending, CreatedAt: at.AddDate(0, 0, -7)}
+		must(t, s.AddPostponeRequest(ctx, p))
+		reqs = append(reqs, p)
+	}
+	answered, newDate := at.AddDate(0, 0, -6), at.AddDate(0, 0, 15)
+	accept := *reqs[0]
+	accept.Status, accept.Answer, accept.AnsweredBy, accept.AnsweredAt, accept.NewDate = chatlift.PostponeAccepted, "moved", "operator", &answered, &newDate
+	wantCode(t, s.AnswerPostponeRequest(ctx, &chatlift.PostponeRequest{ID: reqs[1].ID, UpgradeID: "upg_2", Status: "maybe"}), chatlift.EINVALID)
+	must(t, s.AnswerPostponeRequest(ctx, &accept))
+	wantCode(t, s.AnswerPostponeRequest(ctx, &accept), chatlift.ECONFLICT)
+	missing := accept
+	missing.ID = reqs[2].ID + 100
+	wantCode(t, s.AnswerPostponeRequest(ctx, &missing), chatlift.ENOTFOUND)
+	got, err := s.PostponeRequests(ctx, "upg_1")
+	must(t, err)
+	same(t, "the answered request", got, []*chatlift.PostponeRequest{&accept})
+	pending, err := s.PendingPostponeRequests(ctx, 1)
+	must(t, err)
+	same(t, "the first pending request", pending, []*chatlift.PostponeRequest{reqs[1]})
+	pending, err = s.PendingPostponeRequests(ctx, 10)
+	must(t, err)
+	same(t, "pending requests", pending, []*chatlift.PostponeRequest{reqs[1], reqs[2]})
+}

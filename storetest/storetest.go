@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SupportPasswords", func(t *testing.T) { testSupportPasswords(t, open(t)) })
 	t.Run("MergeChoices", func(t *testing.T) { testMergeChoices(t, open(t)) })
 	t.Run("PostponeRequests", func(t *testing.T) { testPostponeRequests(t, open(t)) })
+	t.Run("PostponeAnswers", func(t *testing.T) { testPostponeAnswers(t, open(t)) })
 	t.Run("ImportSettings", func(t *testing.T) { testImportSettings(t, open(t)) })
 	t.Run("ImportLeases", func(t *testing.T) { testImportLeases(t, open(t)) })
 }
