@@ -13,7 +13,7 @@ import (
 // The actions the console offers on one upgrade, and on a filtered set.
 var (
 	actions      = []string{"run-now", "pause", "resume", "cancel", "reschedule"}
-	batchActions = []string{"run-now", "pause", "cancel"}
+	batchActions = []string{"run-now", "pause", "cancel", "reschedule"}
 	actionLabel  = map[string]string{"run-now": "Run now", "pause": "Pause", "resume": "Resume",
 		"cancel": "Cancel", "reschedule": "Reschedule"}
 	// actionEffect says what an accepted action will do.

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -24,6 +25,7 @@ type batch struct {
 	ID, Action, Actor string
 	Filter            filter
 	Started           time.Time
+	At                time.Time // the slot of a reschedule
 
 	mu       sync.Mutex
 	total    int
@@ -38,7 +40,7 @@ type refusal struct{ UpgradeID, Result string }
 // batchView is a batch's progress at one moment.
 type batchView struct {
 	ID, Action, Label, Actor, Query string
-	Started                         time.Time
+	Started, At                     time.Time
 	Finished                        *time.Time
 	Total, Done, Accepted, Refused  int
 	Percent                         int64
@@ -50,7 +52,7 @@ func (b *batch) view() batchView {
 	defer b.mu.Unlock()
 	done := b.accepted + b.nRefused
 	return batchView{ID: b.ID, Action: b.Action, Label: actionLabel[b.Action], Actor: b.Actor, Query: b.Filter.Query().Encode(),
-		Started: b.Started, Finished: b.finished, Total: b.total, Done: done, Accepted: b.accepted, Refused: b.nRefused,
+		Started: b.Started, At: b.At, Finished: b.finished, Total: b.total, Done: done, Accepted: b.accepted, Refused: b.nRefused,
 		Percent: percent(int64(done), int64(b.total)), Refusals: slices.Clone(b.refused)}
 }
 
@@ -97,10 +99,11 @@ type batchConfirm struct {
 	Count                 int
 	Capped                bool
 	Preview               []*chatlift.Upgrade
+	Slots                 []slotRoom // for reschedule
 }
 
 // parseBatch reads a batch's action and filter from v.
-func parseBatch(v map[string][]string) (string, filter, error) {
+func parseBatch(v url.Values) (string, filter, error) {
 	f, err := parseFilter(v)
 	action := trimmed(v, "action")
 	if err == nil && !slices.Contains(batchActions, action) {
@@ -118,6 +121,13 @@ func (c *Console) confirmBatch(w http.ResponseWriter, r *http.Request, s *sessio
 		return
 	}
 	d := batchConfirm{Action: action, Label: actionLabel[action], Effect: actionEffect[action], Filter: f}
+	if action == "reschedule" {
+		d.Effect = batchRescheduleEffect
+		if d.Slots, err = c.batchSlots(r.Context()); err != nil {
+			c.fail(w, r, s, err)
+			return
+		}
+	}
 	_, err = c.scan(r.Context(), f, "", 0, func(u *chatlift.Upgrade) bool {
 		if d.Count++; len(d.Preview) < batchPreviewed {
 			d.Preview = append(d.Preview, u)
@@ -135,6 +145,10 @@ func (c *Console) confirmBatch(w http.ResponseWriter, r *http.Request, s *sessio
 // startBatch selects the upgrades again and acts on each in the background.
 func (c *Console) startBatch(w http.ResponseWriter, r *http.Request, s *session) {
 	action, f, err := parseBatch(r.PostForm)
+	var at time.Time
+	if err == nil && action == "reschedule" {
+		at, err = c.parseBatchSlot(r.Context(), r.PostForm.Get("slot"))
+	}
 	if err != nil {
 		c.fail(w, r, s, err)
 		return
@@ -147,7 +161,7 @@ func (c *Console) startBatch(w http.ResponseWriter, r *http.Request, s *session)
 		c.fail(w, r, s, err)
 		return
 	}
-	b := &batch{ID: "batch_" + randomToken()[:12], Action: action, Actor: actor(s), Filter: f, Started: c.now(), total: len(ids)}
+	b := &batch{ID: "batch_" + randomToken()[:12], Action: action, Actor: actor(s), Filter: f, Started: c.now(), At: at, total: len(ids)}
 	c.batches.add(b)
 	go c.runBatch(context.WithoutCancel(r.Context()), s, b, ids)
 	http.Redirect(w, r, "/console/batches/"+b.ID, http.StatusSeeOther)
@@ -159,7 +173,7 @@ func (c *Console) runBatch(ctx context.Context, s *session, b *batch, ids []stri
 	for range batchWorkers {
 		wg.Go(func() {
 			for id := range work {
-				e, err := c.act(ctx, s, id, b.Action, time.Time{}, "batch "+b.ID)
+				e, err := c.act(ctx, s, id, b.Action, b.At, b.detail())
 				if err != nil {
 					c.Logger.ErrorContext(ctx, "batch action", "batch", b.ID, "upgrade_id", id, "error", err)
 					e = &chatlift.AuditEntry{UpgradeID: id, Result: "failed: internal error"}

@@ -177,17 +177,10 @@ func TestBatch(t *testing.T) {
 	e.ups.refuse["upg_03"] = "upgrade upg_03 is preparing; pause does not apply"
 	c.get("/console/upgrades?account=1").want(t, http.StatusOK, `href="/console/batch?account=1&amp;action=pause"`)
 	c.get("/console/batch?account=1&action=pause").want(t, http.StatusOK, "Pause 10 upgrades?", "upg_27", `name="account" value="1"`)
-	c.get("/console/batch?account=1&action=reschedule").want(t, http.StatusBadRequest, "a batch action is one of")
+	c.get("/console/batch?account=1&action=resume").want(t, http.StatusBadRequest, "a batch action is one of")
 	a := c.post("/console/batch?account=1&action=pause", "/console/batch", map[string][]string{"account": {"1"}, "action": {"pause"}})
 	a.want(t, http.StatusSeeOther)
-	page := a.header.Get("Location")
-	deadline := time.Now().Add(5 * time.Second)
-	var b answer
-	for b = c.get(page); !strings.Contains(b.body, `data-finished="true"`); b = c.get(page) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the batch did not finish:\n%s", b.body)
-		}
-	}
+	b := waitBatch(t, c, a.header.Get("Location"))
 	b.want(t, http.StatusOK, "10 of 10", "9 accepted", "1 refused", "upg_03</a>: refused: pause refused: upgrade upg_03 is preparing")
 	if got := e.store.auditOf("upg_00"); len(got) != 1 || got[0] != "operator (Aiko) pause accepted" {
 		t.Fatalf("audit of upg_00 = %q", got)
