@@ -26,6 +26,9 @@ type Store interface {
 	PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error)
 	PendingPostponeRequests(ctx context.Context, limit int) ([]*chatlift.PostponeRequest, error)
 	AnswerPostponeRequest(ctx context.Context, p *chatlift.PostponeRequest) error
+	ImportSettings(ctx context.Context) (chatlift.ImportSettings, error)
+	PutImportSettings(ctx context.Context, s chatlift.ImportSettings) error
+	ActiveImportLeases(ctx context.Context, now time.Time) (int, error)
 }
 
 // Accounts finds a legacy chat account, for its time zone.
@@ -105,6 +108,9 @@ func (c *Console) init() {
 	m.HandleFunc("POST /console/upgrades/{id}/{action}", c.authed(c.doAction))
 	m.HandleFunc("GET /console/upgrades/{id}/postpone/{req}", c.authed(c.answerPage))
 	m.HandleFunc("POST /console/upgrades/{id}/postpone/{req}", c.authed(c.answer))
+	m.HandleFunc("GET /console/imports", c.authed(c.throttle(false)))
+	m.HandleFunc("GET /console/imports/confirm", c.authed(c.throttle(true)))
+	m.HandleFunc("POST /console/imports", c.authed(c.setThrottle))
 	m.HandleFunc("GET /console/batch", c.authed(c.confirmBatch))
 	m.HandleFunc("POST /console/batch", c.authed(c.startBatch))
 	m.HandleFunc("GET /console/batches/{id}", c.authed(c.batchPage))

@@ -19,11 +19,12 @@ type fakeStore struct {
 	notices  []*chatlift.Notification
 	audit    []*chatlift.AuditEntry
 	postpone []*chatlift.PostponeRequest
+	imports  chatlift.ImportSettings
 	reads    int // rows Upgrades returned
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{upgrades: map[string]*chatlift.Upgrade{}, slots: map[time.Time]int{}}
+	return &fakeStore{upgrades: map[string]*chatlift.Upgrade{}, slots: map[time.Time]int{}, imports: chatlift.DefaultImportSettings()}
 }
 
 func (s *fakeStore) put(list ...*chatlift.Upgrade) {
@@ -247,3 +248,22 @@ func (s *fakeStore) AnswerPostponeRequest(_ context.Context, p *chatlift.Postpon
 	}
 	return chatlift.Errorf(chatlift.ENOTFOUND, "postpone request not found")
 }
+
+func (s *fakeStore) ImportSettings(context.Context) (chatlift.ImportSettings, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.imports, nil
+}
+
+func (s *fakeStore) PutImportSettings(_ context.Context, q chatlift.ImportSettings) error {
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.imports = q
+	return nil
+}
+
+// ActiveImportLeases says two imports hold a slot.
+func (s *fakeStore) ActiveImportLeases(context.Context, time.Time) (int, error) { return 2, nil }

@@ -44,7 +44,7 @@ var funcs = template.FuncMap{
 var pages = map[string]*template.Template{}
 
 func init() {
-	for _, name := range []string{"signin", "message", "fleet", "list", "upgrade", "confirm", "batchconfirm", "batch", "postpone"} {
+	for _, name := range []string{"signin", "message", "fleet", "list", "upgrade", "confirm", "batchconfirm", "batch", "postpone", "throttle", "throttleconfirm"} {
 		pages[name] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS,
 			"templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
 	}
