@@ -4,11 +4,11 @@ import (
 	"net"
 	"sync"
 
-	"github.com/chatlift/chatlift/httpapi/api"
+	"github.com/chatlift/chatlift/ratelimit"
 )
 
 // perAddressListener accepts at most max open connections per client
-// address (api.ClientKey): a connection beyond that is closed as soon as it is
+// address (ratelimit.ClientKey): a connection beyond that is closed as soon as it is
 // accepted, and never reaches the server.
 type perAddressListener struct {
 	net.Listener
@@ -31,7 +31,7 @@ func (l *perAddressListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := api.ClientKey(c.RemoteAddr().String())
+		key := ratelimit.ClientKey(c.RemoteAddr().String())
 		if l.take(key) {
 			return &addressConn{Conn: c, release: func() { l.release(key) }}, nil
 		}

@@ -60,7 +60,7 @@ func newSignInGuard(compare func(hash, password []byte) error) *signInGuard {
 // and password; EUNAUTHORIZED if there is none, or *api.Throttled past a limit.
 func (s *Server) signIn(r *http.Request, store Store, accountID int64, email, password string) (*chatlift.Agent, error) {
 	g, now := s.guard, s.now()
-	if ok, wait := g.perAddress.Take(api.ClientKey(r.RemoteAddr), now); !ok {
+	if ok, wait := g.perAddress.Take(ratelimit.ClientKey(r.RemoteAddr), now); !ok {
 		return nil, &api.Throttled{Wait: wait}
 	}
 	if ok, wait := g.perEmail.Take(strconv.FormatInt(accountID, 10)+"/"+chatlift.NormalizeEmail(email), now); !ok {
