@@ -37,6 +37,9 @@ type Email struct {
 	SentAt    *time.Time `json:"sent_at"`
 }
 
+// MaxEmailKeys is how many keys one PlatformStore.EmailsByKey may ask for.
+const MaxEmailKeys = 500
+
 // Validate reports the first problem with e.
 func (e *Email) Validate() error {
 	if e.Key == "" {

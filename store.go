@@ -172,6 +172,10 @@ type PlatformStore interface {
 	// or not, without claiming them: a read for inspection and tests.
 	// Sending goes through ClaimEmails and RecordEmail.
 	PendingEmails(ctx context.Context, limit int) ([]*Email, error)
+	// EmailsByKey lists the emails with the given keys (a notification's
+	// email shares its key), sent or not, oldest first; keys with no email
+	// are left out. At most MaxEmailKeys keys, else EINVALID.
+	EmailsByKey(ctx context.Context, keys []string) ([]*Email, error)
 	// ClaimEmails leases to owner, until now+ttl, up to limit unsent emails
 	// that no live lease holds, oldest first: of mailers claiming at once,
 	// each email goes to one.

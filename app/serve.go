@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -46,6 +47,10 @@ type ServeConfig struct {
 	// SMTPURL is where the outbox goes (smtp://user:pass@host:port); empty
 	// means appended to DataDir/outbox.mbox.
 	SMTPURL string
+	// PublicURL is the address customers reach the server at
+	// (https://chat.example.com): the links in emails are absolute under it.
+	// Empty means the listen URL.
+	PublicURL string
 }
 
 // Serve is a running `chatlift serve`.
@@ -59,7 +64,11 @@ type Serve struct {
 	worker   worker.Worker
 	upgrades *upgrade.Service
 	faults   *upgrade.Faults // set with FaultInjection
-	ready    atomic.Bool
+	// ln is bound first, so the public URL is known to the workers, and
+	// served last.
+	ln        net.Listener
+	publicURL string
+	ready     atomic.Bool
 	// Mailer delivers the outbox.
 	Mailer *mailer.Mailer
 	// OperatorToken authorizes the operator API.
@@ -85,6 +94,15 @@ func (s *Serve) start(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	if s.publicURL, err = PublicURL(cfg.PublicURL); err != nil {
+		return err
+	}
+	if s.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if s.publicURL == "" {
+		s.publicURL = listenURL(s.ln)
+	}
 	var fresh bool
 	if s.OperatorToken, fresh, err = operatorToken(cfg.DataDir, cfg.OperatorToken); err != nil {
 		return err
@@ -103,13 +121,11 @@ func (s *Serve) start(ctx context.Context) (err error) {
 	}
 	// Every part the handlers use is built: only now may requests come in.
 	s.ready.Store(true)
-	if err := s.startHTTP(); err != nil {
-		return err
-	}
+	s.startHTTP()
 	if fresh {
 		fmt.Fprintf(cfg.Out, "operator token (shown once):  %s\n  kept in %s\n", s.OperatorToken, filepath.Join(cfg.DataDir, "operator-token"))
 	}
-	s.log.Info("listening", "url", s.HTTP.URL())
+	s.log.Info("listening", "url", s.HTTP.URL(), "public_url", s.publicURL)
 	fmt.Fprintf(cfg.Out, "ready; point a browser at\n  %s/console/  operator console\n  %s/account/  account pages (support admins)\n", s.HTTP.URL(), s.HTTP.URL())
 	s.log.Info("ready", "url", s.HTTP.URL(), "version", cfg.Version)
 	return nil
@@ -126,7 +142,7 @@ func (s *Serve) startMailer(ctx context.Context) error {
 	return nil
 }
 
-func (s *Serve) startHTTP() error {
+func (s *Serve) startHTTP() {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "chatlift_build_info", Help: "Always 1; labelled with the version.",
@@ -143,7 +159,7 @@ func (s *Serve) startHTTP() error {
 	if s.faults != nil { // a nil *Faults in the interface would look set
 		s.HTTP.Faults = s.faults
 	}
-	return s.HTTP.Open(s.cfg.Addr)
+	s.HTTP.Serve(s.ln)
 }
 
 // startEngine starts the embedded Temporal server unless an external one is
@@ -221,6 +237,8 @@ func (s *Serve) Close(ctx context.Context) error {
 	s.ready.Store(false)
 	if s.HTTP != nil {
 		errs = append(errs, s.HTTP.Close(ctx))
+	} else if s.ln != nil { // bound, never served
+		s.ln.Close()
 	}
 	if s.worker != nil {
 		s.worker.Stop()

@@ -13,21 +13,24 @@ import (
 )
 
 // newActivities builds the upgrade's activities over the stores.
-func newActivities(stores *Stores, rules chatlift.ScheduleRules, faults *upgrade.Faults, log *slog.Logger) *upgrade.Activities {
+// publicURL makes the links in their emails absolute (empty: paths).
+func newActivities(stores *Stores, rules chatlift.ScheduleRules, faults *upgrade.Faults, publicURL string, log *slog.Logger) *upgrade.Activities {
 	return &upgrade.Activities{
 		Legacy: stores.Legacy, Platform: stores.Platform,
 		Billing:  billing.Service{Store: stores.Platform},
-		Notifier: notifier{stores.Platform},
+		Notifier: notifier{notification.Sender{Store: stores.Platform, PublicURL: publicURL}},
 		Importer: importer.New(stores.Legacy, stores.Platform, importLimiter(stores)),
 		Rules:    rules, Faults: faults, Log: log,
 	}
 }
 
 // notifier sends upgrade notices in-product and through the email outbox.
-type notifier struct{ store chatlift.PlatformStore }
+type notifier struct{ sender notification.Sender }
+
+var _ upgrade.Notifier = notifier{}
 
 func (n notifier) Notify(ctx context.Context, x upgrade.Notice) error {
-	_, err := notification.Send(ctx, n.store, &chatlift.Notification{AccountID: x.AccountID, Key: x.Key, Kind: x.Kind,
+	_, err := n.sender.Send(ctx, &chatlift.Notification{AccountID: x.AccountID, Key: x.Key, Kind: x.Kind,
 		Title: x.Title, Body: x.Body, URL: x.URL}, x.EmailTo)
 	return err
 }
@@ -40,7 +43,7 @@ func (s *Serve) upgradeRegistrar() engine.Registrar {
 	}
 	s.upgrades = &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
 		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
-	acts := newActivities(s.Stores, s.cfg.Rules, s.faults, s.log)
+	acts := newActivities(s.Stores, s.cfg.Rules, s.faults, s.publicURL, s.log)
 	acts.Requester = s.upgrades
 	return upgrade.Registrar{Activities: acts}
 }

@@ -20,6 +20,10 @@ type WorkerConfig struct {
 	Namespace       string
 	Logger          *slog.Logger
 	Rules           chatlift.ScheduleRules
+	// PublicURL is the address customers reach the server at: the links in
+	// emails are absolute under it. Empty, they are paths (a worker does not
+	// know the server's address).
+	PublicURL string
 }
 
 // RunWorker runs workers against an external Temporal cluster and the
@@ -27,6 +31,10 @@ type WorkerConfig struct {
 func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 	if cfg.TemporalAddress == "" {
 		return errors.New("--temporal-address is required: a worker joins an existing cluster")
+	}
+	publicURL, err := PublicURL(cfg.PublicURL)
+	if err != nil {
+		return err
 	}
 	if cfg.DatabaseURL == "" {
 		if err := prepareDataDir(cfg.DataDir); err != nil {
@@ -45,7 +53,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		return err
 	}
 	defer c.Close()
-	acts := newActivities(stores, cfg.Rules, nil, cfg.Logger)
+	acts := newActivities(stores, cfg.Rules, nil, publicURL, cfg.Logger)
 	acts.Requester = &upgrade.Service{Legacy: stores.Legacy, Platform: stores.Platform, Temporal: c,
 		TaskQueue: engine.TaskQueue, Rules: cfg.Rules, Log: cfg.Logger}
 	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: acts})

@@ -21,6 +21,7 @@ type Store interface {
 	UpcomingSlots(ctx context.Context, from time.Time, limit int) ([]chatlift.SlotFill, error)
 	SlotBookings(ctx context.Context, slot time.Time) (int, error)
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
+	EmailsByKey(ctx context.Context, keys []string) ([]*chatlift.Email, error)
 	AddAuditEntry(ctx context.Context, e *chatlift.AuditEntry) error
 	AuditEntries(ctx context.Context, upgradeID string, limit int) ([]*chatlift.AuditEntry, error)
 	PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error)

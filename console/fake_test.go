@@ -17,6 +17,7 @@ type fakeStore struct {
 	upgrades map[string]*chatlift.Upgrade
 	slots    map[time.Time]int
 	notices  []*chatlift.Notification
+	emails   []*chatlift.Email
 	audit    []*chatlift.AuditEntry
 	postpone []*chatlift.PostponeRequest
 	imports  chatlift.ImportSettings
@@ -103,6 +104,16 @@ func (s *fakeStore) Notifications(_ context.Context, accountID int64) ([]*chatli
 	for _, n := range s.notices {
 		if n.AccountID == accountID {
 			list = append(list, n)
+		}
+	}
+	return list, nil
+}
+
+func (s *fakeStore) EmailsByKey(_ context.Context, keys []string) ([]*chatlift.Email, error) {
+	var list []*chatlift.Email
+	for _, e := range s.emails {
+		if slices.Contains(keys, e.Key) {
+			list = append(list, e)
 		}
 	}
 	return list, nil

@@ -39,6 +39,7 @@ var funcs = template.FuncMap{
 	"since":    stepDuration,
 	"terminal": chatlift.Terminal,
 	"dict":     dict,
+	"join":     strings.Join,
 }
 
 var pages = map[string]*template.Template{}

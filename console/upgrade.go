@@ -11,6 +11,8 @@ type upgradeData struct {
 	U       *chatlift.Upgrade
 	Reason  string // why it needs attention, "" if it does not
 	Notices []*chatlift.Notification
+	// Emails are the notices' emails, queued or sent.
+	Emails  []*chatlift.Email
 	Audit   []*chatlift.AuditEntry
 	Actions []batchLink // the actions offered, with their confirmation pages
 	// Postpone are the account's requests to postpone, oldest first.
@@ -32,10 +34,19 @@ func (c *Console) upgradePage(w http.ResponseWriter, r *http.Request, s *session
 		c.fail(w, r, s, err)
 		return
 	}
+	var keys []string
 	for _, n := range notices { // an upgrade's notices are keyed "<upgrade id>/<attempt>/<kind>"
 		if strings.HasPrefix(n.Key, u.ID+"/") {
 			d.Notices = append(d.Notices, n)
+			keys = append(keys, n.Key) // its email, if any, shares the key
 		}
+	}
+	if len(keys) > chatlift.MaxEmailKeys { // the newest
+		keys = keys[len(keys)-chatlift.MaxEmailKeys:]
+	}
+	if d.Emails, err = c.Store.EmailsByKey(ctx, keys); err != nil {
+		c.fail(w, r, s, err)
+		return
 	}
 	if d.Postpone, err = c.Store.PostponeRequests(ctx, u.ID); err != nil {
 		c.fail(w, r, s, err)

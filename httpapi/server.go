@@ -98,6 +98,13 @@ func (s *Server) Open(addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	s.Serve(ln)
+	return nil
+}
+
+// Serve serves on ln in the background, within Limits, until Close, which
+// closes ln.
+func (s *Server) Serve(ln net.Listener) {
 	s.ln = ln
 	l := s.Limits.withDefaults()
 	ln = netutil.LimitListener(limitPerAddress(ln, l.MaxConnectionsPerAddress), l.MaxConnections)
@@ -107,7 +114,6 @@ func (s *Server) Open(addr string) error {
 			s.Logger.Error("http server stopped", "error", err)
 		}
 	}()
-	return nil
 }
 
 // Handler is the server's routes, instrumented; Open serves it.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -26,14 +27,28 @@ func Notify(ctx context.Context, store chatlift.PlatformStore, accountID int64, 
 }
 
 // Send is Notify with the notification given whole: its URL, when set,
-// links the in-product message to its page and ends the email's body.
+// links the in-product message to its page and ends the email's body (as a
+// path: Sender with a PublicURL makes it absolute).
 func Send(ctx context.Context, store chatlift.PlatformStore, n *chatlift.Notification, emailTo []string) (bool, error) {
+	return Sender{Store: store}.Send(ctx, n, emailTo)
+}
+
+// Sender sends notifications through Store. PublicURL is the address
+// customers reach this server at (https://chat.example.com): an email's link
+// is PublicURL followed by the notification's path; empty, the email carries
+// the path alone. The in-product message always keeps the path.
+type Sender struct {
+	Store     chatlift.PlatformStore
+	PublicURL string
+}
+
+// Send writes the notification and queues its email, as the package-level
+// Send does, the email's link made absolute with s.PublicURL.
+func (s Sender) Send(ctx context.Context, n *chatlift.Notification, emailTo []string) (bool, error) {
+	store := s.Store
 	now := time.Now().UTC()
 	n.CreatedAt = now
-	accountID, key, body := n.AccountID, n.Key, n.Body
-	if n.URL != "" {
-		body += "\n\nSee it on your account's pages: " + n.URL
-	}
+	accountID, key, body := n.AccountID, n.Key, EmailBody(n, s.PublicURL)
 	var email *chatlift.Email
 	if len(emailTo) > 0 {
 		email = &chatlift.Email{AccountID: accountID, Key: key, To: dedupe(emailTo), Subject: n.Title, Body: body, CreatedAt: now}
@@ -65,6 +80,15 @@ func Send(ctx context.Context, store chatlift.PlatformStore, n *chatlift.Notific
 		return false, fmt.Errorf("notify account %d (%s): %w", accountID, key, err)
 	}
 	return true, nil
+}
+
+// EmailBody is the body of n's email: its body, then the link to the page it
+// speaks of, publicURL (without its trailing slash) before the path when set.
+func EmailBody(n *chatlift.Notification, publicURL string) string {
+	if n.URL == "" {
+		return n.Body
+	}
+	return n.Body + "\n\nSee it on your account's pages: " + strings.TrimSuffix(publicURL, "/") + n.URL
 }
 
 func validate(n *chatlift.Notification, e *chatlift.Email) error {

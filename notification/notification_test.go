@@ -144,3 +144,42 @@ func TestNotify(t *testing.T) {
 		}
 	})
 }
+
+func TestEmailBody(t *testing.T) {
+	t.Parallel()
+	n := &chatlift.Notification{Body: "Resolve it.", URL: chatlift.UpgradePage}
+	for _, c := range []struct{ name, publicURL, want string }{
+		{"PathOnly", "", "Resolve it.\n\nSee it on your account's pages: /account/upgrade"},
+		{"Absolute", "https://chat.example.com", "Resolve it.\n\nSee it on your account's pages: https://chat.example.com/account/upgrade"},
+		{"TrailingSlash", "https://chat.example.com/", "Resolve it.\n\nSee it on your account's pages: https://chat.example.com/account/upgrade"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := notification.EmailBody(n, c.publicURL); got != c.want {
+				t.Fatalf("EmailBody = %q, want %q", got, c.want)
+			}
+		})
+	}
+	t.Run("NoURL", func(t *testing.T) {
+		if got := notification.EmailBody(&chatlift.Notification{Body: "Done."}, "https://chat.example.com"); got != "Done." {
+			t.Fatalf("EmailBody = %q", got)
+		}
+	})
+}
+
+func TestSenderPublicURL(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	n := &chatlift.Notification{AccountID: 1, Key: "upgrade-u1-blocked", Kind: "upgrade_blocked", Title: "Blocked",
+		Body: "Resolve it.", URL: chatlift.UpgradePage}
+	sender := notification.Sender{Store: s, PublicURL: "https://chat.example.com"}
+	if created, err := sender.Send(context.Background(), n, []string{"boss@acme.test"}); err != nil || !created {
+		t.Fatalf("Send = %v, %v", created, err)
+	}
+	ns, es := counts(t, s, 1)
+	if len(ns) != 1 || ns[0].URL != "/account/upgrade" {
+		t.Fatalf("notifications = %+v, want the path kept in-product", ns)
+	}
+	if len(es) != 1 || es[0].Body != "Resolve it.\n\nSee it on your account's pages: https://chat.example.com/account/upgrade" {
+		t.Fatalf("emails = %+v", es)
+	}
+}

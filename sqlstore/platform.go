@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -207,6 +208,22 @@ func (d *DB) QueueEmail(ctx context.Context, e *chatlift.Email) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// EmailsByKey implements chatlift.PlatformStore, through the unique index on
+// the key.
+func (d *DB) EmailsByKey(ctx context.Context, keys []string) ([]*chatlift.Email, error) {
+	if len(keys) > chatlift.MaxEmailKeys {
+		return nil, chatlift.Errorf(chatlift.EINVALID, "at most %d email keys at once, not %d", chatlift.MaxEmailKeys, len(keys))
+	} else if len(keys) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ")
+	return emails.list(ctx, d, d.q(), "WHERE email_key IN ("+marks+") ORDER BY id", args...)
 }
 
 // PendingEmails implements chatlift.PlatformStore.

@@ -89,3 +89,32 @@ func testEmailLeases(t *testing.T, s chatlift.PlatformStore) {
 		wantCode(t, err, chatlift.EINVALID)
 	})
 }
+
+// testEmailsByKey checks the read of chosen emails: sent or not, in id
+// order, unknown keys left out, and a bound on the keys asked for.
+func testEmailsByKey(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	for id, key := range map[int64]string{1: "upg_1/1/scheduled", 2: "upg_10/1/scheduled", 3: "upg_1/2/blocked"} {
+		e := &chatlift.Email{ID: id, AccountID: 1, Key: key, To: []string{"boss@acme.test"}, Subject: key, CreatedAt: t0}
+		if _, err := s.QueueEmail(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claimed, err := s.ClaimEmails(ctx, "m", t0, time.Minute, 1)
+	must(t, err)
+	sent := t0.Add(time.Second)
+	claimed[0].SentAt, claimed[0].Attempts = &sent, 1
+	must(t, s.RecordEmail(ctx, claimed[0], "m", t0))
+
+	got, err := s.EmailsByKey(ctx, []string{"upg_1/2/blocked", "upg_1/1/scheduled", "upg_1/9/none"})
+	must(t, err)
+	same(t, "keys", ids(got, func(e *chatlift.Email) any { return e.Key }), []any{"upg_1/1/scheduled", "upg_1/2/blocked"})
+	if got[0].SentAt == nil || !got[0].SentAt.Equal(sent) || got[1].SentAt != nil {
+		t.Fatalf("sent at = %v, %v; want %v, pending", got[0].SentAt, got[1].SentAt, sent)
+	}
+	none, err := s.EmailsByKey(ctx, nil)
+	must(t, err)
+	same(t, "no keys", len(none), 0)
+	_, err = s.EmailsByKey(ctx, make([]string, chatlift.MaxEmailKeys+1))
+	wantCode(t, err, chatlift.EINVALID)
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Notifications", func(t *testing.T) { testNotifications(t, open(t)) })
 	t.Run("Emails", func(t *testing.T) { testEmails(t, open(t)) })
 	t.Run("EmailLeases", func(t *testing.T) { testEmailLeases(t, open(t)) })
+	t.Run("EmailsByKey", func(t *testing.T) { testEmailsByKey(t, open(t)) })
 	t.Run("Upgrades", func(t *testing.T) { testUpgrades(t, open(t)) })
 	t.Run("BillingConsolidation", func(t *testing.T) { testBillingConsolidation(t, open(t)) })
 	t.Run("InTx", func(t *testing.T) { testInTx(t, open(t)) })

@@ -49,6 +49,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.StringVar(&cfg.OperatorToken, "operator-token", envOr("CHATLIFT_OPERATOR_TOKEN", ""), "operator API token (default $CHATLIFT_OPERATOR_TOKEN, else generated and kept in the data dir)")
 	f.BoolVar(&cfg.NoDemo, "no-demo", false, "do not seed a demo fleet on an empty data dir")
 	f.StringVar(&cfg.SMTPURL, "smtp-url", envOr("CHATLIFT_SMTP_URL", ""), "SMTP server for the outbox, smtp://user:pass@host:port or smtps://... (default $CHATLIFT_SMTP_URL; empty = append to outbox.mbox in the data dir)")
+	f.StringVar(&cfg.PublicURL, "public-url", envOr("CHATLIFT_PUBLIC_URL", ""), "address customers reach this server at, for the links in emails (default $CHATLIFT_PUBLIC_URL; empty = the listen URL)")
 	f.IntVar(&demo.Accounts, "demo-accounts", 6, "accounts in the demo fleet")
 	f.IntVar(&demo.ChatsPerAccount, "demo-chats", 25, "chats per demo account")
 	f.Int64Var(&demo.Seed, "demo-seed", 1, "seed of the demo fleet")
