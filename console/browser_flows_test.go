@@ -136,3 +136,17 @@ func TestBrowserPhoneAndKeyboard(t *testing.T) {
 		b.Check("phone" + map[string]string{"/console/": "-fleet", "/console/upgrades": "-list"}[path])
 	}
 }
+
+// TestBrowserNewerPages: the import limits page and a batch reschedule's
+// confirmation are accessible too.
+func TestBrowserNewerPages(t *testing.T) {
+	b := startBrowser(t)
+	b.Request(3)
+	b.signIn()
+	b.Run(chromedp.Navigate(b.Base+"/console/imports"), chromedp.WaitVisible(`#limits`, chromedp.ByID))
+	wantIn(t, "the import limits", b.Text(`#limits`), "rows/s")
+	b.Check("imports")
+	b.Run(chromedp.Navigate(b.Base+"/console/batch?action=reschedule&state=scheduled"), chromedp.WaitVisible(`#batch-count`, chromedp.ByID))
+	wantIn(t, "the batch reschedule", b.Text(`#batch-count`), "1 upgrade")
+	b.Check("batch-reschedule-confirm")
+}
