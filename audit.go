@@ -1,6 +1,9 @@
 package chatlift
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // AuditEntry records one operator console action: who did what to which
 // upgrade, when, and what came of it.
@@ -17,7 +20,12 @@ type AuditEntry struct {
 	Detail string `json:"detail,omitempty"`
 	// Result is "accepted", or "refused: <reason>".
 	Result string `json:"result"`
+	// Note is what the operator wrote about the action, if anything.
+	Note string `json:"note,omitempty"`
 }
+
+// MaxAuditNote is the longest note an audit entry keeps, in characters.
+const MaxAuditNote = 500
 
 // Validate reports the first problem with e.
 func (e *AuditEntry) Validate() error {
@@ -28,6 +36,8 @@ func (e *AuditEntry) Validate() error {
 		return Errorf(EINVALID, "audit entry needs an actor, an action and a result")
 	case e.At.IsZero():
 		return Errorf(EINVALID, "audit entry needs a time")
+	case utf8.RuneCountInString(e.Note) > MaxAuditNote:
+		return Errorf(EINVALID, "a note has at most %d characters", MaxAuditNote)
 	}
 	return nil
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chatlift/chatlift"
 )
@@ -116,7 +118,12 @@ func (c *Console) doAction(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		detail = "to " + when(at)
 	}
-	entry, err := c.act(r.Context(), s, id, action, at, detail)
+	note, err := auditNote(r.PostForm.Get("note"))
+	if err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
+	entry, err := c.act(r.Context(), s, id, action, at, detail, note)
 	if err != nil {
 		c.fail(w, r, s, err)
 		return
@@ -128,14 +135,14 @@ func (c *Console) doAction(w http.ResponseWriter, r *http.Request, s *session) {
 // act asks the upgrade service to carry out the action and records the
 // answer in the audit trail. A refusal is an answer, not an error; the
 // error is the store's or the engine's.
-func (c *Console) act(ctx context.Context, s *session, id, action string, at time.Time, detail string) (*chatlift.AuditEntry, error) {
+func (c *Console) act(ctx context.Context, s *session, id, action string, at time.Time, detail, note string) (*chatlift.AuditEntry, error) {
 	var err error
 	if action == "reschedule" {
 		_, err = c.Upgrades.Reschedule(ctx, id, at)
 	} else {
 		_, err = c.Upgrades.Act(ctx, id, action)
 	}
-	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: actor(s), Action: action, Detail: detail, Result: "accepted"}
+	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: actor(s), Action: action, Detail: detail, Result: "accepted", Note: note}
 	switch code := chatlift.ErrorCode(err); {
 	case err == nil:
 	case code == chatlift.ECONFLICT || code == chatlift.EINVALID || code == chatlift.EUNAVAILABLE || code == chatlift.ENOTFOUND:
@@ -148,4 +155,13 @@ func (c *Console) act(ctx context.Context, s *session, id, action string, at tim
 		return nil, err
 	}
 	return entry, nil
+}
+
+// auditNote is the operator's note for the audit trail, from a form.
+func auditNote(v string) (string, error) {
+	note := strings.TrimSpace(v)
+	if utf8.RuneCountInString(note) > chatlift.MaxAuditNote {
+		return "", chatlift.Errorf(chatlift.EINVALID, "a note has at most %d characters", chatlift.MaxAuditNote)
+	}
+	return note, nil
 }

@@ -23,6 +23,7 @@ const (
 // the background; its progress is kept in memory.
 type batch struct {
 	ID, Action, Actor string
+	Note              string // the operator's note, on every audit entry
 	Filter            filter
 	Started           time.Time
 	At                time.Time // the slot of a reschedule
@@ -149,6 +150,10 @@ func (c *Console) startBatch(w http.ResponseWriter, r *http.Request, s *session)
 	if err == nil && action == "reschedule" {
 		at, err = c.parseBatchSlot(r.Context(), r.PostForm.Get("slot"))
 	}
+	var note string
+	if err == nil {
+		note, err = auditNote(r.PostForm.Get("note"))
+	}
 	if err != nil {
 		c.fail(w, r, s, err)
 		return
@@ -161,7 +166,7 @@ func (c *Console) startBatch(w http.ResponseWriter, r *http.Request, s *session)
 		c.fail(w, r, s, err)
 		return
 	}
-	b := &batch{ID: "batch_" + randomToken()[:12], Action: action, Actor: actor(s), Filter: f, Started: c.now(), At: at, total: len(ids)}
+	b := &batch{ID: "batch_" + randomToken()[:12], Action: action, Actor: actor(s), Note: note, Filter: f, Started: c.now(), At: at, total: len(ids)}
 	c.batches.add(b)
 	go c.runBatch(context.WithoutCancel(r.Context()), s, b, ids)
 	http.Redirect(w, r, "/console/batches/"+b.ID, http.StatusSeeOther)
@@ -173,7 +178,7 @@ func (c *Console) runBatch(ctx context.Context, s *session, b *batch, ids []stri
 	for range batchWorkers {
 		wg.Go(func() {
 			for id := range work {
-				e, err := c.act(ctx, s, id, b.Action, b.At, b.detail())
+				e, err := c.act(ctx, s, id, b.Action, b.At, b.detail(), b.Note)
 				if err != nil {
 					c.Logger.ErrorContext(ctx, "batch action", "batch", b.ID, "upgrade_id", id, "error", err)
 					e = &chatlift.AuditEntry{UpgradeID: id, Result: "failed: internal error"}

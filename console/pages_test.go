@@ -144,6 +144,17 @@ func TestActions(t *testing.T) {
 			t.Fatalf("audit = %q", got)
 		}
 	})
+	t.Run("Note", func(t *testing.T) {
+		c.get("/console/upgrades/upg_a/resume").want(t, http.StatusOK, `<textarea id="note" name="note" maxlength="500"`)
+		c.post("/console/upgrades/upg_a/resume", "/console/upgrades/upg_a/resume",
+			map[string][]string{"note": {"  customer asked on the phone <b>  "}}).want(t, http.StatusSeeOther)
+		c.get("/console/upgrades/upg_a").want(t, http.StatusOK, "customer asked on the phone &lt;b&gt;")
+		c.post("/console/upgrades/upg_a/pause", "/console/upgrades/upg_a/pause",
+			map[string][]string{"note": {strings.Repeat("é", chatlift.MaxAuditNote+1)}}).want(t, http.StatusBadRequest, "at most 500 characters")
+		if calls := e.ups.called(); strings.Count(calls, "pause") != 1 {
+			t.Fatalf("a refused note still acted: %q", calls)
+		}
+	})
 	t.Run("Refused", func(t *testing.T) {
 		e.store.put(upgradeIn("upg_b", 2, chatlift.UpgradeScheduled)) // the page offers it; the workflow refuses
 		c.post("/console/upgrades/upg_b/pause", "/console/upgrades/upg_b/pause", nil).want(t, http.StatusSeeOther)

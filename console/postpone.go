@@ -132,7 +132,7 @@ func (c *Console) decide(ctx context.Context, s *session, u *chatlift.Upgrade, p
 	if slot == nil {
 		return "", chatlift.Errorf(chatlift.ECONFLICT, "no free slot from %s within the scheduling horizon", when(p.Until))
 	}
-	entry, err := c.act(ctx, s, u.ID, "reschedule", slot.UTC(), fmt.Sprintf("postpone request %d: to %s", p.ID, when(slot)))
+	entry, err := c.act(ctx, s, u.ID, "reschedule", slot.UTC(), fmt.Sprintf("postpone request %d: to %s", p.ID, when(slot)), "")
 	if err != nil {
 		return "", err
 	}
