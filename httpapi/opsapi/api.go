@@ -25,6 +25,7 @@ type Store interface {
 	Notifications(ctx context.Context, accountID int64) ([]*chatlift.Notification, error)
 	PutNotification(ctx context.Context, n *chatlift.Notification) error
 	PostponeRequests(ctx context.Context, upgradeID string) ([]*chatlift.PostponeRequest, error)
+	AddAuditEntry(ctx context.Context, e *chatlift.AuditEntry) error
 }
 
 // Accounts is what the operator API reads of the legacy chat product.

@@ -170,11 +170,32 @@ func validState(s string) bool {
 func (s *API) actOnUpgrade(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.Upgrades.Act(r.Context(), r.PathValue("id"), action)
+		s.audit(r, action, "", err)
 		if err != nil {
 			api.WriteError(w, r, s.Logger, err)
 			return
 		}
 		api.WriteJSON(w, http.StatusOK, map[string]any{"upgrade": u})
+	}
+}
+
+// audit records an operator action taken through the API (and so the
+// CLI) in the upgrade's audit trail, as the console records its own: the
+// answer, or the workflow's refusal. Actions on an unknown upgrade or with
+// bad input leave no entry; a failure to record is logged, since the
+// action itself has been answered.
+func (s *API) audit(r *http.Request, action, detail string, err error) {
+	result := "accepted"
+	switch code := chatlift.ErrorCode(err); code {
+	case "":
+	case chatlift.ECONFLICT, chatlift.EUNAVAILABLE:
+		result = "refused: " + chatlift.ErrorMessage(err)
+	default:
+		return
+	}
+	e := &chatlift.AuditEntry{UpgradeID: r.PathValue("id"), At: s.now(), Actor: "operator (API)", Action: action, Detail: detail, Result: result}
+	if aerr := s.Store.AddAuditEntry(r.Context(), e); aerr != nil {
+		s.Logger.ErrorContext(r.Context(), "record audit entry", "upgrade_id", e.UpgradeID, "action", action, "error", aerr)
 	}
 }
 
@@ -194,6 +215,7 @@ func (s *API) rescheduleUpgrade(w http.ResponseWriter, r *http.Request) {
 	var u *chatlift.Upgrade
 	if err == nil {
 		u, err = s.Upgrades.Reschedule(r.Context(), r.PathValue("id"), q.ScheduledFor)
+		s.audit(r, "reschedule", "to "+q.ScheduledFor.UTC().Format(time.RFC3339), err)
 	}
 	if err != nil {
 		api.WriteError(w, r, s.Logger, err)
