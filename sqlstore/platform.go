@@ -307,7 +307,11 @@ func (d *DB) attachAttention(ctx context.Context, list []*chatlift.Upgrade) erro
 	if len(list) == 0 {
 		return nil
 	}
-	rows, err := d.q().QueryContext(ctx, "SELECT upgrade_id, reason, since FROM upgrade_attention")
+	q, args := "SELECT upgrade_id, reason, since FROM upgrade_attention", []any(nil)
+	if len(list) == 1 { // one upgrade, as every activity and API read loads it: its flag only
+		q, args = d.rebind(q+" WHERE upgrade_id = ?"), []any{list[0].ID}
+	}
+	rows, err := d.q().QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("read upgrade attention: %w", interpret(err))
 	}
