@@ -36,8 +36,8 @@ func (s *API) listAccounts(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Limit = int(limit)
 	upgraded := q.Get("upgraded")
-	if upgraded != "" && upgraded != "true" && upgraded != "false" {
-		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.EINVALID, "upgraded must be true or false"))
+	if _, err := boolParam(upgraded, "upgraded"); err != nil {
+		api.WriteError(w, r, s.Logger, err)
 		return
 	}
 	chats, err := s.Legacy.ChatAccounts(r.Context(), f)
