@@ -214,6 +214,24 @@ type PlatformStore interface {
 	// UpgradeCounts counts the upgrades in each state; states without one
 	// are absent.
 	UpgradeCounts(ctx context.Context) (map[string]int, error)
+	// DowntimeHistogram counts the completed upgrades by chat downtime, in
+	// len(bounds)+1 buckets: bucket i holds those down at least bounds[i-1]
+	// (0 for the first) and less than bounds[i]; the last, those down
+	// bounds[len(bounds)-1] or more. EINVALID unless ValidateHistogramBounds.
+	DowntimeHistogram(ctx context.Context, bounds []time.Duration) ([]int, error)
+	// CompletedPerPeriod counts the upgrades completed in each of n periods
+	// from `from` on: count i holds those finished at or after
+	// from+i·period and before from+(i+1)·period. EINVALID unless
+	// ValidatePeriods.
+	CompletedPerPeriod(ctx context.Context, from time.Time, period time.Duration, n int) ([]int, error)
+	// AddImportThroughput adds rows to the fleet's import throughput in the
+	// minute holding at (atomically: every process adds to the same
+	// minutes) and forgets the minutes older than ImportThroughputKept
+	// before at.
+	AddImportThroughput(ctx context.Context, at time.Time, rows int) error
+	// ImportThroughput lists the minutes from from's minute up to to
+	// (excluded) that hold imported rows, in time order.
+	ImportThroughput(ctx context.Context, from, to time.Time) ([]ThroughputMinute, error)
 
 	// AddAuditEntry records an operator console action and sets e.ID.
 	AddAuditEntry(ctx context.Context, e *AuditEntry) error

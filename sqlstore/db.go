@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -68,6 +69,11 @@ type Config struct {
 // Open connects to the database, checks that it answers and applies every
 // pending migration.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
+	return openAt(ctx, cfg, math.MaxInt64)
+}
+
+// openAt opens the database with the platform migrations up to version.
+func openAt(ctx context.Context, cfg Config, version int64) (*DB, error) {
 	if cfg.Role != RoleChat && cfg.Role != RolePlatform {
 		return nil, fmt.Errorf("sqlstore: unknown role %q", cfg.Role)
 	}
@@ -87,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		d.db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.dialect, err)
 	}
-	if err := d.migrate(ctx); err != nil {
+	if err := d.migrate(ctx, version); err != nil {
 		d.db.Close()
 		return nil, err
 	}
@@ -149,8 +155,8 @@ func validIdent(s string) bool {
 }
 
 // migrate applies the chat migration set, and for a platform DB the platform
-// set, each recorded in its own version table.
-func (d *DB) migrate(ctx context.Context) error {
+// set up to version, each recorded in its own version table.
+func (d *DB) migrate(ctx context.Context, version int64) error {
 	sets := []string{RoleChat}
 	if d.role == RolePlatform {
 		sets = append(sets, RolePlatform)
@@ -172,7 +178,11 @@ func (d *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("load %s migrations: %w", set, err)
 		}
-		if _, err := p.Up(ctx); err != nil {
+		upTo := int64(math.MaxInt64)
+		if set == RolePlatform {
+			upTo = version
+		}
+		if _, err := p.UpTo(ctx, upTo); err != nil {
 			return fmt.Errorf("apply %s migrations: %w", set, err)
 		}
 	}

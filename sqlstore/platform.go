@@ -34,8 +34,10 @@ var (
 		vals: func(n *chatlift.Notification) []any { return []any{n.AccountID, n.ID, nullString(n.Key)} }}
 	emails = &table[chatlift.Email]{name: "emails", cols: []string{"id", "email_key", "sent"}, nkey: 1,
 		vals: func(e *chatlift.Email) []any { return []any{e.ID, e.Key, e.SentAt != nil} }}
-	upgrades = &table[chatlift.Upgrade]{name: "upgrades", cols: []string{"id", "account_id", "state", "active"}, nkey: 1,
-		vals: func(u *chatlift.Upgrade) []any { return []any{u.ID, u.AccountID, u.State, !chatlift.Terminal(u.State)} }}
+	upgrades = &table[chatlift.Upgrade]{name: "upgrades", cols: []string{"id", "account_id", "state", "active", "finished_at", "chat_downtime_ms"}, nkey: 1,
+		vals: func(u *chatlift.Upgrade) []any {
+			return []any{u.ID, u.AccountID, u.State, !chatlift.Terminal(u.State), finishedMS(u), u.ChatDowntimeMS}
+		}}
 	unifiedAccounts = &table[chatlift.UnifiedAccount]{name: "unified_accounts", cols: []string{"account_id"}, nkey: 1,
 		vals: func(u *chatlift.UnifiedAccount) []any { return []any{u.AccountID} }}
 )
