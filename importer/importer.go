@@ -10,6 +10,10 @@
 // alone). Rows are copied as stored, never decoded, so the copy is exactly
 // the source.
 //
+// Each committed batch's rows are also added to the fleet's import
+// throughput of the minute (chatlift.PlatformStore.AddImportThroughput),
+// which the operator console charts.
+//
 // The Verifier compares both sides per table in key ranges: counts, a
 // content checksum, and the keys that differ; it repairs by re-copying just
 // those rows.
@@ -122,6 +126,11 @@ func (c *Copier) copyTable(ctx context.Context, job chatlift.ImportJob, table st
 			return err
 		}
 		cur = next
+		if len(b.rows) > 0 {
+			if err := c.To.AddImportThroughput(ctx, c.now(), len(b.rows)); err != nil {
+				return err
+			}
+		}
 		metrics.rows.WithLabelValues(table).Add(float64(len(b.rows)))
 		metrics.skipped.WithLabelValues(table).Add(float64(len(b.rows) - added))
 		metrics.batches.Inc()

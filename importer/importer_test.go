@@ -347,3 +347,54 @@ func counter(t *testing.T, reg *prometheus.Registry, name, table string) float64
 	}
 	return 0
 }
+
+// TestImportThroughput: the rows of every committed batch are added to the
+// fleet's throughput of the minute they committed in; imports running at
+// once add up.
+func TestImportThroughput(t *testing.T) {
+	t.Parallel()
+	legacy, platform := stores(t)
+	ctx := context.Background()
+	first := history(t, legacy, platform)
+	other := chatlift.ImportJob{UpgradeID: "u2", AccountID: accountID + 1}
+	if _, err := seed.Load(ctx, legacy, platform, seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 40, Seed: 5}, other.AccountID, 4), seed.DefaultStart); err != nil {
+		t.Fatal(err)
+	}
+	second, err := legacy.CountHistory(ctx, other.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	minute := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	ticks := 0
+	ticking := func() time.Time { // 20 s later at each read: batches across minutes
+		mu.Lock()
+		defer mu.Unlock()
+		ticks++
+		return minute.Add(time.Duration(ticks) * 20 * time.Second)
+	}
+	copiers := map[chatlift.ImportJob]*importer.Copier{
+		job:   {From: legacy, To: platform, Batch: 25, Now: ticking},
+		other: {From: legacy, To: platform, Batch: 9, Now: ticking},
+	}
+	errs := make(chan error, len(copiers))
+	for j, c := range copiers {
+		go func() { errs <- c.Import(ctx, j, nil) }()
+	}
+	for range copiers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := platform.ImportThroughput(ctx, minute, minute.Add(chatlift.ImportThroughputKept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, m := range got {
+		sum += m.Rows
+	}
+	if want := first.Total() + second.Total(); sum != want || len(got) < 2 {
+		t.Fatalf("throughput %+v adds up to %d rows over %d minutes; want the %d rows imported, over several minutes", got, sum, len(got), want)
+	}
+}
