@@ -78,47 +78,36 @@ var downtimeBuckets = []struct {
 // chartHours is how far back the upgrades-per-hour chart looks.
 const chartHours = 48
 
+// The throughput chart shows throughputHours in bars of throughputBar.
+const (
+	throughputHours = 6
+	throughputBar   = 5 * time.Minute
+)
+
 // fleetCharts are the fleet page's charts.
 type fleetCharts struct {
-	Downtime  chart
-	PerHour   chart
-	Rates     chart
-	Completed int  // completed upgrades the charts count
-	Partial   bool // more completed upgrades than maxScan: the charts count the first maxScan
+	Downtime   chart
+	PerHour    chart
+	Throughput chart
+	Rates      chart
+	Completed  int // completed upgrades the downtime histogram counts
 }
 
-// charts reads the completed upgrades (up to maxScan of them) into the
-// downtime histogram and the upgrades per hour, and draws the current rate
-// of each running import.
+// charts draws the fleet page's charts from the store's summaries (which
+// read no upgrade, whatever the fleet's size) and the current rate of each
+// running import.
 func (c *Console) charts(ctx context.Context, imports []*chatlift.Upgrade) (fleetCharts, error) {
 	var d fleetCharts
-	down := make([]bar, len(downtimeBuckets))
-	for i, b := range downtimeBuckets {
-		down[i].Label = b.label
-	}
-	end := c.now().Truncate(time.Hour).Add(time.Hour)
-	start := end.Add(-chartHours * time.Hour)
-	hours := make([]bar, chartHours)
-	for i := range hours {
-		hours[i].Label = start.Add(time.Duration(i) * time.Hour).Format("Jan 2 15h")
-	}
-	next, err := c.scan(ctx, filter{State: chatlift.UpgradeCompleted}, "", maxScan, func(u *chatlift.Upgrade) bool {
-		d.Completed++
-		down[downtimeBucket(time.Duration(u.ChatDowntimeMS)*time.Millisecond)].Value++
-		if f := u.FinishedAt; f != nil && !f.Before(start) && f.Before(end) {
-			hours[int(f.Sub(start)/time.Hour)].Value++
-		}
-		return true
-	})
-	if err != nil {
+	var err error
+	if d.Downtime, d.Completed, err = c.downtimeChart(ctx); err != nil {
 		return d, err
 	}
-	d.Partial = next != ""
-	count := func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
-	d.Downtime = newChart("downtime", "Chat downtime of completed upgrades", "Chat downtime", "Upgrades", down, 480, 1, count)
-	d.Downtime.Desc = fmt.Sprintf("%d completed upgrades by how long their chat was down.", d.Completed)
-	d.PerHour = newChart("perhour", "Upgrades completed per hour, last 48 hours (UTC)", "Hour (UTC)", "Completed", hours, 480, 12, count)
-	d.PerHour.Desc = fmt.Sprintf("Most in one hour: %s.", d.PerHour.MaxText)
+	if d.PerHour, err = c.perHourChart(ctx); err != nil {
+		return d, err
+	}
+	if d.Throughput, err = c.throughputChart(ctx); err != nil {
+		return d, err
+	}
 	rates := make([]bar, len(imports))
 	for i, u := range imports {
 		rates[i] = bar{Label: u.ID, Value: u.Import.Rate}
@@ -128,12 +117,70 @@ func (c *Console) charts(ctx context.Context, imports []*chatlift.Upgrade) (flee
 	return d, nil
 }
 
-// downtimeBucket is the index of the histogram bucket holding d.
-func downtimeBucket(d time.Duration) int {
-	for i, b := range downtimeBuckets[:len(downtimeBuckets)-1] {
-		if d < b.upTo {
-			return i
+// count writes a bar's value as a whole number.
+func count(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
+
+// downtimeChart is the histogram of the completed upgrades' chat downtime,
+// and how many it counts.
+func (c *Console) downtimeChart(ctx context.Context) (chart, int, error) {
+	bounds := make([]time.Duration, len(downtimeBuckets)-1)
+	for i := range bounds {
+		bounds[i] = downtimeBuckets[i].upTo
+	}
+	counts, err := c.Store.DowntimeHistogram(ctx, bounds)
+	if err != nil {
+		return chart{}, 0, err
+	}
+	down, total := make([]bar, len(downtimeBuckets)), 0
+	for i, b := range downtimeBuckets {
+		down[i] = bar{Label: b.label, Value: float64(counts[i])}
+		total += counts[i]
+	}
+	ch := newChart("downtime", "Chat downtime of completed upgrades", "Chat downtime", "Upgrades", down, 480, 1, count)
+	ch.Desc = fmt.Sprintf("%d completed upgrades by how long their chat was down.", total)
+	return ch, total, nil
+}
+
+// perHourChart counts the upgrades completed in each of the last
+// chartHours hours, the current one included.
+func (c *Console) perHourChart(ctx context.Context) (chart, error) {
+	start := c.now().Truncate(time.Hour).Add((1 - chartHours) * time.Hour)
+	counts, err := c.Store.CompletedPerPeriod(ctx, start, time.Hour, chartHours)
+	if err != nil {
+		return chart{}, err
+	}
+	hours := make([]bar, chartHours)
+	for i := range hours {
+		hours[i] = bar{Label: start.Add(time.Duration(i) * time.Hour).Format("Jan 2 15h"), Value: float64(counts[i])}
+	}
+	ch := newChart("perhour", "Upgrades completed per hour, last 48 hours (UTC)", "Hour (UTC)", "Completed", hours, 480, 12, count)
+	ch.Desc = fmt.Sprintf("Most in one hour: %s.", ch.MaxText)
+	return ch, nil
+}
+
+// throughputChart draws the rows the fleet's imports committed per minute
+// over the last throughputHours hours, each bar a minute's mean over
+// throughputBar, the current bar still filling.
+func (c *Console) throughputChart(ctx context.Context) (chart, error) {
+	end := c.now().Truncate(throughputBar).Add(throughputBar)
+	start := end.Add(-throughputHours * time.Hour)
+	minutes, err := c.Store.ImportThroughput(ctx, start, end)
+	if err != nil {
+		return chart{}, err
+	}
+	bars := make([]bar, throughputHours*time.Hour/throughputBar)
+	for i := range bars {
+		bars[i].Label = start.Add(time.Duration(i) * throughputBar).Format("15:04")
+	}
+	var total int64
+	for _, m := range minutes {
+		if i := int(m.Minute.Sub(start) / throughputBar); i >= 0 && i < len(bars) {
+			bars[i].Value += float64(m.Rows) / throughputBar.Minutes()
+			total += m.Rows
 		}
 	}
-	return len(downtimeBuckets) - 1
+	ch := newChart("throughput", "Import throughput, rows per minute, last 6 hours (UTC)", "5 minutes from (UTC)", "Rows/min",
+		bars, 480, int(time.Hour/throughputBar), count)
+	ch.Desc = fmt.Sprintf("%d rows imported across the fleet; the most %s rows/min, a minute's mean over 5 minutes.", total, ch.MaxText)
+	return ch, nil
 }

@@ -21,7 +21,8 @@ type fakeStore struct {
 	audit    []*chatlift.AuditEntry
 	postpone []*chatlift.PostponeRequest
 	imports  chatlift.ImportSettings
-	reads    int // rows Upgrades returned
+	reads    int                 // rows Upgrades returned
+	rows     map[time.Time]int64 // import throughput by minute
 }
 
 func newFakeStore() *fakeStore {

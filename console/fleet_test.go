@@ -1,7 +1,9 @@
 package console_test
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -40,11 +42,50 @@ func TestFleetCharts(t *testing.T) {
 	}
 }
 
+// TestFleetChartsReadNoUpgrade: the charts come from the store's summaries,
+// so a fleet of completed upgrades is counted without one being read.
+func TestFleetChartsReadNoUpgrade(t *testing.T) {
+	t.Parallel()
+	e, c := signedIn(t)
+	for i := range 300 {
+		u := upgradeIn(fmt.Sprintf("upg_%03d", i), int64(i+1), chatlift.UpgradeCompleted)
+		at := now.Add(-time.Duration(i) * time.Minute)
+		u.ChatDowntimeMS, u.FinishedAt = 2000, &at
+		e.store.put(u)
+	}
+	c.get("/console/").want(t, http.StatusOK, "300 completed upgrades", "<tr><td>1–5 s</td><td>300</td></tr>",
+		"<tr><td>Nov 2 09h</td><td>31</td></tr>", "<tr><td>Nov 2 05h</td><td>60</td></tr>")
+	e.store.mu.Lock()
+	defer e.store.mu.Unlock()
+	if e.store.reads != 0 {
+		t.Errorf("the fleet page read %d upgrades", e.store.reads)
+	}
+}
+
+// TestFleetThroughput: the rows the fleet's imports committed per minute,
+// a minute's mean over each 5 minutes of the last 6 hours, the current 5
+// minutes last.
+func TestFleetThroughput(t *testing.T) {
+	t.Parallel()
+	e, c := signedIn(t)
+	e.store.addRows(now, 600)                                   // 09:30, the current bar
+	e.store.addRows(now.Add(2*time.Minute+30*time.Second), 400) // 09:32, the same bar
+	e.store.addRows(now.Add(-90*time.Minute), 50)               // 08:00
+	e.store.addRows(now.Add(-6*time.Hour), 7000)                // 03:30, before the chart
+	a := c.get("/console/")
+	a.want(t, http.StatusOK, `<title id="throughput-title">Import throughput, rows per minute, last 6 hours (UTC)</title>`,
+		"1050 rows imported across the fleet; the most 200 rows/min, a minute&#39;s mean over 5 minutes.",
+		"<tr><td>03:35</td><td>0</td></tr>", "<tr><td>08:00</td><td>10</td></tr>", "<tr><td>09:30</td><td>200</td></tr></tbody>")
+	if got := len(regexp.MustCompile(`<tr><td>\d\d:\d\d</td>`).FindAllString(a.body, -1)); got != 72 {
+		t.Errorf("the throughput table has %d rows, want 72 (6 hours of 5 minutes)", got)
+	}
+}
+
 func TestFleetChartsEmpty(t *testing.T) {
 	t.Parallel()
 	_, c := signedIn(t)
 	a := c.get("/console/")
-	a.want(t, http.StatusOK, "0 completed upgrades", "Most in one hour: 0.")
+	a.want(t, http.StatusOK, "0 completed upgrades", "Most in one hour: 0.", "0 rows imported across the fleet; the most 0 rows/min")
 	body := a.body
 	if strings.Contains(body, "rates-title") {
 		t.Error("the fleet page draws import rates with no import running")
