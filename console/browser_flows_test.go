@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -41,6 +42,9 @@ func TestBrowserRunNow(t *testing.T) {
 	b.Run(chromedp.Navigate(b.Base+"/console/"), chromedp.WaitVisible(`#downtime-chart`, chromedp.ByID))
 	wantIn(t, "the downtime chart", b.Text(`#downtime-chart figcaption`), "completed upgrades by how long their chat was down")
 	wantIn(t, "the per-hour chart", b.Text(`#perhour-chart figcaption`), "Most in one hour: 1")
+	if through := b.Text(`#throughput-chart figcaption`); !strings.Contains(through, "rows imported across the fleet") || strings.Contains(through, ". 0 rows") {
+		t.Errorf("the throughput chart does not count the import: %q", through)
+	}
 	wantIn(t, "the calendar", b.Text(`#calendar caption`), "by day and hour")
 	b.Check("fleet-charts")
 }

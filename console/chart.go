@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -179,8 +180,10 @@ func (c *Console) throughputChart(ctx context.Context) (chart, error) {
 			total += m.Rows
 		}
 	}
-	ch := newChart("throughput", "Import throughput, rows per minute, last 6 hours (UTC)", "5 minutes from (UTC)", "Rows/min",
-		bars, 480, int(time.Hour/throughputBar), count)
+	ch := newChart("throughput", "Import throughput, rows per minute, last 6 hours (UTC)", "5 minutes from (UTC)", "Rows/min", bars, 480, 0, count)
+	for i := range ch.Bars {
+		ch.Bars[i].Tick = strings.HasSuffix(ch.Bars[i].Label, ":00") // whole hours
+	}
 	ch.Desc = fmt.Sprintf("%d rows imported across the fleet; the most %s rows/min, a minute's mean over 5 minutes.", total, ch.MaxText)
 	return ch, nil
 }

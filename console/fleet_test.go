@@ -75,7 +75,11 @@ func TestFleetThroughput(t *testing.T) {
 	a := c.get("/console/")
 	a.want(t, http.StatusOK, `<title id="throughput-title">Import throughput, rows per minute, last 6 hours (UTC)</title>`,
 		"1050 rows imported across the fleet; the most 200 rows/min, a minute&#39;s mean over 5 minutes.",
-		"<tr><td>03:35</td><td>0</td></tr>", "<tr><td>08:00</td><td>10</td></tr>", "<tr><td>09:30</td><td>200</td></tr></tbody>")
+		"<tr><td>03:35</td><td>0</td></tr>", "<tr><td>08:00</td><td>10</td></tr>", "<tr><td>09:30</td><td>200</td></tr></tbody>",
+		`fill="#33373d">04:00</text>`, `fill="#33373d">09:00</text>`)
+	if strings.Contains(a.body, `fill="#33373d">03:35</text>`) {
+		t.Error("the throughput chart labels a bar that does not start an hour")
+	}
 	if got := len(regexp.MustCompile(`<tr><td>\d\d:\d\d</td>`).FindAllString(a.body, -1)); got != 72 {
 		t.Errorf("the throughput table has %d rows, want 72 (6 hours of 5 minutes)", got)
 	}
