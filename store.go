@@ -227,7 +227,7 @@ type PlatformStore interface {
 	// AddImportThroughput adds rows to the fleet's import throughput in the
 	// minute holding at (atomically: every process adds to the same
 	// minutes) and forgets the minutes older than ImportThroughputKept
-	// before at.
+	// before at. EINVALID unless rows is positive.
 	AddImportThroughput(ctx context.Context, at time.Time, rows int) error
 	// ImportThroughput lists the minutes from from's minute up to to
 	// (excluded) that hold imported rows, in time order.

@@ -91,7 +91,6 @@ type fleetCharts struct {
 	PerHour    chart
 	Throughput chart
 	Rates      chart
-	Completed  int // completed upgrades the downtime histogram counts
 }
 
 // charts draws the fleet page's charts from the store's summaries (which
@@ -100,7 +99,7 @@ type fleetCharts struct {
 func (c *Console) charts(ctx context.Context, imports []*chatlift.Upgrade) (fleetCharts, error) {
 	var d fleetCharts
 	var err error
-	if d.Downtime, d.Completed, err = c.downtimeChart(ctx); err != nil {
+	if d.Downtime, err = c.downtimeChart(ctx); err != nil {
 		return d, err
 	}
 	if d.PerHour, err = c.perHourChart(ctx); err != nil {
@@ -121,16 +120,15 @@ func (c *Console) charts(ctx context.Context, imports []*chatlift.Upgrade) (flee
 // count writes a bar's value as a whole number.
 func count(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
 
-// downtimeChart is the histogram of the completed upgrades' chat downtime,
-// and how many it counts.
-func (c *Console) downtimeChart(ctx context.Context) (chart, int, error) {
+// downtimeChart is the histogram of the completed upgrades' chat downtime.
+func (c *Console) downtimeChart(ctx context.Context) (chart, error) {
 	bounds := make([]time.Duration, len(downtimeBuckets)-1)
 	for i := range bounds {
 		bounds[i] = downtimeBuckets[i].upTo
 	}
 	counts, err := c.Store.DowntimeHistogram(ctx, bounds)
 	if err != nil {
-		return chart{}, 0, err
+		return chart{}, err
 	}
 	down, total := make([]bar, len(downtimeBuckets)), 0
 	for i, b := range downtimeBuckets {
@@ -139,7 +137,7 @@ func (c *Console) downtimeChart(ctx context.Context) (chart, int, error) {
 	}
 	ch := newChart("downtime", "Chat downtime of completed upgrades", "Chat downtime", "Upgrades", down, 480, 1, count)
 	ch.Desc = fmt.Sprintf("%d completed upgrades by how long their chat was down.", total)
-	return ch, total, nil
+	return ch, nil
 }
 
 // perHourChart counts the upgrades completed in each of the last

@@ -79,6 +79,9 @@ func (d *DB) countInto(ctx context.Context, counts []int, what, q string, args .
 // minute's row, after forgetting the minutes no longer kept, so the table
 // holds at most a week of minutes.
 func (d *DB) AddImportThroughput(ctx context.Context, at time.Time, rows int) error {
+	if rows < 1 {
+		return chatlift.Errorf(chatlift.EINVALID, "import throughput adds at least 1 row")
+	}
 	minute := at.Truncate(time.Minute)
 	err := d.inTx(ctx, func(q querier) error {
 		if _, err := q.ExecContext(ctx, d.rebind("DELETE FROM import_throughput WHERE minute < ?"),

@@ -103,6 +103,8 @@ func testImportThroughput(t *testing.T, s chatlift.PlatformStore) {
 	got, err := s.ImportThroughput(ctx, t0.Add(-time.Hour), t0.Add(time.Hour))
 	must(t, err)
 	same(t, "throughput of no import", got, []chatlift.ThroughputMinute(nil))
+	wantCode(t, s.AddImportThroughput(ctx, t0, 0), chatlift.EINVALID)
+	wantCode(t, s.AddImportThroughput(ctx, t0, -5), chatlift.EINVALID)
 
 	const workers, adds = 8, 25
 	var wg sync.WaitGroup
