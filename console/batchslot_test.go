@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webtest"
 )
 
 func TestBatchReschedule(t *testing.T) {
@@ -22,22 +23,22 @@ func TestBatchReschedule(t *testing.T) {
 	e.store.slots[first] = 2 // full: not offered
 	slot := first.Add(time.Hour)
 	e.store.slots[slot] = 1
-	c.get("/console/upgrades?state=scheduled").want(t, http.StatusOK, `href="/console/batch?action=reschedule&amp;state=scheduled"`)
+	c.Get("/console/upgrades?state=scheduled").Want(t, http.StatusOK, `href="/console/batch?action=reschedule&amp;state=scheduled"`)
 	page := "/console/batch?action=reschedule&state=scheduled"
-	a := c.get(page)
-	a.want(t, http.StatusOK, "Reschedule 5 upgrades?", "once it is full, the rest are refused",
+	a := c.Get(page)
+	a.Want(t, http.StatusOK, "Reschedule 5 upgrades?", "once it is full, the rest are refused",
 		`value="2026-11-02T12:00:00Z" checked`, "Mon 2 Nov 2026 12:00 UTC: room for 1")
-	if strings.Contains(a.body, `value="2026-11-02T11:00:00Z"`) {
+	if strings.Contains(a.Body, `value="2026-11-02T11:00:00Z"`) {
 		t.Fatal("a full slot is offered")
 	}
 	form := url.Values{"action": {"reschedule"}, "state": {"scheduled"}, "slot": {"2026-11-02T11:00:00Z"}}
-	c.post(page, "/console/batch", form).want(t, http.StatusConflict, "no longer free")
+	c.Post(page, "/console/batch", form).Want(t, http.StatusConflict, "no longer free")
 	form.Set("slot", "2026-11-02T12:00:00Z")
-	b := c.post(page, "/console/batch", form)
-	b.want(t, http.StatusSeeOther)
-	progress := waitBatch(t, c, b.header.Get("Location"))
-	progress.want(t, http.StatusOK, "5 of 5", "4 accepted", "1 refused", "upg_r2</a>: refused: reschedule refused: upgrade upg_r2 is preparing")
-	c.get(b.header.Get("Location")).want(t, http.StatusOK, "To the slot 2026-11-02 12:00:00 UTC")
+	b := c.Post(page, "/console/batch", form)
+	b.Want(t, http.StatusSeeOther)
+	progress := waitBatch(t, c, b.Header.Get("Location"))
+	progress.Want(t, http.StatusOK, "5 of 5", "4 accepted", "1 refused", "upg_r2</a>: refused: reschedule refused: upgrade upg_r2 is preparing")
+	c.Get(b.Header.Get("Location")).Want(t, http.StatusOK, "To the slot 2026-11-02 12:00:00 UTC")
 	for _, at := range e.ups.resched {
 		if !at.Equal(slot) {
 			t.Fatalf("rescheduled to %v, want %v", at, slot)
@@ -49,13 +50,13 @@ func TestBatchReschedule(t *testing.T) {
 }
 
 // waitBatch reads the batch page until the batch has finished.
-func waitBatch(t *testing.T, c *client, page string) answer {
+func waitBatch(t *testing.T, c *client, page string) webtest.Answer {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	b := c.get(page)
-	for ; !strings.Contains(b.body, `data-finished="true"`); b = c.get(page) {
+	b := c.Get(page)
+	for ; !strings.Contains(b.Body, `data-finished="true"`); b = c.Get(page) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the batch did not finish:\n%s", b.body)
+			t.Fatalf("the batch did not finish:\n%s", b.Body)
 		}
 	}
 	return b

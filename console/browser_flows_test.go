@@ -154,3 +154,32 @@ func TestBrowserNewerPages(t *testing.T) {
 	wantIn(t, "the batch reschedule", b.Text(`#batch-count`), "1 upgrade")
 	b.Check("batch-reschedule-confirm")
 }
+
+// TestBrowserPostponeAnswer: an account admin asks to postpone on the
+// account pages; the operator finds the request on the fleet page, answers
+// it on its own page, and both faces show the upgrade moved.
+func TestBrowserPostponeAnswer(t *testing.T) {
+	b := startBrowser(t)
+	id := b.Request(5)
+	b.SignInAccount(5, "/account/upgrade", "#ask-postpone")
+	b.Run(chromedp.SendKeys(`#reason`, "Our busy <season>", chromedp.ByID), chromedp.Click(`#ask-postpone`, chromedp.ByID),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	wantIn(t, "the request", b.Text(`.flash`), "Asked to postpone")
+	b.signIn()
+	b.Run(chromedp.Click(`a[href^="/console/upgrades/`+id+`/postpone/"]`, chromedp.ByQuery), chromedp.WaitVisible(`#postpone-reason`, chromedp.ByID))
+	wantIn(t, "the reason", b.Text(`#postpone-reason`), "Our busy <season>")
+	wantIn(t, "the slot offered", b.Text(`#accept-slot`), "reschedule to")
+	b.Check("postpone-answer")
+	var answerPage string
+	b.Run(chromedp.Location(&answerPage))
+	b.Run(chromedp.SendKeys(`#note`, "Fine by us", chromedp.ByID), chromedp.Click(`#confirm`, chromedp.ByID),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	wantIn(t, "the answer", b.Text(`.flash`), "Postpone request accepted: rescheduled to")
+	wantIn(t, "the audit trail", b.Text(`#audit`), "operator (Browser test)", "reschedule", "accepted")
+	b.Check("postpone-answered")
+	b.Run(chromedp.Navigate(answerPage), chromedp.WaitVisible(`#answered`, chromedp.ByID))
+	wantIn(t, "the request, answered", b.Text(`#answered`), "Already accepted by operator (Browser test): “Fine by us”")
+	b.Check("postpone-answer-again")
+	b.Run(chromedp.Navigate(b.Base+"/account/upgrade"), chromedp.WaitVisible(`#postpone`, chromedp.ByID))
+	wantIn(t, "the account's page", b.Text(`#postpone`), "accepted", "moved to", "Support's answer: “Fine by us”")
+}

@@ -76,12 +76,7 @@ const maxFormBytes = 64 << 10
 //go:embed templates/*.html
 var templateFS embed.FS
 
-func (c *Console) now() time.Time {
-	if c.Now != nil {
-		return c.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (c *Console) now() time.Time { return webui.Now(c.Now) }
 
 // ServeHTTP serves the console's pages.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -19,27 +19,27 @@ func TestListDates(t *testing.T) {
 	e.store.put(early, mid, late, upgradeIn("upg_nodate", 4, chatlift.UpgradeRequested))
 	e.store.upgrades["upg_nodate"].ScheduledFor = nil
 	t.Run("Scheduled", func(t *testing.T) {
-		a := c.get("/console/upgrades?scheduled_from=2026-11-10&scheduled_to=2026-11-20")
-		a.want(t, http.StatusOK, "upg_mid", "upg_late", `value="2026-11-10"`, `value="2026-11-20"`,
+		a := c.Get("/console/upgrades?scheduled_from=2026-11-10&scheduled_to=2026-11-20")
+		a.Want(t, http.StatusOK, "upg_mid", "upg_late", `value="2026-11-10"`, `value="2026-11-20"`,
 			`href="/console/batch?action=pause&amp;scheduled_from=2026-11-10&amp;scheduled_to=2026-11-20"`)
-		if strings.Contains(a.body, "upg_early") || strings.Contains(a.body, "upg_nodate") {
+		if strings.Contains(a.Body, "upg_early") || strings.Contains(a.Body, "upg_nodate") {
 			t.Fatal("the list holds an upgrade scheduled outside the dates")
 		}
 	})
 	t.Run("Finished", func(t *testing.T) {
-		a := c.get("/console/upgrades?finished_from=2026-11-21")
-		a.want(t, http.StatusOK, "upg_late")
-		if strings.Contains(a.body, "upg_mid") {
+		a := c.Get("/console/upgrades?finished_from=2026-11-21")
+		a.Want(t, http.StatusOK, "upg_late")
+		if strings.Contains(a.Body, "upg_mid") {
 			t.Fatal("the list holds an unfinished upgrade")
 		}
 	})
 	t.Run("CSVAndBatch", func(t *testing.T) {
-		if csv := c.get("/console/upgrades.csv?scheduled_to=2026-11-09").body; !strings.Contains(csv, "upg_early") || strings.Contains(csv, "upg_mid") {
+		if csv := c.Get("/console/upgrades.csv?scheduled_to=2026-11-09").Body; !strings.Contains(csv, "upg_early") || strings.Contains(csv, "upg_mid") {
 			t.Fatalf("the CSV does not keep to the dates:\n%s", csv)
 		}
-		c.get("/console/batch?action=pause&scheduled_to=2026-11-09").want(t, http.StatusOK, "Pause 1 upgrades?", `name="scheduled_to" value="2026-11-09"`)
+		c.Get("/console/batch?action=pause&scheduled_to=2026-11-09").Want(t, http.StatusOK, "Pause 1 upgrades?", `name="scheduled_to" value="2026-11-09"`)
 	})
 	t.Run("ErrBadDate", func(t *testing.T) {
-		c.get("/console/upgrades?finished_to=30/11/2026").want(t, http.StatusBadRequest, "finished_to must be a date")
+		c.Get("/console/upgrades?finished_to=30/11/2026").Want(t, http.StatusBadRequest, "finished_to must be a date")
 	})
 }

@@ -7,7 +7,8 @@
 //
 // It reads the stores and acts through the upgrade service, each through a
 // small interface declared here; it never calls the HTTP API. Pages are
-// html/template with embedded assets; htmx (vendored under static/) only
-// refreshes the live parts, so every page works without JavaScript.
+// html/template with embedded assets, rendered in the layout shared with
+// the account pages (internal/webui); htmx only refreshes the live parts,
+// so every page works without JavaScript.
 // See docs/console.md.
 package console

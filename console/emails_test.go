@@ -25,15 +25,15 @@ func TestUpgradeEmails(t *testing.T) {
 		{ID: 2, AccountID: 3, Key: "upg_mail/1/reminder", To: []string{"boss@acme.test"}, Subject: "Your chat upgrade is <tomorrow>", Attempts: 2, LastError: "550 mailbox full"},
 		{ID: 3, AccountID: 3, Key: "upg_other/1/scheduled", To: []string{"other@acme.test"}, Subject: "Another upgrade's email"}}
 	t.Run("OK", func(t *testing.T) {
-		a := c.get("/console/upgrades/upg_mail")
-		a.want(t, http.StatusOK, `<h2 id="emails-h">Emails</h2>`, "boss@acme.test, ap@acme.test", "Your chat upgrade is scheduled",
+		a := c.Get("/console/upgrades/upg_mail")
+		a.Want(t, http.StatusOK, `<h2 id="emails-h">Emails</h2>`, "boss@acme.test, ap@acme.test", "Your chat upgrade is scheduled",
 			"<td>sent</td><td>2026-11-02 08:30:00 UTC</td>", "Your chat upgrade is &lt;tomorrow&gt;",
 			"pending (2 failed attempts: 550 mailbox full)</td><td>—</td>")
-		if strings.Contains(a.body, "Another upgrade") {
+		if strings.Contains(a.Body, "Another upgrade") {
 			t.Fatal("the page shows another upgrade's email")
 		}
 	})
 	t.Run("None", func(t *testing.T) {
-		c.get("/console/upgrades/upg_quiet").want(t, http.StatusOK, "No email queued.")
+		c.Get("/console/upgrades/upg_quiet").Want(t, http.StatusOK, "No email queued.")
 	})
 }

@@ -24,8 +24,8 @@ func TestFleetCharts(t *testing.T) {
 	imp.Import = chatlift.ImportProgress{State: "running", Total: 100, Done: 10, Rate: 750}
 	e.store.put(done("upg_a", 400, time.Hour), done("upg_bb", 3000, time.Hour), done("upg_ccc", 4000, 2*time.Hour),
 		done("upg_dddd", 400000, 72*time.Hour), imp)
-	a := c.get("/console/")
-	a.want(t, http.StatusOK,
+	a := c.Get("/console/")
+	a.Want(t, http.StatusOK,
 		`<svg role="img" aria-labelledby="downtime-title downtime-desc"`,
 		`<title id="downtime-title">Chat downtime of completed upgrades</title>`,
 		"4 completed upgrades by how long their chat was down.",
@@ -33,7 +33,7 @@ func TestFleetCharts(t *testing.T) {
 		`<title id="perhour-title">Upgrades completed per hour, last 48 hours (UTC)</title>`,
 		"<tr><td>Nov 2 08h</td><td>2</td></tr>", "<tr><td>Nov 2 07h</td><td>1</td></tr>", "Most in one hour: 2.",
 		`<title id="rates-title">Current rate of each running import</title>`, "<tr><td>upg_imp</td><td>750</td></tr>")
-	body := a.body
+	body := a.Body
 	if strings.Count(body, "h</td><td>") != 48 {
 		t.Errorf("the per-hour table has %d rows, want 48", strings.Count(body, "h</td><td>"))
 	}
@@ -53,7 +53,7 @@ func TestFleetChartsReadNoUpgrade(t *testing.T) {
 		u.ChatDowntimeMS, u.FinishedAt = 2000, &at
 		e.store.put(u)
 	}
-	c.get("/console/").want(t, http.StatusOK, "300 completed upgrades", "<tr><td>1–5 s</td><td>300</td></tr>",
+	c.Get("/console/").Want(t, http.StatusOK, "300 completed upgrades", "<tr><td>1–5 s</td><td>300</td></tr>",
 		"<tr><td>Nov 2 09h</td><td>31</td></tr>", "<tr><td>Nov 2 05h</td><td>60</td></tr>")
 	e.store.mu.Lock()
 	defer e.store.mu.Unlock()
@@ -72,15 +72,15 @@ func TestFleetThroughput(t *testing.T) {
 	e.store.addRows(now.Add(2*time.Minute+30*time.Second), 400) // 09:32, the same bar
 	e.store.addRows(now.Add(-90*time.Minute), 50)               // 08:00
 	e.store.addRows(now.Add(-6*time.Hour), 7000)                // 03:30, before the chart
-	a := c.get("/console/")
-	a.want(t, http.StatusOK, `<title id="throughput-title">Import throughput, rows per minute, last 6 hours (UTC)</title>`,
+	a := c.Get("/console/")
+	a.Want(t, http.StatusOK, `<title id="throughput-title">Import throughput, rows per minute, last 6 hours (UTC)</title>`,
 		"1050 rows imported across the fleet; the most 200 rows/min, a minute&#39;s mean over 5 minutes.",
 		"<tr><td>03:35</td><td>0</td></tr>", "<tr><td>08:00</td><td>10</td></tr>", "<tr><td>09:30</td><td>200</td></tr></tbody>",
 		`fill="#33373d">04:00</text>`, `fill="#33373d">09:00</text>`)
-	if strings.Contains(a.body, `fill="#33373d">03:35</text>`) {
+	if strings.Contains(a.Body, `fill="#33373d">03:35</text>`) {
 		t.Error("the throughput chart labels a bar that does not start an hour")
 	}
-	if got := len(regexp.MustCompile(`<tr><td>\d\d:\d\d</td>`).FindAllString(a.body, -1)); got != 72 {
+	if got := len(regexp.MustCompile(`<tr><td>\d\d:\d\d</td>`).FindAllString(a.Body, -1)); got != 72 {
 		t.Errorf("the throughput table has %d rows, want 72 (6 hours of 5 minutes)", got)
 	}
 }
@@ -88,9 +88,9 @@ func TestFleetThroughput(t *testing.T) {
 func TestFleetChartsEmpty(t *testing.T) {
 	t.Parallel()
 	_, c := signedIn(t)
-	a := c.get("/console/")
-	a.want(t, http.StatusOK, "0 completed upgrades", "Most in one hour: 0.", "0 rows imported across the fleet; the most 0 rows/min")
-	body := a.body
+	a := c.Get("/console/")
+	a.Want(t, http.StatusOK, "0 completed upgrades", "Most in one hour: 0.", "0 rows imported across the fleet; the most 0 rows/min")
+	body := a.Body
 	if strings.Contains(body, "rates-title") {
 		t.Error("the fleet page draws import rates with no import running")
 	}
@@ -103,13 +103,13 @@ func TestFleetCalendar(t *testing.T) {
 	e.store.slots[day.Add(10*time.Hour)] = 1                // today 10:00, half full
 	e.store.slots[day.Add(2*24*time.Hour+14*time.Hour)] = 2 // in two days, full
 	e.store.slots[day.Add(7*24*time.Hour+10*time.Hour)] = 1 // next week: not on the grid
-	a := c.get("/console/")
-	a.want(t, http.StatusOK, `<table class="calendar" id="calendar">`, "The slots of the week from Mon Nov 2 by day and hour",
+	a := c.Get("/console/")
+	a.Want(t, http.StatusOK, `<table class="calendar" id="calendar">`, "The slots of the week from Mon Nov 2 by day and hour",
 		`<th scope="col">Mon Nov 2</th>`, `<th scope="col">Sun Nov 8</th>`,
 		`<tr><th scope="row">10:00</th><td class="fill-3">1/2</td><td class="fill-0"></td>`,
 		`<tr><th scope="row">14:00</th><td class="fill-0"></td><td class="fill-0"></td><td class="fill-4">2/2</td>`,
 		"2026-11-09 10:00:00 UTC") // the table still lists it
-	if strings.Contains(a.body, "Mon Nov 9") || strings.Count(a.body, `<th scope="row">`) != 2 {
+	if strings.Contains(a.Body, "Mon Nov 9") || strings.Count(a.Body, `<th scope="row">`) != 2 {
 		t.Error("the calendar shows more than the week's booked hours")
 	}
 }
@@ -117,9 +117,9 @@ func TestFleetCalendar(t *testing.T) {
 func TestFleetCalendarEmpty(t *testing.T) {
 	t.Parallel()
 	_, c := signedIn(t)
-	a := c.get("/console/")
-	a.want(t, http.StatusOK, "No upgrade is booked ahead.")
-	if strings.Contains(a.body, `id="calendar"`) {
+	a := c.Get("/console/")
+	a.Want(t, http.StatusOK, "No upgrade is booked ahead.")
+	if strings.Contains(a.Body, `id="calendar"`) {
 		t.Error("an empty calendar is drawn")
 	}
 }

@@ -38,17 +38,17 @@ func TestPostponeAnswer(t *testing.T) {
 	t.Run("Listed", func(t *testing.T) {
 		t.Parallel()
 		_, c, _ := postponeSetup(t)
-		c.get("/console/").want(t, http.StatusOK, "Requests to postpone, to answer", "our busy &lt;season&gt;",
+		c.Get("/console/").Want(t, http.StatusOK, "Requests to postpone, to answer", "our busy &lt;season&gt;",
 			`href="/console/upgrades/upg_pp/postpone/1"`)
-		c.get("/console/upgrades/upg_pp").want(t, http.StatusOK, `id="postpone-1"`, "pending", "Answer request 1")
+		c.Get("/console/upgrades/upg_pp").Want(t, http.StatusOK, `id="postpone-1"`, "pending", "Answer request 1")
 	})
 	t.Run("Accept", func(t *testing.T) {
 		t.Parallel()
 		e, c, slots := postponeSetup(t)
 		page := "/console/upgrades/upg_pp/postpone/1"
-		c.get(page).want(t, http.StatusOK, "reschedule to "+slots[1].In(time.FixedZone("JST", 9*3600)).Format("Mon 2 Jan 2006 15:04"))
-		a := c.post(page, page, url.Values{"decision": {"accept"}, "note": {"fine by us"}})
-		a.want(t, http.StatusSeeOther)
+		c.Get(page).Want(t, http.StatusOK, "reschedule to "+slots[1].In(time.FixedZone("JST", 9*3600)).Format("Mon 2 Jan 2006 15:04"))
+		a := c.Post(page, page, url.Values{"decision": {"accept"}, "note": {"fine by us"}})
+		a.Want(t, http.StatusSeeOther)
 		if len(e.ups.resched) != 1 || !e.ups.resched[0].Equal(slots[1]) {
 			t.Fatalf("rescheduled to %v, want %v", e.ups.resched, slots[1])
 		}
@@ -59,16 +59,16 @@ func TestPostponeAnswer(t *testing.T) {
 		if got := e.store.auditOf("upg_pp"); len(got) != 1 || got[0] != "operator (Aiko) reschedule accepted" {
 			t.Fatalf("audit = %q", got)
 		}
-		c.get("/console/upgrades/upg_pp").want(t, http.StatusOK, "Postpone request accepted", "accepted</span>", "fine by us")
-		c.post("/console/upgrades/upg_pp", page, url.Values{"decision": {"decline"}, "note": {"no"}}).want(t, http.StatusConflict, "already accepted")
+		c.Get("/console/upgrades/upg_pp").Want(t, http.StatusOK, "Postpone request accepted", "accepted</span>", "fine by us")
+		c.Post("/console/upgrades/upg_pp", page, url.Values{"decision": {"decline"}, "note": {"no"}}).Want(t, http.StatusConflict, "already accepted")
 	})
 	t.Run("Refused", func(t *testing.T) {
 		t.Parallel()
 		e, c, _ := postponeSetup(t)
 		e.ups.refuse["upg_pp"] = "upgrade upg_pp is preparing"
 		page := "/console/upgrades/upg_pp/postpone/1"
-		c.post(page, page, url.Values{"decision": {"accept"}}).want(t, http.StatusSeeOther)
-		c.get("/console/upgrades/upg_pp").want(t, http.StatusOK, "still pending: refused: reschedule refused: upgrade upg_pp is preparing")
+		c.Post(page, page, url.Values{"decision": {"accept"}}).Want(t, http.StatusSeeOther)
+		c.Get("/console/upgrades/upg_pp").Want(t, http.StatusOK, "still pending: refused: reschedule refused: upgrade upg_pp is preparing")
 		if e.store.postpone[0].Status != chatlift.PostponePending {
 			t.Fatal("a refused reschedule answered the request")
 		}
@@ -77,21 +77,21 @@ func TestPostponeAnswer(t *testing.T) {
 		t.Parallel()
 		e, c, _ := postponeSetup(t)
 		page := "/console/upgrades/upg_pp/postpone/1"
-		c.post(page, page, url.Values{"decision": {"decline"}}).want(t, http.StatusBadRequest, "say why")
-		c.post(page, page, url.Values{"decision": {"decline"}, "note": {"the date is fixed by billing"}}).want(t, http.StatusSeeOther)
+		c.Post(page, page, url.Values{"decision": {"decline"}}).Want(t, http.StatusBadRequest, "say why")
+		c.Post(page, page, url.Values{"decision": {"decline"}, "note": {"the date is fixed by billing"}}).Want(t, http.StatusSeeOther)
 		if p := e.store.postpone[0]; p.Status != chatlift.PostponeDeclined || p.Answer != "the date is fixed by billing" || len(e.ups.resched) != 0 {
 			t.Fatalf("declined request %+v, reschedules %v", p, e.ups.resched)
 		}
 		if got := e.store.auditOf("upg_pp"); len(got) != 1 || got[0] != "operator (Aiko) decline-postpone declined" {
 			t.Fatalf("audit = %q", got)
 		}
-		if body := c.get("/console/").body; strings.Contains(body, "postpone/1") {
+		if body := c.Get("/console/").Body; strings.Contains(body, "postpone/1") {
 			t.Fatal("the fleet page still lists an answered request")
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		t.Parallel()
 		_, c, _ := postponeSetup(t)
-		c.get("/console/upgrades/upg_other/postpone/1").want(t, http.StatusNotFound)
+		c.Get("/console/upgrades/upg_other/postpone/1").Want(t, http.StatusNotFound)
 	})
 }

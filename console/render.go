@@ -1,7 +1,6 @@
 package console
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -14,82 +13,48 @@ import (
 	"github.com/chatlift/chatlift/internal/webui"
 )
 
-// page is what every template gets: the session (nil when signed out), a
-// one-time message, and the page's own data.
-type page struct {
-	Session *session
-	CSRF    string
-	Actor   string
-	Flash   string
-	Data    any
-}
-
-// message is a page that only says something.
-type message struct {
-	Title, Text string
-}
-
 var funcs = template.FuncMap{
 	"when":     when,
 	"duration": duration,
-	"ms":       func(ms int64) string { return duration(time.Duration(ms) * time.Millisecond) },
-	"percent":  percent,
-	"rate":     func(r float64) string { return strconv.FormatFloat(r, 'f', 0, 64) },
-	"eta":      func(s int64) string { return duration(time.Duration(s) * time.Second) },
 	"since":    stepDuration,
-	"terminal": chatlift.Terminal,
 	"dict":     dict,
 	"join":     strings.Join,
 }
 
-var pages = map[string]*template.Template{}
+// face is the console in the shared layout.
+var face = webui.Face{Name: "chatlift console", Base: "/console/", Brand: "chatlift console", NavLabel: "Console",
+	Home: "Back to the fleet", Nav: []webui.Link{{Href: "/console/", Text: "Fleet"}, {Href: "/console/upgrades", Text: "Upgrades"},
+		{Href: "/console/upgrades?attention=on", Text: "Needing attention"}}}
 
-func init() {
-	for _, name := range []string{"signin", "message", "fleet", "list", "upgrade", "confirm", "batchconfirm", "batch", "postpone", "throttle", "throttleconfirm"} {
-		pages[name] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS,
-			"templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
-	}
-	pages["progress"] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/parts.html"))
-	pages["batchprogress"] = pages["batch"]
+var pages = webui.MustParse(face, templateFS, funcs, []string{"templates/parts.html"},
+	"signin", "fleet", "list", "upgrade", "confirm", "batchconfirm", "batch", "postpone", "throttle", "throttleconfirm")
+
+// page is what the templates get for the session s (nil when signed out).
+func (c *Console) page(s *session, data any) webui.Page {
+	return webui.NewPage(c.sessions, s, actor, data)
 }
 
-// render writes a whole page (the layout around the named template) or,
-// for a fragment, just the fragment, with the status.
+// message is the data of a page that only says something.
+type message = webui.Message
+
+// fragments are the parts that live updates swap in, each with the page it
+// is parsed with.
+var fragments = map[string]string{"progress": "upgrade", "batchprogress": "batch"}
+
+// render writes the named page inside the layout or, for a fragment, just
+// the fragment, with the status.
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, s *session, data any) {
-	p := page{Session: s, Data: data}
-	if s != nil {
-		p.CSRF, p.Actor, p.Flash = s.CSRF, actor(s), c.sessions.TakeFlash(s)
-	}
-	root := "layout"
-	switch name {
-	case "progress":
-		root = "progress"
-	case "batchprogress":
-		root = "batchprogress"
-	}
-	var buf bytes.Buffer
-	if err := pages[name].ExecuteTemplate(&buf, root, p); err != nil {
-		c.Logger.ErrorContext(r.Context(), "render console page", "page", name, "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+	if page, ok := fragments[name]; ok {
+		pages.Fragment(w, r, c.Logger, status, page, name, c.page(s, data))
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	pages.Render(w, r, c.Logger, status, name, c.page(s, data))
 }
 
 // fail shows an error page: the user-facing message of a chatlift error,
 // "internal error" (logged) for anything else.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *session, err error) {
-	code, msg := chatlift.ErrorCode(err), chatlift.ErrorMessage(err)
-	status := map[string]int{chatlift.EINVALID: 400, chatlift.ENOTFOUND: 404, chatlift.ECONFLICT: 409,
-		chatlift.EUNAVAILABLE: 503}[code]
-	if status == 0 {
-		c.Logger.ErrorContext(r.Context(), "console request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		status, msg = http.StatusInternalServerError, "internal error"
-	}
-	c.render(w, r, status, "message", s, message{Title: http.StatusText(status), Text: msg})
+	pages.Fail(w, r, c.Logger, c.page(s, nil), err)
 }
 
 func when(t any) string {

@@ -12,34 +12,16 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/internal/browsertest"
-	"github.com/chatlift/chatlift/seed"
 )
 
 // account is the demo account the browser tests act for.
 const account = 4
 
-// admin is the demo account's support owner, an admin, with the password
-// serve printed.
-func admin(b *browsertest.Browser) *seed.Credentials {
-	b.T.Helper()
-	for _, c := range b.Creds {
-		if c.AccountID == account {
-			return c
-		}
-	}
-	b.T.Fatalf("no demo account %d", account)
-	return nil
-}
-
 // signIn signs the account's admin in with the keyboard, from a page that
 // needs a session, and lands on it.
 func signIn(b *browsertest.Browser, path, landmark string) {
 	b.T.Helper()
-	c := admin(b)
-	b.Run(chromedp.Navigate(b.Base+path), chromedp.WaitVisible(`#email`, chromedp.ByID))
-	b.Check("sign-in")
-	b.Run(chromedp.Focus(`#email`, chromedp.ByID), chromedp.KeyEvent(c.SupportOwnerEmail), chromedp.KeyEvent("\t"),
-		chromedp.KeyEvent(c.SupportAdminPassword), chromedp.KeyEvent("\r"), chromedp.WaitVisible(landmark, chromedp.ByQuery))
+	b.SignInAccount(account, path, landmark)
 }
 
 // reloadUntil reloads the page until sel is on it: what the server shows

@@ -31,7 +31,7 @@ func TestChecklistFacts(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		e, c := signedIn(t)
 		e.tasks.pre = chatlift.PreUpgradeTasks(factsView())
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		for what, want := range map[string]string{
 			"the ranges":          "<li>Allowed: 203.0.113.0/24</li><li>Allowed: 2001:db8::/32</li>",
 			"SSO used":            "Chat agents sign in with single sign-on (saml).",
@@ -52,7 +52,7 @@ func TestChecklistFacts(t *testing.T) {
 		v := factsView()
 		v.Chat.SSO, v.Chat.IPRestrictions = "", nil
 		e.tasks.pre = chatlift.PreUpgradeTasks(v)
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "SSO not used", a, "Chat does not use single sign-on.")
 		wantBody(t, "no ranges", a, "No chat IP restrictions.")
 	})

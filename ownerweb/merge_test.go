@@ -13,7 +13,7 @@ func TestMergePlan(t *testing.T) {
 	t.Run("Shown", func(t *testing.T) {
 		e, c := signedIn(t)
 		e.tasks.merge.Choices[7] = chatlift.MergeChoice{ChatAgentID: 7, UserID: 2}
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "row", a, `id="merge-7"`)
 		wantBody(t, "entry, escaped", a, "chat-only &lt;agent&gt;")
 		wantBody(t, "the current choice selected", a, `<option value="user:2" selected>bob@example.com</option>`)
@@ -26,30 +26,30 @@ func TestMergePlan(t *testing.T) {
 			"":       {ChatAgentID: 7},
 		} {
 			e, c := signedIn(t)
-			tok := c.csrf("/account/upgrade")
-			a := c.do("POST", "/account/upgrade/merge", url.Values{"csrf": {tok}, "agent": {"7"}, "choice": {choice}})
+			tok := c.CSRF("/account/upgrade")
+			a := c.Do("POST", "/account/upgrade/merge", url.Values{"csrf": {tok}, "agent": {"7"}, "choice": {choice}})
 			wantStatus(t, choice, a, http.StatusSeeOther)
 			if len(e.set.chosen) != 1 || e.set.chosen[0] != want {
 				t.Fatalf("%q: chose %+v, want %+v", choice, e.set.chosen, want)
 			}
-			wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Merge plan changed")
+			wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Merge plan changed")
 		}
 	})
 	t.Run("ErrRefused", func(t *testing.T) {
 		e, c := signedIn(t)
 		e.set.refuse = chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account 1 is maintenance: the merge can no longer change")
-		tok := c.csrf("/account/upgrade")
-		c.do("POST", "/account/upgrade/merge", url.Values{"csrf": {tok}, "agent": {"7"}, "choice": {"skip"}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: chat account 1 is maintenance")
+		tok := c.CSRF("/account/upgrade")
+		c.Do("POST", "/account/upgrade/merge", url.Values{"csrf": {tok}, "agent": {"7"}, "choice": {"skip"}})
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: chat account 1 is maintenance")
 	})
 	t.Run("ErrBadForm", func(t *testing.T) {
 		e, c := signedIn(t)
-		tok := c.csrf("/account/upgrade")
+		tok := c.CSRF("/account/upgrade")
 		for _, form := range []url.Values{{"agent": {"x"}}, {"agent": {"7"}, "choice": {"user:x"}}, {"agent": {"7"}, "choice": {"all"}}} {
 			form.Set("csrf", tok)
-			wantStatus(t, form.Encode(), c.do("POST", "/account/upgrade/merge", form), http.StatusBadRequest)
+			wantStatus(t, form.Encode(), c.Do("POST", "/account/upgrade/merge", form), http.StatusBadRequest)
 		}
-		wantStatus(t, "forged", c.do("POST", "/account/upgrade/merge", url.Values{"csrf": {"x"}, "agent": {"7"}}), http.StatusForbidden)
+		wantStatus(t, "forged", c.Do("POST", "/account/upgrade/merge", url.Values{"csrf": {"x"}, "agent": {"7"}}), http.StatusForbidden)
 		if len(e.set.chosen) != 0 {
 			t.Fatalf("chose %+v", e.set.chosen)
 		}
@@ -57,7 +57,7 @@ func TestMergePlan(t *testing.T) {
 	t.Run("NotAfterTheSwitch", func(t *testing.T) {
 		e, c := requested(t)
 		e.store.upgrades[0].State = chatlift.UpgradeCompleted
-		if strings.Contains(c.do("GET", "/account/upgrade", nil).body, `id="merge"`) {
+		if strings.Contains(c.Do("GET", "/account/upgrade", nil).Body, `id="merge"`) {
 			t.Fatal("the merge plan is offered after the switch")
 		}
 	})

@@ -94,12 +94,7 @@ const (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-func (p *Pages) now() time.Time {
-	if p.Now != nil {
-		return p.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (p *Pages) now() time.Time { return webui.Now(p.Now) }
 
 // ServeHTTP serves the account owners' pages.
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {

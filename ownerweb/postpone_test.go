@@ -11,14 +11,14 @@ import (
 
 // postpone posts the postpone form with the session's token.
 func postpone(c *client, form url.Values) answer {
-	form.Set("csrf", c.csrf("/account/upgrade"))
-	return c.do("POST", "/account/upgrade/postpone", form)
+	form.Set("csrf", c.CSRF("/account/upgrade"))
+	return c.Do("POST", "/account/upgrade/postpone", form)
 }
 
 func TestPostpone(t *testing.T) {
 	t.Run("Form", func(t *testing.T) {
 		_, c := requested(t)
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "the form", a, `action="/account/upgrade/postpone"`)
 		wantBody(t, "weeks", a, `<option value="12">12 weeks</option>`)
 		wantBody(t, "honest", a, "It is a request: the upgrade keeps its date")
@@ -32,7 +32,7 @@ func TestPostpone(t *testing.T) {
 		if !e.store.upgrades[0].ScheduledFor.Equal(firstDate) {
 			t.Fatal("asking to postpone moved the upgrade")
 		}
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "flash", a, "Asked to postpone to Tuesday 8 December 2026, 23:00 JST: support will answer")
 		wantBody(t, "the request", a, `To Tuesday 8 December 2026, 23:00 JST (from Tuesday 24 November 2026, 23:00 JST)`)
 		wantBody(t, "its status", a, `status-pending">pending<`)
@@ -41,7 +41,7 @@ func TestPostpone(t *testing.T) {
 		answered := e.store.postpone[0]
 		moved := firstDate.AddDate(0, 0, 14)
 		answered.Status, answered.Answer, answered.NewDate = chatlift.PostponeAccepted, "Moved, <enjoy>", &moved
-		a = c.do("GET", "/account/upgrade", nil)
+		a = c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "the answer", a, `status-accepted">accepted</span>, moved to Tuesday 8 December 2026, 23:00 JST<br><span class="answer">Support's answer: “Moved, &lt;enjoy&gt;”`)
 	})
 	t.Run("Date", func(t *testing.T) {
@@ -61,7 +61,7 @@ func TestPostpone(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e, c := requested(t)
 			postpone(c, form)
-			wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: ")
+			wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: ")
 			if len(e.store.postpone) != 0 {
 				t.Fatalf("recorded %+v", e.store.postpone[0])
 			}
@@ -70,16 +70,16 @@ func TestPostpone(t *testing.T) {
 	t.Run("ErrNotWaiting", func(t *testing.T) {
 		e, c := requested(t)
 		e.store.upgrades[0].State = chatlift.UpgradeMigrating
-		a := c.do("GET", "/account/upgrade", nil)
-		if strings.Contains(a.body, `action="/account/upgrade/postpone"`) {
+		a := c.Do("GET", "/account/upgrade", nil)
+		if strings.Contains(a.Body, `action="/account/upgrade/postpone"`) {
 			t.Error("the form is offered while migrating")
 		}
 		postpone(c, url.Values{"weeks": {"2"}, "reason": {"x"}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: only an upgrade waiting for its date")
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: only an upgrade waiting for its date")
 	})
 	t.Run("ErrCSRF", func(t *testing.T) {
 		e, c := requested(t)
-		wantStatus(t, "forged", c.do("POST", "/account/upgrade/postpone", url.Values{"csrf": {"forged"}, "weeks": {"2"}, "reason": {"x"}}), http.StatusForbidden)
+		wantStatus(t, "forged", c.Do("POST", "/account/upgrade/postpone", url.Values{"csrf": {"forged"}, "weeks": {"2"}, "reason": {"x"}}), http.StatusForbidden)
 		if len(e.store.postpone) != 0 {
 			t.Fatal("a forged form was recorded")
 		}

@@ -15,14 +15,14 @@ func TestSignIn(t *testing.T) {
 		c := e.client()
 		a := c.signIn("ANN@example.com", password)
 		wantStatus(t, "sign in", a, http.StatusSeeOther)
-		if a.header.Get("Location") != "/account/" {
-			t.Fatalf("redirected to %q", a.header.Get("Location"))
+		if a.Header.Get("Location") != "/account/" {
+			t.Fatalf("redirected to %q", a.Header.Get("Location"))
 		}
-		ck := c.cookies["chatlift_account"]
+		ck := c.Cookies["chatlift_account"]
 		if ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/account/" {
 			t.Fatalf("session cookie %+v", ck)
 		}
-		home := c.do("GET", "/account/", nil)
+		home := c.Do("GET", "/account/", nil)
 		wantStatus(t, "home", home, http.StatusOK)
 		wantBody(t, "home", home, "Signed in as ann@example.com")
 		wantBody(t, "home escapes", home, "Acme &lt;Support&gt;")
@@ -43,7 +43,7 @@ func TestSignIn(t *testing.T) {
 			if e.compare != 1 {
 				t.Errorf("%s: %d bcrypt comparisons, want exactly 1", tc.name, e.compare)
 			}
-			if c.cookies["chatlift_account"] != nil {
+			if c.Cookies["chatlift_account"] != nil {
 				t.Errorf("%s: got a session", tc.name)
 			}
 		}
@@ -51,8 +51,8 @@ func TestSignIn(t *testing.T) {
 	t.Run("ErrCSRF", func(t *testing.T) {
 		e := setup(t)
 		c := e.client()
-		c.csrf("/account/sign-in")
-		a := c.do("POST", "/account/sign-in", url.Values{"csrf": {"forged"}, "email": {"ann@example.com"}, "password": {password}})
+		c.CSRF("/account/sign-in")
+		a := c.Do("POST", "/account/sign-in", url.Values{"csrf": {"forged"}, "email": {"ann@example.com"}, "password": {password}})
 		wantStatus(t, "forged sign-in", a, http.StatusForbidden)
 	})
 	t.Run("ErrThrottled", func(t *testing.T) {
@@ -63,7 +63,7 @@ func TestSignIn(t *testing.T) {
 			last = c.signIn("ann@example.com", "guess")
 		}
 		wantStatus(t, "11th guess", last, http.StatusTooManyRequests)
-		if last.header.Get("Retry-After") == "" {
+		if last.Header.Get("Retry-After") == "" {
 			t.Fatal("no Retry-After")
 		}
 		wantStatus(t, "right password past the limit", c.signIn("ann@example.com", password), http.StatusTooManyRequests)
@@ -72,22 +72,22 @@ func TestSignIn(t *testing.T) {
 		e := setup(t)
 		c := e.client()
 		c.signIn("ann@example.com", password)
-		wantStatus(t, "as admin", c.do("GET", "/account/", nil), http.StatusOK)
+		wantStatus(t, "as admin", c.Do("GET", "/account/", nil), http.StatusOK)
 		e.store.users[1].Role = "agent"
-		wantStatus(t, "demoted", c.do("GET", "/account/", nil), http.StatusSeeOther)
+		wantStatus(t, "demoted", c.Do("GET", "/account/", nil), http.StatusSeeOther)
 		e.store.users[1].Role = chatlift.UserRoleAdmin
-		wantStatus(t, "the session stays ended", c.do("GET", "/account/", nil), http.StatusSeeOther)
+		wantStatus(t, "the session stays ended", c.Do("GET", "/account/", nil), http.StatusSeeOther)
 	})
 	t.Run("SignOut", func(t *testing.T) {
 		e := setup(t)
 		c := e.client()
 		c.signIn("ann@example.com", password)
-		kept := *c.cookies["chatlift_account"]
-		tok := c.csrf("/account/")
-		wantStatus(t, "sign out without csrf", c.do("POST", "/account/sign-out", url.Values{}), http.StatusForbidden)
-		wantStatus(t, "sign out", c.do("POST", "/account/sign-out", url.Values{"csrf": {tok}}), http.StatusSeeOther)
-		c.cookies["chatlift_account"] = &kept // the old cookie no longer works
-		a := c.do("GET", "/account/", nil)
+		kept := *c.Cookies["chatlift_account"]
+		tok := c.CSRF("/account/")
+		wantStatus(t, "sign out without csrf", c.Do("POST", "/account/sign-out", url.Values{}), http.StatusForbidden)
+		wantStatus(t, "sign out", c.Do("POST", "/account/sign-out", url.Values{"csrf": {tok}}), http.StatusSeeOther)
+		c.Cookies["chatlift_account"] = &kept // the old cookie no longer works
+		a := c.Do("GET", "/account/", nil)
 		wantStatus(t, "after sign out", a, http.StatusSeeOther)
 	})
 }
@@ -95,21 +95,21 @@ func TestSignIn(t *testing.T) {
 func TestAuthenticateFirst(t *testing.T) {
 	e := setup(t)
 	c := e.client()
-	a := c.do("GET", "/account/", nil)
+	a := c.Do("GET", "/account/", nil)
 	wantStatus(t, "page without session", a, http.StatusSeeOther)
-	if !strings.HasPrefix(a.header.Get("Location"), "/account/sign-in?next=") {
-		t.Fatalf("redirected to %q", a.header.Get("Location"))
+	if !strings.HasPrefix(a.Header.Get("Location"), "/account/sign-in?next=") {
+		t.Fatalf("redirected to %q", a.Header.Get("Location"))
 	}
-	a = c.do("POST", "/account/sign-out", url.Values{"x": {strings.Repeat("y", 100<<10)}})
+	a = c.Do("POST", "/account/sign-out", url.Values{"x": {strings.Repeat("y", 100<<10)}})
 	wantStatus(t, "action without session", a, http.StatusUnauthorized)
 	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"} {
-		if a.header.Get(h) == "" {
+		if a.Header.Get(h) == "" {
 			t.Errorf("no %s", h)
 		}
 	}
-	wantStatus(t, "stylesheet without session", c.do("GET", "/account/static/console.css", nil), http.StatusOK)
-	wantBody(t, "htmx without session", c.do("GET", "/account/static/htmx.min.js", nil), "htmx")
+	wantStatus(t, "stylesheet without session", c.Do("GET", "/account/static/console.css", nil), http.StatusOK)
+	wantBody(t, "htmx without session", c.Do("GET", "/account/static/htmx.min.js", nil), "htmx")
 	c.signIn("ann@example.com", password)
-	a = c.do("POST", "/account/sign-out", url.Values{"csrf": {strings.Repeat("y", 100<<10)}})
+	a = c.Do("POST", "/account/sign-out", url.Values{"csrf": {strings.Repeat("y", 100<<10)}})
 	wantStatus(t, "oversized form", a, http.StatusRequestEntityTooLarge)
 }

@@ -2,12 +2,9 @@ package ownerweb_test
 
 import (
 	"context"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webtest"
 	"github.com/chatlift/chatlift/ownerweb"
 )
 
@@ -255,84 +253,32 @@ func setup(t *testing.T) *env {
 	return e
 }
 
-// client is a browser without JavaScript: it keeps cookies and does not
-// follow redirects.
-type client struct {
-	e       *env
-	cookies map[string]*http.Cookie
-}
+// client is a browser without JavaScript (internal/webtest) with the
+// account pages' own steps.
+type client struct{ *webtest.Client }
 
-func (e *env) client() *client { return &client{e: e, cookies: map[string]*http.Cookie{}} }
+func (e *env) client() *client { return &client{webtest.NewClient(e.t, e.srv.URL)} }
 
-type answer struct {
-	status int
-	body   string
-	header http.Header
-}
-
-func (c *client) do(method, path string, form url.Values) answer {
-	c.e.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, ck := range c.cookies {
-		req.AddCookie(ck)
-	}
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := hc.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	for _, ck := range resp.Cookies() {
-		if ck.MaxAge < 0 {
-			delete(c.cookies, ck.Name)
-		} else {
-			c.cookies[ck.Name] = ck
-		}
-	}
-	return answer{status: resp.StatusCode, body: string(b), header: resp.Header}
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// csrf is the first CSRF token on the page at path.
-func (c *client) csrf(path string) string {
-	c.e.t.Helper()
-	a := c.do("GET", path, nil)
-	m := csrfField.FindStringSubmatch(a.body)
-	if m == nil {
-		c.e.t.Fatalf("no csrf token on %s (%d): %s", path, a.status, a.body)
-	}
-	return m[1]
-}
+// answer is what the server answered.
+type answer = webtest.Answer
 
 // signIn signs the client in as email with pw and returns the answer.
 func (c *client) signIn(email, pw string) answer {
-	c.e.t.Helper()
-	tok := c.csrf("/account/sign-in")
-	return c.do("POST", "/account/sign-in", url.Values{"csrf": {tok}, "email": {email}, "password": {pw}, "next": {"/account/"}})
+	c.T.Helper()
+	tok := c.CSRF("/account/sign-in")
+	return c.Do("POST", "/account/sign-in", url.Values{"csrf": {tok}, "email": {email}, "password": {pw}, "next": {"/account/"}})
 }
 
 func wantStatus(t *testing.T, what string, a answer, status int) {
 	t.Helper()
-	if a.status != status {
-		t.Fatalf("%s: status %d, want %d: %s", what, a.status, status, a.body)
+	if a.Status != status {
+		t.Fatalf("%s: status %d, want %d: %s", what, a.Status, status, a.Body)
 	}
 }
 
 func wantBody(t *testing.T, what string, a answer, text string) {
 	t.Helper()
-	if !strings.Contains(a.body, text) {
-		t.Fatalf("%s: body lacks %q: %s", what, text, a.body)
+	if !strings.Contains(a.Body, text) {
+		t.Fatalf("%s: body lacks %q: %s", what, text, a.Body)
 	}
 }

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webtest"
 )
 
 func TestChecklist(t *testing.T) {
 	t.Run("PreLive", func(t *testing.T) {
 		e, c := signedIn(t)
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantStatus(t, "page", a, http.StatusOK)
 		wantBody(t, "heading", a, "Before the upgrade")
 		wantBody(t, "status", a, `id="task-enable_account_assumption"`)
@@ -20,9 +21,9 @@ func TestChecklist(t *testing.T) {
 		wantBody(t, "meaning, escaped", a, "Lets support staff &lt;help&gt;.")
 		wantBody(t, "action", a, "What to do:</strong> Turn on account assumption")
 		e.tasks.pre[0].Status = chatlift.TaskDone
-		a = c.do("GET", "/account/upgrade", nil)
+		a = c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "recomputed", a, `status-done">done<`)
-		if strings.Contains(a.body, "What to do:") {
+		if strings.Contains(a.Body, "What to do:") {
 			t.Fatal("a done task still says what to do")
 		}
 		if e.tasks.asked != 2 {
@@ -32,14 +33,14 @@ func TestChecklist(t *testing.T) {
 	t.Run("PostLive", func(t *testing.T) {
 		e, c := requested(t)
 		e.store.upgrades[0].State = chatlift.UpgradeImporting
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "heading", a, "After the upgrade")
 		wantBody(t, "detail", a, "CRM (crm): no new token yet")
-		if strings.Contains(a.body, `action="/account/upgrade/reschedule"`) {
+		if strings.Contains(a.Body, `action="/account/upgrade/reschedule"`) {
 			t.Fatal("a switched upgrade offers another date")
 		}
 		e.tasks.post[0].Status, e.tasks.post[0].Details = chatlift.TaskDone, []string{"CRM (crm): re-authorized"}
-		a = c.do("GET", "/account/upgrade", nil)
+		a = c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "recomputed", a, "CRM (crm): re-authorized")
 	})
 }
@@ -47,31 +48,31 @@ func TestChecklist(t *testing.T) {
 func TestAccountAssumption(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		e, c := signedIn(t)
-		page := c.do("GET", "/account/upgrade", nil)
+		page := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "the task's button", page, `action="/account/upgrade/account-assumption"`)
-		tok := csrfField.FindStringSubmatch(page.body)[1]
-		a := c.do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {tok}})
+		tok := webtest.CSRFOf(t, page.Body)
+		a := c.Do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {tok}})
 		wantStatus(t, "enable", a, http.StatusSeeOther)
 		if len(e.set.enabled) != 1 || e.set.enabled[0] != 1 {
 			t.Fatalf("enabled for %v", e.set.enabled)
 		}
 		e.tasks.pre[0].Status = chatlift.TaskDone
-		page = c.do("GET", "/account/upgrade", nil)
+		page = c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "flash", page, "Account assumption is on")
-		if strings.Contains(page.body, `action="/account/upgrade/account-assumption"`) {
+		if strings.Contains(page.Body, `action="/account/upgrade/account-assumption"`) {
 			t.Fatal("a done task still offers its button")
 		}
 	})
 	t.Run("ErrTooLate", func(t *testing.T) {
 		e, c := signedIn(t)
 		e.set.refuse = chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account 1 is maintenance")
-		tok := c.csrf("/account/upgrade")
-		c.do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {tok}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: chat is being upgraded")
+		tok := c.CSRF("/account/upgrade")
+		c.Do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {tok}})
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: chat is being upgraded")
 	})
 	t.Run("ErrCSRF", func(t *testing.T) {
 		e, c := signedIn(t)
-		a := c.do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {"forged"}})
+		a := c.Do("POST", "/account/upgrade/account-assumption", url.Values{"csrf": {"forged"}})
 		wantStatus(t, "forged", a, http.StatusForbidden)
 		if len(e.set.enabled) != 0 {
 			t.Fatal("a forged form enabled it")

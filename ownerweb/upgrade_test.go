@@ -25,15 +25,15 @@ func signedIn(t *testing.T) (*env, *client) {
 func requested(t *testing.T) (*env, *client) {
 	t.Helper()
 	e, c := signedIn(t)
-	tok := c.csrf("/account/upgrade")
-	wantStatus(t, "request", c.do("POST", "/account/upgrade/request", url.Values{"csrf": {tok}}), http.StatusSeeOther)
+	tok := c.CSRF("/account/upgrade")
+	wantStatus(t, "request", c.Do("POST", "/account/upgrade/request", url.Values{"csrf": {tok}}), http.StatusSeeOther)
 	return e, c
 }
 
 func TestUpgradePage(t *testing.T) {
 	t.Run("NotRequested", func(t *testing.T) {
 		_, c := signedIn(t)
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantStatus(t, "page", a, http.StatusOK)
 		wantBody(t, "page", a, `id="no-upgrade"`)
 		wantBody(t, "page", a, `action="/account/upgrade/request"`)
@@ -43,7 +43,7 @@ func TestUpgradePage(t *testing.T) {
 		if len(e.store.upgrades) != 1 || e.store.upgrades[0].RequestedBy != "ann@example.com" {
 			t.Fatalf("upgrades %+v", e.store.upgrades)
 		}
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "flash", a, "Upgrade requested")
 		wantBody(t, "date in the account's zone", a, "Tuesday 24 November 2026, 23:00 JST")
 		wantBody(t, "notice, escaped", a, "Review the &lt;tasks&gt;.")
@@ -56,7 +56,7 @@ func TestUpgradePage(t *testing.T) {
 		u.Attempt, u.ScheduledFor, u.Error = 2, &next, "copy_configuration: injected"
 		e.store.notices = append(e.store.notices, &chatlift.Notification{ID: 2, AccountID: u.AccountID, Key: "upg_1/1/rolled_back",
 			Kind: "upgrade_rolled_back", Title: "Your chat upgrade was rolled back", Body: "Exactly as it <was>."})
-		a := c.do("GET", "/account/upgrade", nil)
+		a := c.Do("GET", "/account/upgrade", nil)
 		wantBody(t, "the rollback, escaped", a, `id="rolled-back"><h3>Your chat upgrade was rolled back</h3><p>Exactly as it &lt;was&gt;.`)
 		wantBody(t, "the new date in the account's zone", a, "Tuesday 1 December 2026, 23:00 JST")
 		wantBody(t, "the attempt", a, `data-attempt="2"`)
@@ -64,16 +64,16 @@ func TestUpgradePage(t *testing.T) {
 	})
 	t.Run("RequestAgain", func(t *testing.T) {
 		e, c := requested(t)
-		tok := c.csrf("/account/upgrade")
-		c.do("POST", "/account/upgrade/request", url.Values{"csrf": {tok}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "already under way")
+		tok := c.CSRF("/account/upgrade")
+		c.Do("POST", "/account/upgrade/request", url.Values{"csrf": {tok}})
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "already under way")
 		if len(e.store.upgrades) != 1 {
 			t.Fatalf("%d upgrades", len(e.store.upgrades))
 		}
 	})
 	t.Run("ErrCSRF", func(t *testing.T) {
 		e, c := signedIn(t)
-		wantStatus(t, "forged", c.do("POST", "/account/upgrade/request", url.Values{"csrf": {"forged"}}), http.StatusForbidden)
+		wantStatus(t, "forged", c.Do("POST", "/account/upgrade/request", url.Values{"csrf": {"forged"}}), http.StatusForbidden)
 		if len(e.store.upgrades) != 0 {
 			t.Fatal("a forged form requested the upgrade")
 		}
@@ -83,7 +83,7 @@ func TestUpgradePage(t *testing.T) {
 func TestReschedule(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		e, c := requested(t)
-		slots := slotOption.FindAllStringSubmatch(c.do("GET", "/account/upgrade", nil).body, -1)
+		slots := slotOption.FindAllStringSubmatch(c.Do("GET", "/account/upgrade", nil).Body, -1)
 		if len(slots) != 12 {
 			t.Fatalf("%d free slots offered, want 12", len(slots))
 		}
@@ -97,36 +97,36 @@ func TestReschedule(t *testing.T) {
 		if h := first.In(time.FixedZone("JST", 9*3600)).Hour(); h < 22 && h >= 6 {
 			t.Fatalf("first slot %s is outside the quiet hours in Tokyo", first)
 		}
-		tok := c.csrf("/account/upgrade")
-		c.do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {slots[3][1]}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Accepted: the upgrade moves to")
+		tok := c.CSRF("/account/upgrade")
+		c.Do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {slots[3][1]}})
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Accepted: the upgrade moves to")
 		if got := e.store.upgrades[0].ScheduledFor.Format(time.RFC3339); got != slots[3][1] {
 			t.Fatalf("scheduled for %s, want %s", got, slots[3][1])
 		}
 	})
 	t.Run("FullSlotsNotOffered", func(t *testing.T) {
 		e, c := requested(t)
-		first := slotOption.FindStringSubmatch(c.do("GET", "/account/upgrade", nil).body)[1]
+		first := slotOption.FindStringSubmatch(c.Do("GET", "/account/upgrade", nil).Body)[1]
 		at, _ := time.Parse(time.RFC3339, first)
 		e.store.booked[at] = 1
-		again := slotOption.FindStringSubmatch(c.do("GET", "/account/upgrade", nil).body)[1]
+		again := slotOption.FindStringSubmatch(c.Do("GET", "/account/upgrade", nil).Body)[1]
 		if again == first {
 			t.Fatalf("full slot %s still offered", first)
 		}
-		tok := c.csrf("/account/upgrade")
-		c.do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {first}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: pick one of the free dates offered.")
+		tok := c.CSRF("/account/upgrade")
+		c.Do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {first}})
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: pick one of the free dates offered.")
 		if !e.store.upgrades[0].ScheduledFor.Equal(firstDate) {
 			t.Fatal("moved to a full slot")
 		}
 	})
 	t.Run("ErrNotOffered", func(t *testing.T) {
 		e, c := requested(t)
-		tok := c.csrf("/account/upgrade")
+		tok := c.CSRF("/account/upgrade")
 		tomorrow := now.Add(24 * time.Hour).Truncate(time.Hour).Format(time.RFC3339)
 		for _, slot := range []string{tomorrow, "not a date", ""} {
-			c.do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {slot}})
-			wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: pick one of the free dates offered.")
+			c.Do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {slot}})
+			wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: pick one of the free dates offered.")
 		}
 		if !e.store.upgrades[0].ScheduledFor.Equal(firstDate) {
 			t.Fatal("moved within the notice")
@@ -135,9 +135,9 @@ func TestReschedule(t *testing.T) {
 	t.Run("ErrRefusedByWorkflow", func(t *testing.T) {
 		e, c := requested(t)
 		e.ups.refuse = "upgrade upg_1 is preparing; reschedule does not apply"
-		slot := slotOption.FindStringSubmatch(c.do("GET", "/account/upgrade", nil).body)[1]
-		tok := c.csrf("/account/upgrade")
-		c.do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {slot}})
-		wantBody(t, "flash", c.do("GET", "/account/upgrade", nil), "Refused: upgrade upg_1 is preparing; reschedule does not apply")
+		slot := slotOption.FindStringSubmatch(c.Do("GET", "/account/upgrade", nil).Body)[1]
+		tok := c.CSRF("/account/upgrade")
+		c.Do("POST", "/account/upgrade/reschedule", url.Values{"csrf": {tok}, "slot": {slot}})
+		wantBody(t, "flash", c.Do("GET", "/account/upgrade", nil), "Refused: upgrade upg_1 is preparing; reschedule does not apply")
 	})
 }

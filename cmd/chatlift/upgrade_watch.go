@@ -81,7 +81,9 @@ func (w *watcher) show(u *chatlift.Upgrade) {
 	w.progress(u)
 }
 
-// progress moves the import's bar, one bar per import phase.
+// progress moves the import's bar, one bar per import phase. The rate and
+// ETA are the import's own, as the server measures them, in rows/s; the
+// bar does not guess them from how often it is polled.
 func (w *watcher) progress(u *chatlift.Upgrade) {
 	p := u.Import
 	if u.State != chatlift.UpgradeImporting || p.Total == 0 || p.State == chatlift.ImportDone {
@@ -89,15 +91,32 @@ func (w *watcher) progress(u *chatlift.Upgrade) {
 	}
 	if w.bar == nil || w.barFor != p.State {
 		w.finishBar()
-		what := "importing history"
-		if p.State == chatlift.ImportVerifying {
-			what = "verifying history"
-		}
-		w.bar = progressbar.NewOptions64(p.Total, progressbar.OptionSetWriter(w.bars), progressbar.OptionSetDescription(what),
-			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"))
+		w.bar = progressbar.NewOptions64(p.Total, progressbar.OptionSetWriter(w.bars), progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(false))
 		w.barFor = p.State
 	}
+	w.bar.Describe(barDescription(p))
 	w.bar.Set64(p.Done)
+}
+
+// barDescription is what the bar says before it: the phase, the rate in
+// rows/s ("-" until measured) and the time left.
+func barDescription(p chatlift.ImportProgress) string {
+	what := "importing history"
+	if p.State == chatlift.ImportVerifying {
+		what = "verifying history"
+	}
+	rate := "- rows/s"
+	switch {
+	case p.Rate >= 10:
+		rate = fmt.Sprintf("%.0f rows/s", p.Rate)
+	case p.Rate > 0:
+		rate = fmt.Sprintf("%.1f rows/s", p.Rate)
+	}
+	if p.Rate > 0 && p.Done < p.Total {
+		rate += ", about " + (time.Duration(p.ETASeconds) * time.Second).String() + " left"
+	}
+	return what + ", " + rate
 }
 
 func (w *watcher) finishBar() {

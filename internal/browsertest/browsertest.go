@@ -204,3 +204,28 @@ func WantIn(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+// Admin is the demo account's support owner, an admin, with the password
+// serve printed.
+func (b *Browser) Admin(account int64) *seed.Credentials {
+	b.T.Helper()
+	for _, c := range b.Creds {
+		if c.AccountID == account {
+			return c
+		}
+	}
+	b.T.Fatalf("no demo account %d", account)
+	return nil
+}
+
+// SignInAccount signs the account's admin in to the account pages with
+// the keyboard, from path (a page that needs a session), and waits for
+// landmark on it.
+func (b *Browser) SignInAccount(account int64, path, landmark string) {
+	b.T.Helper()
+	c := b.Admin(account)
+	b.Run(chromedp.Navigate(b.Base+path), chromedp.WaitVisible(`#email`, chromedp.ByID))
+	b.Check("sign-in")
+	b.Run(chromedp.Focus(`#email`, chromedp.ByID), chromedp.KeyEvent(c.SupportOwnerEmail), chromedp.KeyEvent("\t"),
+		chromedp.KeyEvent(c.SupportAdminPassword), chromedp.KeyEvent("\r"), chromedp.WaitVisible(landmark, chromedp.ByQuery))
+}

@@ -25,3 +25,11 @@ func Percent(done, total int64) int64 {
 	}
 	return min(100, done*100/total)
 }
+
+// Now is the time from the clock now (nil: time.Now), in UTC.
+func Now(now func() time.Time) time.Time {
+	if now != nil {
+		return now().UTC()
+	}
+	return time.Now().UTC()
+}

@@ -23,3 +23,13 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestNow(t *testing.T) {
+	at := time.Date(2026, 11, 2, 18, 30, 0, 0, time.FixedZone("JST", 9*3600))
+	if got := webui.Now(func() time.Time { return at }); !got.Equal(at) || got.Location() != time.UTC {
+		t.Errorf("Now(clock) = %s, want %s in UTC", got, at)
+	}
+	if got := webui.Now(nil); time.Since(got) > time.Minute || got.Location() != time.UTC {
+		t.Errorf("Now(nil) = %s, want the time now in UTC", got)
+	}
+}
