@@ -64,7 +64,9 @@ func (a *ChatAuth[S]) now() time.Time {
 // Serve authenticates a chat API request by its bearer token and serves it
 // from the store that holds the token's account. Reads need the read
 // scope, writes the write scope. While the account is frozen for its
-// upgrade every request answers 503 with Retry-After.
+// upgrade a request is held until the freeze ends (Homes.Hold), then
+// served by the side that serves the account; past the hold's bounds it
+// answers 503 with Retry-After.
 func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := a.caller(r)
@@ -96,10 +98,15 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "a bearer access token is required")
 	}
 	ctx := r.Context()
-	tok, home, err := a.Homes.Token(ctx, chatlift.HashSecret(bearer))
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
-		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
-	} else if err != nil {
+	var tok *chatlift.OAuthToken
+	home, err := a.Homes.Await(ctx, func() (home *chathome.Home, err error) {
+		tok, home, err = a.Homes.Token(ctx, chatlift.HashSecret(bearer))
+		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
+			return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
+		}
+		return home, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := home.Serving(); err != nil {
