@@ -128,6 +128,16 @@ func (r *Router[S]) Await(ctx context.Context, find func() (*Home, error)) (*Hom
 	return find()
 }
 
+// Moved reports whether the account is no longer served on side: frozen,
+// or moved to the other side, since a request was authenticated there. A
+// write such a request tried was refused whole (the freeze waits for
+// writes in flight, and none starts on a frozen account), so the request
+// can be served again through Await.
+func (r *Router[S]) Moved(ctx context.Context, accountID int64, side Side) bool {
+	home, err := r.Home(ctx, accountID)
+	return err == nil && home.Side != side
+}
+
 // Store returns the side's store; the zero S (nil) for Frozen.
 func (r *Router[S]) Store(side Side) S {
 	switch side {

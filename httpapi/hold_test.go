@@ -10,8 +10,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/billing"
@@ -321,5 +324,84 @@ func TestHoldBounds(t *testing.T) {
 		if r := answered(t, held); r.status != http.StatusOK {
 			t.Fatalf("held request: %d %s", r.status, r.body)
 		}
+	})
+}
+
+// freezeFromTheServer freezes the account from a goroutine of the server
+// or of the client, where the test cannot stop.
+func (e *env) freezeFromTheServer(t *testing.T, id int64) {
+	if _, err := e.Legacy.SetChatAccountState(context.Background(), id, chatlift.ChatAccountMaintenance); err != nil {
+		t.Error(err)
+	}
+}
+
+// freezingBody is a request body whose first read freezes the account:
+// sent with Expect: 100-continue, it is read only once the server has
+// authenticated the request and its handler reads the body.
+type freezingBody struct {
+	t      *testing.T
+	e      *env
+	id     int64
+	body   io.Reader
+	frozen bool
+}
+
+func (b *freezingBody) Read(p []byte) (int, error) {
+	if !b.frozen {
+		b.frozen = true
+		b.e.freezeFromTheServer(b.t, b.id)
+	}
+	return b.body.Read(p)
+}
+
+// TestHoldAWriteTheFreezeRefused: a request authenticated just before the
+// freeze, whose write the freeze refused (whole), is held and served again
+// once the freeze ends.
+func TestHoldAWriteTheFreezeRefused(t *testing.T) {
+	t.Parallel()
+	t.Run("ChatAPI", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t, 1, 0)
+		id, token := e.Creds[0].AccountID, e.Creds[0].ChatAccessToken
+		const body = `{"name":"Held through the freeze"}`
+		req, err := http.NewRequest("POST", e.URL+"/api/v2/chat/departments",
+			&freezingBody{t: t, e: e, id: id, body: strings.NewReader(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = int64(len(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Expect", "100-continue")
+		created := sendAsync(req)
+		e.untilHeld(t, 1)
+		e.setState(t, id, chatlift.ChatAccountActive)
+		if r := answered(t, created); r.status != http.StatusCreated || !bytes.Contains(r.body, []byte("Held through the freeze")) {
+			t.Fatalf("write refused by the freeze: %d %s; want it served again once the freeze ended", r.status, r.body)
+		}
+		e.wantCounts(t, map[string]float64{"held": 1, "released": 1})
+	})
+	t.Run("TokenEndpoint", func(t *testing.T) {
+		t.Parallel()
+		var e *env
+		var froze sync.Once
+		e = setup(t, 1, 0, func(s *httpapi.Server) {
+			s.ComparePassword = func(hash, password []byte) error {
+				froze.Do(func() { e.freezeFromTheServer(t, e.Creds[0].AccountID) })
+				return bcrypt.CompareHashAndPassword(hash, password)
+			}
+		})
+		c := e.Creds[0]
+		client := e.NewClient(t, c.ChatAccessToken, nil)
+		form := url.Values{"grant_type": {"password"}, "username": {c.ChatOwnerEmail}, "password": {c.ChatOwnerPassword}, "scope": {"read"}}
+		req := e.tokenRequest(t, client.ClientIdentifier, client.ClientSecret)
+		req.Body, req.ContentLength = io.NopCloser(strings.NewReader(form.Encode())), int64(len(form.Encode()))
+		issued := sendAsync(req)
+		e.untilHeld(t, 1)
+		e.setState(t, c.AccountID, chatlift.ChatAccountActive)
+		if r := answered(t, issued); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("access_token")) {
+			t.Fatalf("grant refused by the freeze: %d %s; want it granted once the freeze ended", r.status, r.body)
+		}
+		e.wantCounts(t, map[string]float64{"held": 1, "released": 1})
 	})
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -66,12 +68,23 @@ func (a *ChatAuth[S]) now() time.Time {
 // scope, writes the write scope. While the account is frozen for its
 // upgrade a request is held until the freeze ends (Homes.Hold), then
 // served by the side that serves the account; past the hold's bounds it
-// answers 503 with Retry-After.
+// answers 503 with Retry-After. A request whose write the freeze refused
+// (authenticated just before it) is held and served again.
 func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		body := &replayBody{ReadCloser: r.Body}
+		r.Body = body
 		c, err := a.caller(r)
 		if err == nil {
 			err = h(w, r, c)
+		}
+		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && c != nil && a.Homes.Moved(r.Context(), c.Account.ID, c.side()) {
+			// The account froze after the request was authenticated, and
+			// its write was refused whole: serve it again, held.
+			r.Body = body.rewind()
+			if c, err = a.caller(r); err == nil {
+				err = h(w, r, c)
+			}
 		}
 		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
 			w.Header().Set("Retry-After", strconv.Itoa(int(ChatRetryAfter.Seconds())))
@@ -122,6 +135,35 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 	}
 	return &ChatCaller[S]{Token: tok, Agent: agent, Account: home.Account, Store: store,
 		Platform: home.Side == chathome.Platform, Now: a.now().UTC()}, nil
+}
+
+// side is the side that served c's account when c was authenticated.
+func (c *ChatCaller[S]) side() chathome.Side {
+	if c.Platform {
+		return chathome.Platform
+	}
+	return chathome.Legacy
+}
+
+// replayBody records what is read of a request's body (within the body
+// limit), so that the request can be served again.
+type replayBody struct {
+	io.ReadCloser
+	read bytes.Buffer
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.read.Write(p[:n])
+	return n, err
+}
+
+// rewind is the body again from its start.
+func (b *replayBody) rewind() io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b.read.Bytes()), b.ReadCloser), b.ReadCloser}
 }
 
 // tokenAgent returns the agent tok acts for, read on every request so that

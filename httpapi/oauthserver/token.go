@@ -80,6 +80,20 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, 
 	if err != nil {
 		return nil, err
 	}
+	resp, err := s.grantTo(r, t, form)
+	if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && t.store != nil && s.Auth.Homes.Moved(r.Context(), t.client.AccountID, t.side) {
+		// The account froze after the client was authenticated, and the
+		// grant's write was refused whole: grant again, held.
+		if t, err = s.authenticateClient(r, form); err != nil {
+			return nil, err
+		}
+		resp, err = s.grantTo(r, t, form)
+	}
+	return resp, err
+}
+
+// grantTo runs the form's grant for the authenticated client t.
+func (s *Server) grantTo(r *http.Request, t *oauthTarget, form url.Values) (*TokenResponse, error) {
 	if err := t.serving(); err != nil {
 		return nil, err
 	}
