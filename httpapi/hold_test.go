@@ -18,6 +18,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/billing"
+	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/seed"
@@ -240,11 +241,11 @@ func wantUnavailable(t *testing.T, r reply) {
 	}
 }
 
-// setupOneHeld is a server that holds one request at most, and its two
-// accounts, both frozen.
+// setupOneHeld is a server that holds one request at most, for 30 s, and
+// its two accounts, both frozen.
 func setupOneHeld(t *testing.T) (e *env, first, second *seed.Credentials) {
 	t.Helper()
-	e = setup(t, 2, 0, func(s *httpapi.Server) { s.Hold.Requests = 1 })
+	e = setup(t, 2, 0, func(s *httpapi.Server) { s.Hold = chathome.HoldLimits{For: 30 * time.Second, Requests: 1} })
 	for _, c := range e.Creds {
 		e.setState(t, c.AccountID, chatlift.ChatAccountMaintenance)
 	}
@@ -292,13 +293,18 @@ func TestHoldBounds(t *testing.T) {
 		t.Parallel()
 		e, first, second := setupOneHeld(t)
 		gone, leave := context.WithCancel(ctx)
-		dropped := sendAsync(e.chatRequest(t, gone, "/api/v2/chat/account", first.ChatAccessToken))
+		write, err := http.NewRequestWithContext(gone, "POST", e.URL+"/api/v2/chat/departments", strings.NewReader(`{"name":"gone"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write.Header.Set("Authorization", "Bearer "+first.ChatAccessToken)
+		dropped := sendAsync(write)
 		e.untilHeld(t, 1)
 		leave()
 		if r := <-dropped; r.err == nil {
 			t.Fatalf("a cancelled request answered %d", r.status)
 		}
-		e.untilHeld(t, 0)
+		e.untilHeld(t, 0) // at once, not after the 30 s
 		next := sendAsync(e.chatRequest(t, ctx, "/api/v2/chat/account", second.ChatAccessToken))
 		e.untilHeld(t, 1) // in the place the dropped one freed
 		e.setState(t, second.AccountID, chatlift.ChatAccountActive)

@@ -69,10 +69,11 @@ func (a *ChatAuth[S]) now() time.Time {
 // upgrade a request is held until the freeze ends (Homes.Hold), then
 // served by the side that serves the account; past the hold's bounds it
 // answers 503 with Retry-After. A request whose write the freeze refused
-// (authenticated just before it) is held and served again.
+// (authenticated just before it) is held and served again. A held
+// request's body is read (within the body limit) before it waits.
 func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body := &replayBody{ReadCloser: r.Body}
+		body := &replayBody{src: r.Body}
 		r.Body = body
 		c, err := a.caller(r)
 		if err == nil {
@@ -81,7 +82,7 @@ func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && c != nil && a.Homes.Moved(r.Context(), c.Account.ID, c.side()) {
 			// The account froze after the request was authenticated, and
 			// its write was refused whole: serve it again, held.
-			r.Body = body.rewind()
+			body.rewind()
 			if c, err = a.caller(r); err == nil {
 				err = h(w, r, c)
 			}
@@ -117,6 +118,11 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
 			return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
 		}
+		if body, ok := r.Body.(*replayBody); ok && err == nil && home.Side == chathome.Frozen {
+			// Read before the request is held: the server notices a client
+			// that goes away only once the body is read.
+			err = body.readAhead(r)
+		}
 		return home, err
 	})
 	if err != nil {
@@ -148,22 +154,34 @@ func (c *ChatCaller[S]) side() chathome.Side {
 // replayBody records what is read of a request's body (within the body
 // limit), so that the request can be served again.
 type replayBody struct {
-	io.ReadCloser
+	src  io.ReadCloser
 	read bytes.Buffer
+	// replay, once rewound, is what was read before, read again first.
+	replay *bytes.Reader
 }
 
 func (b *replayBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
+	if b.replay != nil && b.replay.Len() > 0 {
+		return b.replay.Read(p)
+	}
+	n, err := b.src.Read(p)
 	b.read.Write(p[:n])
 	return n, err
 }
 
-// rewind is the body again from its start.
-func (b *replayBody) rewind() io.ReadCloser {
-	return struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(b.read.Bytes()), b.ReadCloser), b.ReadCloser}
+func (b *replayBody) Close() error { return b.src.Close() }
+
+// rewind starts the body again from its start.
+func (b *replayBody) rewind() { b.replay = bytes.NewReader(b.read.Bytes()) }
+
+// readAhead reads the rest of the body of r now, for its handler to read
+// from the start.
+func (b *replayBody) readAhead(r *http.Request) error {
+	if _, err := ReadBody(r); err != nil {
+		return err
+	}
+	b.rewind()
+	return nil
 }
 
 // tokenAgent returns the agent tok acts for, read on every request so that
