@@ -8,7 +8,7 @@ import (
 // Chat account states.
 const (
 	ChatAccountActive      = "active"      // serving chats on the legacy product
-	ChatAccountMaintenance = "maintenance" // frozen for cutover: chat API answers 503
+	ChatAccountMaintenance = "maintenance" // frozen for cutover: chat requests are held until it ends
 	ChatAccountUpgraded    = "upgraded"    // chat now served by the unified platform
 )
 

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/console"
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/httpapi"
@@ -44,6 +45,9 @@ type ServeConfig struct {
 	FaultInjection  bool                   // accept POST /api/ops/faults
 	NoWorker        bool                   // run no worker in this process
 	HTTPLimits      httpapi.Limits         // timeouts and sizes; zero fields take the defaults
+	// Hold bounds the holding of frozen accounts' chat requests
+	// (docs/hold.md); zero fields take the defaults, negative ones turn it off.
+	Hold chathome.HoldLimits
 	// SMTPURL is where the outbox goes (smtp://user:pass@host:port); empty
 	// means appended to DataDir/outbox.mbox.
 	SMTPURL string
@@ -152,7 +156,7 @@ func (s *Serve) startHTTP() {
 	reg.MustRegister(importLimiter(s.Stores).Collectors()...)
 	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
-		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits}
+		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits, Hold: s.cfg.Hold}
 	s.HTTP.Console = &console.Console{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
 		OperatorToken: s.OperatorToken, Rules: s.cfg.Rules, Logger: s.log.With("component", "console")}
 	s.HTTP.Account = s.accountPages()

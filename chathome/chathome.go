@@ -5,7 +5,9 @@
 // import of that history runs.
 //
 // The chat API and the OAuth server both ask a Router, so that a token, a
-// client and a request are always served by the same side.
+// client and a request are always served by the same side. While an
+// account is frozen its requests are held (a Hold) and answered by the
+// side that serves it once the freeze ends.
 package chathome
 
 import (
@@ -76,6 +78,9 @@ func (h *Home) Serving() error {
 type Router[S Store] struct {
 	Legacy, Platform S
 	Imports          Imports
+	// Hold, when set, holds the requests of frozen accounts until the
+	// freeze ends (see Hold.Wait); nil answers them 503 at once.
+	Hold *Hold
 }
 
 // Home returns where the account's chat lives; ENOTFOUND if the legacy
@@ -85,16 +90,52 @@ func (r *Router[S]) Home(ctx context.Context, accountID int64) (*Home, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch account.State {
-	case chatlift.ChatAccountActive:
-		return &Home{Side: Legacy, Account: account}, nil
-	case chatlift.ChatAccountUpgraded:
+	side := sideOf(account.State)
+	if side == Platform {
 		if account, err = r.Platform.ChatAccount(ctx, accountID); err != nil {
 			return nil, err
 		}
-		return &Home{Side: Platform, Account: account}, nil
 	}
-	return &Home{Side: Frozen, Account: account}, nil
+	return &Home{Side: side, Account: account}, nil
+}
+
+// sideOf is the side that serves an account in the legacy account state:
+// active is the legacy side, upgraded the platform's, any other frozen.
+func sideOf(state string) Side {
+	switch state {
+	case chatlift.ChatAccountActive:
+		return Legacy
+	case chatlift.ChatAccountUpgraded:
+		return Platform
+	}
+	return Frozen
+}
+
+// Await finds a request's home with find, which authenticates the request
+// and looks up its account's home (Token, Client, Home). While that home is
+// Frozen, Await holds the request (r.Hold.Wait) and, once the freeze ends,
+// finds it again: what answers is then what the side serving the account
+// says, so a legacy token held through a switch is not found. Past the
+// hold's bounds it fails with EUNAVAILABLE.
+func (r *Router[S]) Await(ctx context.Context, find func() (*Home, error)) (*Home, error) {
+	home, err := find()
+	if err != nil || home.Side != Frozen {
+		return home, err
+	}
+	if err := r.Hold.Wait(ctx, home.Account.ID); err != nil {
+		return nil, err
+	}
+	return find()
+}
+
+// Moved reports whether the account is no longer served on side: frozen,
+// or moved to the other side, since a request was authenticated there. A
+// write such a request tried was refused whole (the freeze waits for
+// writes in flight, and none starts on a frozen account), so the request
+// can be served again through Await.
+func (r *Router[S]) Moved(ctx context.Context, accountID int64, side Side) bool {
+	home, err := r.Home(ctx, accountID)
+	return err == nil && home.Side != side
 }
 
 // Store returns the side's store; the zero S (nil) for Frozen.

@@ -196,3 +196,18 @@ func TestImporting(t *testing.T) {
 	im.unified[3].HistoryImported = true
 	t.Run("DoneByTheAccount", func(t *testing.T) { want(t, "") })
 }
+
+func TestMoved(t *testing.T) {
+	t.Parallel()
+	r, _, _, _ := setup(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		id    int64
+		side  chathome.Side
+		moved bool
+	}{{1, chathome.Legacy, false}, {2, chathome.Legacy, true}, {3, chathome.Legacy, true}, {3, chathome.Platform, false}, {9, chathome.Legacy, false}} {
+		if got := r.Moved(ctx, c.id, c.side); got != c.moved {
+			t.Errorf("account %d authenticated on %s: moved = %v, want %v", c.id, c.side, got, c.moved)
+		}
+	}
+}

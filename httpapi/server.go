@@ -73,6 +73,10 @@ type Server struct {
 	// Limits bound what clients can hold of the server; zero fields take
 	// the defaults.
 	Limits Limits
+	// Hold bounds how long and how many chat requests of frozen accounts
+	// are held until the freeze ends (docs/hold.md); zero fields take the
+	// defaults.
+	Hold chathome.HoldLimits
 	// SupportRequestsPerMinute is how many support API requests one API
 	// token may make a minute, in bursts of as many; more answer 429 with
 	// Retry-After. 0 means api.DefaultSupportRequestsPerMinute.
@@ -89,6 +93,8 @@ type Server struct {
 	requests    *prometheus.HistogramVec
 	op          *api.Operator
 	supportAuth *api.SupportAuth
+	// hold holds the chat requests of frozen accounts, all APIs together.
+	hold *chathome.Hold
 }
 
 // Open listens on addr ("host:port"; port 0 picks one) and serves in the
@@ -123,7 +129,9 @@ func (s *Server) Handler() http.Handler {
 			Name: "chatlift_http_request_duration_seconds", Help: "HTTP requests by route and status.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"route", "status"})
+		s.hold = &chathome.Hold{Accounts: s.Legacy, Limits: s.Hold, Logger: s.Logger}
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
+		s.Registry.MustRegister(s.hold.Collectors()...)
 		s.op = &api.Operator{Token: s.OperatorToken, Logger: s.Logger}
 		s.supportAuth = &api.SupportAuth{Store: s.Platform, Operator: s.op, Logger: s.Logger, Now: s.Now,
 			RequestsPerMinute: s.SupportRequestsPerMinute}
@@ -170,10 +178,11 @@ func (s *Server) routes() http.Handler {
 }
 
 // chatAuth authenticates chat API callers for an API over the store
-// interface S, with a chathome.Router deciding where their chat lives:
+// interface S, with a chathome.Router deciding where their chat lives and
+// holding the requests of frozen accounts (s.hold, shared by every API):
 // legacy and platform are s.Legacy and s.Platform as S.
 func chatAuth[S api.ChatCallerStore](s *Server, legacy, platform S) *api.ChatAuth[S] {
-	return &api.ChatAuth[S]{Homes: &chathome.Router[S]{Legacy: legacy, Platform: platform, Imports: s.Platform},
+	return &api.ChatAuth[S]{Homes: &chathome.Router[S]{Legacy: legacy, Platform: platform, Imports: s.Platform, Hold: s.hold},
 		Logger: s.Logger, Now: s.Now}
 }
 

@@ -141,7 +141,7 @@ func TestServe(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		for _, want := range []string{"chatlift_build_info", "chatlift_http_request_duration_seconds", "go_goroutines"} {
+		for _, want := range []string{"chatlift_build_info", "chatlift_http_request_duration_seconds", "chatlift_hold_requests_held_total", "go_goroutines"} {
 			if !bytes.Contains(b, []byte(want)) {
 				t.Fatalf("/metrics lacks %s", want)
 			}

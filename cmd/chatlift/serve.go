@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/chatlift/chatlift/app"
+	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/seed"
 )
@@ -28,6 +29,9 @@ func (m *Main) serveCommand() *cobra.Command {
 				return err
 			}
 			if err := checkRules(cfg.Rules); err != nil {
+				return err
+			}
+			if cfg.Hold, err = holdLimits(cfg.Hold, cfg.HTTPLimits.WriteTimeout); err != nil {
 				return err
 			}
 			cfg.Logger, cfg.Out, cfg.Version, cfg.Demo = log, m.Stdout, Version(), demo
@@ -57,7 +61,23 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept POST /api/ops/faults, which makes chosen upgrade steps fail (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
 	addLimitFlags(c, &cfg.HTTPLimits)
+	f.DurationVar(&cfg.Hold.For, "hold", chathome.DefaultHoldFor,
+		"longest a chat API or token request of an account frozen for its upgrade is held before it answers 503 (0: answer 503 at once)")
+	f.IntVar(&cfg.Hold.Requests, "hold-requests", chathome.DefaultHoldRequests,
+		"chat requests held at once, all accounts together; more answer 503 at once (0: hold none)")
 	return c
+}
+
+// holdLimits is the limits of the --hold flags, where 0 turns holding off;
+// a request must be answered before the write timeout closes its connection.
+func holdLimits(l chathome.HoldLimits, writeTimeout time.Duration) (chathome.HoldLimits, error) {
+	switch {
+	case l.For <= 0 || l.Requests <= 0:
+		return chathome.HoldLimits{For: -1, Requests: -1}, nil
+	case l.For >= writeTimeout:
+		return l, usagef("--hold %s must be shorter than --http-write-timeout %s", l.For, writeTimeout)
+	}
+	return l, nil
 }
 
 // addLimitFlags adds the flags that bound what clients can hold of the HTTP

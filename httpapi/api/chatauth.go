@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -64,12 +66,26 @@ func (a *ChatAuth[S]) now() time.Time {
 // Serve authenticates a chat API request by its bearer token and serves it
 // from the store that holds the token's account. Reads need the read
 // scope, writes the write scope. While the account is frozen for its
-// upgrade every request answers 503 with Retry-After.
+// upgrade a request is held until the freeze ends (Homes.Hold), then
+// served by the side that serves the account; past the hold's bounds it
+// answers 503 with Retry-After. A request whose write the freeze refused
+// (authenticated just before it) is held and served again. A held
+// request's body is read (within the body limit) before it waits.
 func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		body := &replayBody{src: r.Body}
+		r.Body = body
 		c, err := a.caller(r)
 		if err == nil {
 			err = h(w, r, c)
+		}
+		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && c != nil && a.Homes.Moved(r.Context(), c.Account.ID, c.side()) {
+			// The account froze after the request was authenticated, and
+			// its write was refused whole: serve it again, held.
+			body.rewind()
+			if c, err = a.caller(r); err == nil {
+				err = h(w, r, c)
+			}
 		}
 		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
 			w.Header().Set("Retry-After", strconv.Itoa(int(ChatRetryAfter.Seconds())))
@@ -96,10 +112,20 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "a bearer access token is required")
 	}
 	ctx := r.Context()
-	tok, home, err := a.Homes.Token(ctx, chatlift.HashSecret(bearer))
-	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
-		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
-	} else if err != nil {
+	var tok *chatlift.OAuthToken
+	home, err := a.Homes.Await(ctx, func() (home *chathome.Home, err error) {
+		tok, home, err = a.Homes.Token(ctx, chatlift.HashSecret(bearer))
+		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
+			return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
+		}
+		if body, ok := r.Body.(*replayBody); ok && err == nil && home.Side == chathome.Frozen {
+			// Read before the request is held: the server notices a client
+			// that goes away only once the body is read.
+			err = body.readAhead(r)
+		}
+		return home, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := home.Serving(); err != nil {
@@ -115,6 +141,47 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 	}
 	return &ChatCaller[S]{Token: tok, Agent: agent, Account: home.Account, Store: store,
 		Platform: home.Side == chathome.Platform, Now: a.now().UTC()}, nil
+}
+
+// side is the side that served c's account when c was authenticated.
+func (c *ChatCaller[S]) side() chathome.Side {
+	if c.Platform {
+		return chathome.Platform
+	}
+	return chathome.Legacy
+}
+
+// replayBody records what is read of a request's body (within the body
+// limit), so that the request can be served again.
+type replayBody struct {
+	src  io.ReadCloser
+	read bytes.Buffer
+	// replay, once rewound, is what was read before, read again first.
+	replay *bytes.Reader
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if b.replay != nil && b.replay.Len() > 0 {
+		return b.replay.Read(p)
+	}
+	n, err := b.src.Read(p)
+	b.read.Write(p[:n])
+	return n, err
+}
+
+func (b *replayBody) Close() error { return b.src.Close() }
+
+// rewind starts the body again from its start.
+func (b *replayBody) rewind() { b.replay = bytes.NewReader(b.read.Bytes()) }
+
+// readAhead reads the rest of the body of r now, for its handler to read
+// from the start.
+func (b *replayBody) readAhead(r *http.Request) error {
+	if _, err := ReadBody(r); err != nil {
+		return err
+	}
+	b.rewind()
+	return nil
 }
 
 // tokenAgent returns the agent tok acts for, read on every request so that

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/httpapi/chatapi"
 )
 
@@ -326,9 +327,11 @@ func TestIncrementalExport(t *testing.T) {
 	e.Call(t, "GET", "/api/v2/chat/incremental/chats?limit=5000", token, nil, http.StatusBadRequest, nil)
 }
 
+// TestMaintenanceMode: past the longest hold a frozen account's requests
+// answer 503 with Retry-After, and a refused write is not applied.
 func TestMaintenanceMode(t *testing.T) {
 	t.Parallel()
-	e := setup(t, 1, 2)
+	e := setup(t, 1, 2, func(s *httpapi.Server) { s.Hold.For = 20 * time.Millisecond })
 	id, token := e.Creds[0].AccountID, e.Creds[0].ChatAccessToken
 	ctx := context.Background()
 	if _, err := e.Legacy.SetChatAccountState(ctx, id, chatlift.ChatAccountMaintenance); err != nil {

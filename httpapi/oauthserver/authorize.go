@@ -62,7 +62,7 @@ func (s *Server) resolve(ctx context.Context, q *authRequest) error {
 	if q.repeated != "" {
 		return chatlift.Errorf(chatlift.EINVALID, "parameter %s is repeated", q.repeated)
 	}
-	t, err := s.oauthClient(ctx, q.ClientID)
+	t, err := s.oauthClient(ctx, q.ClientID, nil)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 		return chatlift.Errorf(chatlift.EINVALID, "unknown client_id %q", q.ClientID)
 	} else if err != nil {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/httpapi/oauthserver"
 )
 
@@ -195,9 +196,12 @@ func (e *env) hasToken(t *testing.T, token string, id int64) bool {
 	return slices.ContainsFunc(list, func(x oauthserver.OAuthToken) bool { return x.ID == id })
 }
 
+// TestOAuthMaintenance: past the longest hold the token endpoint and the
+// OAuth resources of a frozen account answer 503 with Retry-After; the
+// consent page, which a person reads, is not held.
 func TestOAuthMaintenance(t *testing.T) {
 	t.Parallel()
-	e := setup(t, 1, 0)
+	e := setup(t, 1, 0, func(s *httpapi.Server) { s.Hold.For = 20 * time.Millisecond })
 	me := e.account(0)
 	conf := oauthConfig(e.URL, e.NewClient(t, me.token, nil), oauth2.AuthStyleInHeader)
 	ctx := context.Background()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/httpapi/api"
 )
 
@@ -98,8 +99,10 @@ func (s *Server) accessTokenLifetime() time.Duration {
 // oauthTarget is an OAuth client and the store that serves its account.
 type oauthTarget struct {
 	client *chatlift.OAuthClient
-	// store is nil while the account is frozen for its upgrade.
+	// store is nil while the account is frozen for its upgrade; side is
+	// the side it is.
 	store Store
+	side  chathome.Side
 }
 
 // serving fails with EUNAVAILABLE while the client's account is frozen.
@@ -112,14 +115,31 @@ func (t *oauthTarget) serving() error {
 
 // oauthClient finds the client with the identifier, as the store serving its
 // account holds it (chathome decides which); ENOTFOUND if there is none.
-func (s *Server) oauthClient(ctx context.Context, identifier string) (*oauthTarget, error) {
-	c, home, err := s.Auth.Homes.Client(ctx, identifier)
+// With authenticate set the client must pass it, and then, while its
+// account is frozen, the request is held until the freeze ends and the
+// client found and authenticated again (chathome.Router.Await).
+func (s *Server) oauthClient(ctx context.Context, identifier string, authenticate func(*chatlift.OAuthClient) error) (*oauthTarget, error) {
+	t := &oauthTarget{}
+	find := func() (*chathome.Home, error) {
+		c, home, err := s.Auth.Homes.Client(ctx, identifier)
+		if err == nil && authenticate != nil {
+			err = authenticate(c)
+		}
+		t.client = c
+		return home, err
+	}
+	var home *chathome.Home
+	var err error
+	if authenticate == nil {
+		home, err = find()
+	} else {
+		home, err = s.Auth.Homes.Await(ctx, find)
+	}
 	if err != nil {
 		return nil, err
 	}
-	t := &oauthTarget{client: c}
 	if home.Serving() == nil {
-		t.store = s.Auth.Homes.Store(home.Side)
+		t.store, t.side = s.Auth.Homes.Store(home.Side), home.Side
 	}
 	return t, nil
 }

@@ -80,6 +80,20 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, 
 	if err != nil {
 		return nil, err
 	}
+	resp, err := s.grantTo(r, t, form)
+	if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && t.store != nil && s.Auth.Homes.Moved(r.Context(), t.client.AccountID, t.side) {
+		// The account froze after the client was authenticated, and the
+		// grant's write was refused whole: grant again, held.
+		if t, err = s.authenticateClient(r, form); err != nil {
+			return nil, err
+		}
+		resp, err = s.grantTo(r, t, form)
+	}
+	return resp, err
+}
+
+// grantTo runs the form's grant for the authenticated client t.
+func (s *Server) grantTo(r *http.Request, t *oauthTarget, form url.Values) (*TokenResponse, error) {
 	if err := t.serving(); err != nil {
 		return nil, err
 	}
@@ -102,7 +116,8 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, 
 
 // authenticateClient identifies the client by HTTP Basic or by the form's
 // client_id and client_secret (not both). Confidential clients must give
-// their secret; public clients have none.
+// their secret; public clients have none. An authenticated client's
+// request is held while its account is frozen.
 func (s *Server) authenticateClient(r *http.Request, form url.Values) (*oauthTarget, error) {
 	id, secret, basic := r.BasicAuth()
 	if basic {
@@ -118,21 +133,20 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*oauthTar
 	} else {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
-	t, err := s.oauthClient(r.Context(), id)
+	t, err := s.oauthClient(r.Context(), id, func(c *chatlift.OAuthClient) error {
+		if c.ClientType == chatlift.ClientConfidential {
+			if secret == "" || c.SecretHash == "" || subtle.ConstantTimeCompare([]byte(chatlift.HashSecret(secret)), []byte(c.SecretHash)) != 1 {
+				return errInvalidClient
+			}
+		} else if secret != "" {
+			return errInvalidClient
+		}
+		return nil
+	})
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 		return nil, errInvalidClient
-	} else if err != nil {
-		return nil, err
 	}
-	c := t.client
-	if c.ClientType == chatlift.ClientConfidential {
-		if secret == "" || c.SecretHash == "" || subtle.ConstantTimeCompare([]byte(chatlift.HashSecret(secret)), []byte(c.SecretHash)) != 1 {
-			return nil, errInvalidClient
-		}
-	} else if secret != "" {
-		return nil, errInvalidClient
-	}
-	return t, nil
+	return t, err
 }
 
 // codeGrant redeems an authorization code. The code is spent by any
