@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webui/webuitest"
 )
 
-// fakeStore keeps upgrades, slots, notices and the audit trail in memory.
+// fakeStore keeps upgrades, slots, notices, the audit trail and the
+// sessions in memory.
 type fakeStore struct {
+	webuitest.Sessions
+	fakeBatches
 	mu       sync.Mutex
 	upgrades map[string]*chatlift.Upgrade
 	slots    map[time.Time]int

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,20 +25,41 @@ type env struct {
 	srv   *httptest.Server
 	store *fakeStore
 	ups   *fakeUpgrades
+	clock atomic.Int64 // the console's now, in unix nanoseconds
+	c     *console.Console
 }
 
 func setup(t *testing.T) *env {
 	t.Helper()
 	store := newFakeStore()
-	ups := &fakeUpgrades{store: store, refuse: map[string]string{}}
+	e := &env{t: t, store: store, ups: &fakeUpgrades{store: store, refuse: map[string]string{}}}
+	e.clock.Store(now.UnixNano())
+	e.restart()
+	return e
+}
+
+// restart builds a new console over the same store and upgrade service, as
+// a restarted server (or another serve process) would: clients go on with
+// their cookies.
+func (e *env) restart() {
+	e.t.Helper()
+	if e.srv != nil {
+		e.srv.Close()
+		e.c.Stop()
+	}
 	rules := chatlift.DefaultScheduleRules
 	rules.Capacity = 2
-	c := &console.Console{Store: store, Accounts: fakeAccounts{}, Upgrades: ups, OperatorToken: opToken, Rules: rules,
-		Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
-	srv := httptest.NewServer(c)
-	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: store, ups: ups}
+	e.c = &console.Console{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, OperatorToken: opToken, Rules: rules,
+		Now: e.now, Logger: slog.New(slog.DiscardHandler)}
+	e.srv = httptest.NewServer(e.c)
+	e.t.Cleanup(e.srv.Close)
+	e.t.Cleanup(e.c.Stop)
 }
+
+func (e *env) now() time.Time { return time.Unix(0, e.clock.Load()).UTC() }
+
+// advance moves the console's clock on by d.
+func (e *env) advance(d time.Duration) { e.clock.Add(int64(d)) }
 
 // client is a browser without JavaScript: it keeps cookies (Secure ones too,
 // as browsers do on a loopback address) and does not follow redirects.
