@@ -4,14 +4,19 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/console"
+	"github.com/chatlift/chatlift/sqlstore"
 )
 
 // TestSessionSurvivesRestart: a session outlives the console that made it:
@@ -171,4 +176,35 @@ func TestBatchResume(t *testing.T) {
 			t.Fatalf("the upgrade service was asked %q", got)
 		}
 	})
+}
+
+// TestSessionsShared: two consoles over one platform database, as two serve
+// processes behind a balancer: a session made by one works on the other,
+// and signing out on one ends it on both.
+func TestSessionsShared(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "platform.db")
+	var servers []*httptest.Server
+	for range 2 {
+		db, err := sqlstore.Open(context.Background(), sqlstore.Config{Path: path, Role: sqlstore.RolePlatform})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		c := &console.Console{Store: db, Accounts: fakeAccounts{}, Upgrades: &fakeUpgrades{}, OperatorToken: opToken,
+			Rules: chatlift.DefaultScheduleRules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
+		srv := httptest.NewServer(c)
+		t.Cleanup(srv.Close)
+		servers = append(servers, srv)
+	}
+	e := &env{t: t, srv: servers[0]}
+	c := e.client()
+	c.signIn("Aiko")
+	e.srv = servers[1]
+	c.get("/console/").want(t, http.StatusOK, "Fleet at a glance", "operator (Aiko)")
+	kept := c.cookies["chatlift_console"]
+	c.post("/console/", "/console/sign-out", nil).want(t, http.StatusSeeOther)
+	e.srv = servers[0]
+	c.cookies["chatlift_console"] = kept
+	c.get("/console/").want(t, http.StatusSeeOther)
 }
