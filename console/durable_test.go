@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -207,4 +208,53 @@ func TestSessionsShared(t *testing.T) {
 	e.srv = servers[0]
 	c.cookies["chatlift_console"] = kept
 	c.get("/console/").want(t, http.StatusSeeOther)
+}
+
+// TestBatchStopAndResume: a console stopped mid-batch claims nothing more,
+// waits for the actions under way and records them; the next console
+// finishes the batch, each upgrade acted on exactly once.
+func TestBatchStopAndResume(t *testing.T) {
+	t.Parallel()
+	e, c := signedIn(t)
+	var ids []string
+	for i := range 7 {
+		ids = append(ids, fmt.Sprintf("upg_%d", i))
+		e.store.put(upgradeIn(ids[i], 1, chatlift.UpgradeScheduled))
+	}
+	hold := make(chan struct{})
+	e.ups.hold = hold
+	a := c.post("/console/batch?action=pause", "/console/batch", url.Values{"action": {"pause"}})
+	a.want(t, http.StatusSeeOther)
+	batchID := strings.TrimPrefix(a.header.Get("Location"), "/console/batches/")
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(e.ups.called(), "pause") < 4 { // every worker is acting
+		if time.Now().After(deadline) {
+			t.Fatalf("the workers did not start: %q", e.ups.called())
+		}
+	}
+	stopped := make(chan struct{})
+	go func() { e.c.Stop(); close(stopped) }()
+	select {
+	case <-e.store.claims().Done(): // the console claims no more
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stop did not stop the claims")
+	}
+	close(hold)
+	<-stopped
+	b, err := e.store.BatchAction(context.Background(), batchID)
+	if err != nil || b.Done != 4 || b.Finished != nil {
+		t.Fatalf("after the stop: %+v, %v; want 4 of 7 done, unfinished", b, err)
+	}
+	e.restart()
+	e.c.Start(t.Context())
+	waitBatch(t, c, a.header.Get("Location")).want(t, http.StatusOK, "7 of 7", "7 accepted")
+	calls := strings.Split(e.ups.called(), "; ")
+	slices.Sort(calls)
+	var want []string
+	for _, id := range ids {
+		want = append(want, "pause "+id)
+	}
+	if !slices.Equal(calls, want) {
+		t.Fatalf("the upgrade service was asked %q, want each upgrade once", calls)
+	}
 }

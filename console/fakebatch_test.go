@@ -10,11 +10,13 @@ import (
 )
 
 // fakeBatches keeps batches and their upgrades in memory, with the
-// platform store's rules; the zero value is ready.
+// platform store's rules; the zero value is ready. It keeps the context of
+// the last claim, to see the console stop claiming.
 type fakeBatches struct {
-	bmu     sync.Mutex
-	batches map[string]chatlift.BatchAction
-	items   map[string][]*chatlift.BatchItem
+	bmu      sync.Mutex
+	batches  map[string]chatlift.BatchAction
+	items    map[string][]*chatlift.BatchItem
+	claimCtx context.Context
 }
 
 func (f *fakeBatches) CreateBatchAction(_ context.Context, b *chatlift.BatchAction, ids []string) error {
@@ -73,9 +75,10 @@ func (f *fakeBatches) UnfinishedBatchActions(ctx context.Context) ([]*chatlift.B
 	return list, nil
 }
 
-func (f *fakeBatches) ClaimBatchItem(_ context.Context, batchID string, now time.Time) (*chatlift.BatchItem, error) {
+func (f *fakeBatches) ClaimBatchItem(ctx context.Context, batchID string, now time.Time) (*chatlift.BatchItem, error) {
 	f.bmu.Lock()
 	defer f.bmu.Unlock()
+	f.claimCtx = ctx
 	for _, it := range f.items[batchID] {
 		if it.Claimed == nil {
 			at := now
@@ -137,6 +140,13 @@ func (f *fakeBatches) FinishBatchAction(_ context.Context, id string, at time.Ti
 		f.batches[id] = b
 	}
 	return true, nil
+}
+
+// claims is the context of the last claim.
+func (f *fakeBatches) claims() context.Context {
+	f.bmu.Lock()
+	defer f.bmu.Unlock()
+	return f.claimCtx
 }
 
 // results lists the batch's upgrades with their results, in order.
