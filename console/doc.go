@@ -9,5 +9,7 @@
 // small interface declared here; it never calls the HTTP API. Pages are
 // html/template with embedded assets; htmx (vendored under static/) only
 // refreshes the live parts, so every page works without JavaScript.
-// See docs/console.md.
+// Sessions and batches are kept in the platform store, so a restart loses
+// neither and many serve processes share them; Start finishes the batches
+// a stopped process left. See docs/console.md.
 package console
