@@ -265,6 +265,41 @@ type PlatformStore interface {
 	ReleaseImportLease(ctx context.Context, key string) error
 	// ActiveImportLeases counts the leases live at now.
 	ActiveImportLeases(ctx context.Context, now time.Time) (int, error)
+
+	// CreateWebSession stores a new session; when its face then holds more
+	// than max sessions, those expiring first go. Sessions of any face
+	// expired at s.Created are pruned.
+	CreateWebSession(ctx context.Context, s *WebSession, max int) error
+	// WebSession returns the face's session with the id hash if it is live
+	// at now; ENOTFOUND if there is none or it has expired (then it goes).
+	WebSession(ctx context.Context, face, idHash string, now time.Time) (*WebSession, error)
+	// SetWebSessionFlash sets the session's one-time message.
+	SetWebSessionFlash(ctx context.Context, face, idHash, flash string) error
+	// TakeWebSessionFlash returns the session's one-time message and clears
+	// it: of two takers, one gets it.
+	TakeWebSessionFlash(ctx context.Context, face, idHash string) (string, error)
+	// DeleteWebSession ends the session; ending it twice is harmless.
+	DeleteWebSession(ctx context.Context, face, idHash string) error
+
+	// CreateBatchAction stores the batch and its upgrades, in order, in one
+	// transaction; ECONFLICT if its id is taken.
+	CreateBatchAction(ctx context.Context, b *BatchAction, upgradeIDs []string) error
+	// BatchAction returns the batch with its counts; ENOTFOUND if none.
+	BatchAction(ctx context.Context, id string) (*BatchAction, error)
+	// UnfinishedBatchActions lists the batches not finished, oldest first.
+	UnfinishedBatchActions(ctx context.Context) ([]*BatchAction, error)
+	// ClaimBatchItem takes the batch's first waiting upgrade, marking it
+	// claimed at now; ENOTFOUND when none waits. Of workers claiming at
+	// once, in any process, each upgrade goes to one.
+	ClaimBatchItem(ctx context.Context, batchID string, now time.Time) (*BatchItem, error)
+	// RecordBatchItem stores what the action did to a claimed upgrade; a
+	// recorded result stays (ECONFLICT), an unclaimed upgrade is ENOTFOUND.
+	RecordBatchItem(ctx context.Context, batchID, upgradeID, result string) error
+	// BatchItems lists the batch's upgrades that f selects, in order.
+	BatchItems(ctx context.Context, f BatchItemFilter) ([]*BatchItem, error)
+	// FinishBatchAction marks the batch finished at `at` if every upgrade
+	// has a result, and reports whether it is finished.
+	FinishBatchAction(ctx context.Context, id string, at time.Time) (bool, error)
 }
 
 // AccountFilter pages through accounts in id order.

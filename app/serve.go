@@ -68,6 +68,7 @@ type Serve struct {
 	worker   worker.Worker
 	upgrades *upgrade.Service
 	faults   *upgrade.Faults // set with FaultInjection
+	console  *console.Console
 	// ln is bound first, so the public URL is known to the workers, and
 	// served last.
 	ln        net.Listener
@@ -157,8 +158,10 @@ func (s *Serve) startHTTP() {
 	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
 		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits, Hold: s.cfg.Hold}
-	s.HTTP.Console = &console.Console{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
+	s.console = &console.Console{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
 		OperatorToken: s.OperatorToken, Rules: s.cfg.Rules, Logger: s.log.With("component", "console")}
+	s.console.Start(context.Background()) // finishes the batches a stopped process left; Close stops it
+	s.HTTP.Console = s.console
 	s.HTTP.Account = s.accountPages()
 	if s.faults != nil { // a nil *Faults in the interface would look set
 		s.HTTP.Faults = s.faults
@@ -234,7 +237,7 @@ func (s *Serve) readiness(ctx context.Context) error {
 }
 
 // Close stops the parts in reverse order: HTTP (draining requests until ctx
-// ends), worker, engine client, embedded server, mailer (finishing the send
+// ends), the console's batches, worker, engine client, embedded server, mailer (finishing the send
 // in flight), stores.
 func (s *Serve) Close(ctx context.Context) error {
 	var errs []error
@@ -243,6 +246,9 @@ func (s *Serve) Close(ctx context.Context) error {
 		errs = append(errs, s.HTTP.Close(ctx))
 	} else if s.ln != nil { // bound, never served
 		s.ln.Close()
+	}
+	if s.console != nil { // the batch actions under way end and are recorded
+		s.console.Stop()
 	}
 	if s.worker != nil {
 		s.worker.Stop()

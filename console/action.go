@@ -123,26 +123,26 @@ func (c *Console) doAction(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, err)
 		return
 	}
-	entry, err := c.act(r.Context(), s, id, action, at, detail, note)
+	entry, err := c.act(r.Context(), actor(s), id, action, at, detail, note)
 	if err != nil {
 		c.fail(w, r, s, err)
 		return
 	}
-	c.sessions.SetFlash(s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
+	c.sessions.SetFlash(r.Context(), s, fmt.Sprintf("%s: %s", actionLabel[action], entry.Result))
 	http.Redirect(w, r, "/console/upgrades/"+id, http.StatusSeeOther)
 }
 
-// act asks the upgrade service to carry out the action and records the
-// answer in the audit trail. A refusal is an answer, not an error; the
-// error is the store's or the engine's.
-func (c *Console) act(ctx context.Context, s *session, id, action string, at time.Time, detail, note string) (*chatlift.AuditEntry, error) {
+// act asks the upgrade service to carry out the action for who and
+// records the answer in the audit trail. A refusal is an answer, not an
+// error; the error is the store's or the engine's.
+func (c *Console) act(ctx context.Context, who, id, action string, at time.Time, detail, note string) (*chatlift.AuditEntry, error) {
 	var err error
 	if action == "reschedule" {
 		_, err = c.Upgrades.Reschedule(ctx, id, at)
 	} else {
 		_, err = c.Upgrades.Act(ctx, id, action)
 	}
-	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: actor(s), Action: action, Detail: detail, Result: "accepted", Note: note}
+	entry := &chatlift.AuditEntry{UpgradeID: id, At: c.now(), Actor: who, Action: action, Detail: detail, Result: "accepted", Note: note}
 	switch code := chatlift.ErrorCode(err); {
 	case err == nil:
 	case code == chatlift.ECONFLICT || code == chatlift.EINVALID || code == chatlift.EUNAVAILABLE || code == chatlift.ENOTFOUND:

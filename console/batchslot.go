@@ -56,11 +56,3 @@ func (c *Console) parseBatchSlot(ctx context.Context, s string) (time.Time, erro
 	}
 	return at, chatlift.Errorf(chatlift.ECONFLICT, "the slot %s is no longer free; choose another", when(at))
 }
-
-// detail is what each action of the batch writes in the audit trail.
-func (b *batch) detail() string {
-	if b.Action == "reschedule" {
-		return "batch " + b.ID + ", to " + when(b.At)
-	}
-	return "batch " + b.ID
-}

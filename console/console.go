@@ -13,8 +13,10 @@ import (
 	"github.com/chatlift/chatlift/ratelimit"
 )
 
-// Store is what the console reads and writes in the platform database.
+// Store is what the console reads and writes in the platform database:
+// its sessions and batches too.
 type Store interface {
+	webui.SessionStore
 	Upgrade(ctx context.Context, id string) (*chatlift.Upgrade, error)
 	Upgrades(ctx context.Context, f chatlift.UpgradeFilter) ([]*chatlift.Upgrade, error)
 	UpgradeCounts(ctx context.Context) (map[string]int, error)
@@ -33,7 +35,16 @@ type Store interface {
 	ImportSettings(ctx context.Context) (chatlift.ImportSettings, error)
 	PutImportSettings(ctx context.Context, s chatlift.ImportSettings) error
 	ActiveImportLeases(ctx context.Context, now time.Time) (int, error)
+	CreateBatchAction(ctx context.Context, b *chatlift.BatchAction, upgradeIDs []string) error
+	BatchAction(ctx context.Context, id string) (*chatlift.BatchAction, error)
+	UnfinishedBatchActions(ctx context.Context) ([]*chatlift.BatchAction, error)
+	ClaimBatchItem(ctx context.Context, batchID string, now time.Time) (*chatlift.BatchItem, error)
+	RecordBatchItem(ctx context.Context, batchID, upgradeID, result string) error
+	BatchItems(ctx context.Context, f chatlift.BatchItemFilter) ([]*chatlift.BatchItem, error)
+	FinishBatchAction(ctx context.Context, id string, at time.Time) (bool, error)
 }
+
+var _ Store = chatlift.PlatformStore(nil)
 
 // Accounts finds a legacy chat account, for its time zone.
 type Accounts interface {
@@ -62,12 +73,18 @@ type Console struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a session lasts; 0 means 12 hours.
 	SessionTTL time.Duration
+	// ResumeEvery is how often, once started, the console looks for
+	// batches no process is running; 0 means 30 seconds.
+	ResumeEvery time.Duration
 
 	once     sync.Once
 	mux      *http.ServeMux
 	sessions *webui.Sessions[string]
 	signIns  *ratelimit.Keyed
-	batches  *batches
+	batches  *running
+	ctx      context.Context // the batches' context, cancelled by Stop
+	stop     context.CancelFunc
+	workers  sync.WaitGroup
 }
 
 // maxFormBytes caps every form the console reads.
@@ -90,9 +107,10 @@ func (c *Console) init() {
 	if ttl == 0 {
 		ttl = 12 * time.Hour
 	}
-	c.sessions = webui.NewSessions[string](ttl, maxSessions)
+	c.sessions = webui.NewSessions[string](c.Store, chatlift.FaceConsole, ttl, maxSessions, c.Logger)
 	c.signIns = ratelimit.New(signInInterval, signInBurst, 10000)
-	c.batches = &batches{byID: map[string]*batch{}}
+	c.batches = &running{ids: map[string]bool{}}
+	c.ctx, c.stop = context.WithCancel(context.Background())
 	m := http.NewServeMux()
 	m.Handle("GET /console/static/", http.StripPrefix("/console/static/", webui.Static()))
 	m.HandleFunc("GET /console/sign-in", c.signInPage)
@@ -117,4 +135,36 @@ func (c *Console) init() {
 		c.fail(w, r, nil, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))
 	c.mux = m
+}
+
+// Start finishes the batches a stopped process left unfinished, now and
+// every ResumeEvery, until ctx ends or Stop.
+func (c *Console) Start(ctx context.Context) {
+	c.once.Do(c.init)
+	every := c.ResumeEvery
+	if every == 0 {
+		every = resumeEvery
+	}
+	c.workers.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			c.resumeBatches(c.ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+}
+
+// Stop stops the batches: no upgrade is claimed any more, and Stop returns
+// once the actions under way are done and recorded.
+func (c *Console) Stop() {
+	c.once.Do(c.init)
+	c.stop()
+	c.workers.Wait()
 }

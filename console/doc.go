@@ -10,5 +10,7 @@
 // html/template with embedded assets, rendered in the layout shared with
 // the account pages (internal/webui); htmx only refreshes the live parts,
 // so every page works without JavaScript.
-// See docs/console.md.
+// Sessions and batches are kept in the platform store, so a restart loses
+// neither and many serve processes share them; Start finishes the batches
+// a stopped process left. See docs/console.md.
 package console

@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/internal/webui/webuitest"
 )
 
-// fakeStore keeps upgrades, slots, notices and the audit trail in memory.
+// fakeStore keeps upgrades, slots, notices, the audit trail and the
+// sessions in memory.
 type fakeStore struct {
+	webuitest.Sessions
+	fakeBatches
 	mu       sync.Mutex
 	upgrades map[string]*chatlift.Upgrade
 	slots    map[time.Time]int
@@ -163,20 +167,26 @@ func (fakeAccounts) ChatAccount(_ context.Context, id int64) (*chatlift.ChatAcco
 }
 
 // fakeUpgrades accepts every action except on the upgrades it refuses, and
-// records what it was asked.
+// records what it was asked. With hold set, each action waits for it to
+// close once asked.
 type fakeUpgrades struct {
 	mu      sync.Mutex
 	store   *fakeStore
 	refuse  map[string]string
 	calls   []string
 	resched []time.Time
+	hold    chan struct{}
 }
 
 func (f *fakeUpgrades) Act(ctx context.Context, id, action string) (*chatlift.Upgrade, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, action+" "+id)
 	reason, refused := f.refuse[id]
+	hold := f.hold
 	f.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
 	if refused {
 		return nil, chatlift.Errorf(chatlift.ECONFLICT, "%s refused: %s", action, reason)
 	}

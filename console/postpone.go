@@ -108,7 +108,7 @@ func (c *Console) answer(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, err)
 		return
 	}
-	c.sessions.SetFlash(s, flash)
+	c.sessions.SetFlash(r.Context(), s, flash)
 	http.Redirect(w, r, "/console/upgrades/"+u.ID, http.StatusSeeOther)
 }
 
@@ -132,7 +132,7 @@ func (c *Console) decide(ctx context.Context, s *session, u *chatlift.Upgrade, p
 	if slot == nil {
 		return "", chatlift.Errorf(chatlift.ECONFLICT, "no free slot from %s within the scheduling horizon", when(p.Until))
 	}
-	entry, err := c.act(ctx, s, u.ID, "reschedule", slot.UTC(), fmt.Sprintf("postpone request %d: to %s", p.ID, when(slot)), "")
+	entry, err := c.act(ctx, actor(s), u.ID, "reschedule", slot.UTC(), fmt.Sprintf("postpone request %d: to %s", p.ID, when(slot)), "")
 	if err != nil {
 		return "", err
 	}

@@ -39,12 +39,12 @@ func cookie(name, value string, maxAge int) *http.Cookie {
 }
 
 // session returns the request's live session, nil if none.
-func (c *Console) session(r *http.Request) *session {
+func (c *Console) session(r *http.Request) (*session, error) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return c.sessions.Get(ck.Value, c.now())
+	return c.sessions.Get(r.Context(), ck.Value, c.now())
 }
 
 // authed lets a request through only with a live session, before anything
@@ -53,8 +53,11 @@ func (c *Console) session(r *http.Request) *session {
 // refused without its body being read.
 func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s := c.session(r)
+		s, err := c.session(r)
 		switch {
+		case err != nil:
+			c.fail(w, r, nil, err)
+			return
 		case s == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			http.Redirect(w, r, "/console/sign-in?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -92,7 +95,10 @@ type signInData struct {
 // signInPage shows the sign-in form with a fresh CSRF token, kept in a
 // cookie of its own until a session exists.
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
-	if c.session(r) != nil {
+	if s, err := c.session(r); err != nil {
+		c.fail(w, r, nil, err)
+		return
+	} else if s != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
@@ -133,14 +139,21 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.showSignIn(w, r, http.StatusBadRequest, d)
 		return
 	}
-	s := c.sessions.Create(strings.TrimSpace(d.Name), c.now())
+	s, err := c.sessions.Create(r.Context(), strings.TrimSpace(d.Name), c.now())
+	if err != nil {
+		c.fail(w, r, nil, err)
+		return
+	}
 	http.SetCookie(w, cookie(preCookie, "", -1))
 	http.SetCookie(w, cookie(sessionCookie, s.ID, int(c.sessions.TTL()/time.Second)))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, s *session) {
-	c.sessions.Delete(s.ID)
+	if err := c.sessions.Delete(r.Context(), s.ID); err != nil {
+		c.fail(w, r, s, err)
+		return
+	}
 	http.SetCookie(w, cookie(sessionCookie, "", -1))
 	http.Redirect(w, r, "/console/sign-in", http.StatusSeeOther)
 }

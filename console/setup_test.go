@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,20 +23,44 @@ type env struct {
 	srv   *httptest.Server
 	store *fakeStore
 	ups   *fakeUpgrades
+	clock atomic.Int64 // the console's now, in unix nanoseconds
+	c     *console.Console
+	serve atomic.Pointer[console.Console] // the console srv's requests reach
 }
 
 func setup(t *testing.T) *env {
 	t.Helper()
 	store := newFakeStore()
-	ups := &fakeUpgrades{store: store, refuse: map[string]string{}}
+	e := &env{t: t, store: store, ups: &fakeUpgrades{store: store, refuse: map[string]string{}}}
+	e.clock.Store(now.UnixNano())
+	e.restart()
+	return e
+}
+
+// restart builds a new console over the same store and upgrade service, as
+// a restarted server (or another serve process) would: clients go on with
+// their cookies.
+func (e *env) restart() {
+	e.t.Helper()
+	if e.c != nil {
+		e.c.Stop()
+	}
 	rules := chatlift.DefaultScheduleRules
 	rules.Capacity = 2
-	c := &console.Console{Store: store, Accounts: fakeAccounts{}, Upgrades: ups, OperatorToken: opToken, Rules: rules,
-		Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
-	srv := httptest.NewServer(c)
-	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: store, ups: ups}
+	e.c = &console.Console{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, OperatorToken: opToken, Rules: rules,
+		Now: e.now, Logger: slog.New(slog.DiscardHandler)}
+	e.serve.Store(e.c)
+	e.t.Cleanup(e.c.Stop)
+	if e.srv == nil { // one address throughout, as behind a balancer
+		e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve.Load().ServeHTTP(w, r) }))
+		e.t.Cleanup(e.srv.Close)
+	}
 }
+
+func (e *env) now() time.Time { return time.Unix(0, e.clock.Load()).UTC() }
+
+// advance moves the console's clock on by d.
+func (e *env) advance(d time.Duration) { e.clock.Add(int64(d)) }
 
 // client is a browser without JavaScript (internal/webtest) with the
 // console's own steps.

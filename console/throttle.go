@@ -81,7 +81,7 @@ func (c *Console) setThrottle(w http.ResponseWriter, r *http.Request, s *session
 		c.fail(w, r, s, err)
 		return
 	}
-	c.sessions.SetFlash(s, "Import limits set: "+limits(q))
+	c.sessions.SetFlash(r.Context(), s, "Import limits set: "+limits(q))
 	http.Redirect(w, r, "/console/imports", http.StatusSeeOther)
 }
 

@@ -81,6 +81,6 @@ func (p *Pages) markRead(w http.ResponseWriter, r *http.Request, s *session) {
 			return
 		}
 	}
-	p.sessions.SetFlash(s, "Every notification is marked read.")
+	p.sessions.SetFlash(r.Context(), s, "Every notification is marked read.")
 	http.Redirect(w, r, "/account/notifications", http.StatusSeeOther)
 }

@@ -83,12 +83,12 @@ func (p *Pages) chooseMerge(w http.ResponseWriter, r *http.Request, s *session) 
 func (p *Pages) answer(w http.ResponseWriter, r *http.Request, s *session, err error, ok, to string) {
 	switch chatlift.ErrorCode(err) {
 	case "":
-		p.sessions.SetFlash(s, ok)
+		p.sessions.SetFlash(r.Context(), s, ok)
 	case chatlift.EINTERNAL:
 		p.fail(w, r, s, err)
 		return
 	default:
-		p.sessions.SetFlash(s, "Refused: "+chatlift.ErrorMessage(err))
+		p.sessions.SetFlash(r.Context(), s, "Refused: "+chatlift.ErrorMessage(err))
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -12,8 +12,10 @@ import (
 	"github.com/chatlift/chatlift/internal/webui"
 )
 
-// Store is what the pages read in the platform database.
+// Store is what the pages read in the platform database, where their
+// sessions are kept too.
 type Store interface {
+	webui.SessionStore
 	SupportPasswords(ctx context.Context, email string) ([]*chatlift.SupportPassword, error)
 	User(ctx context.Context, accountID, id int64) (*chatlift.User, error)
 	SupportAccount(ctx context.Context, id int64) (*chatlift.SupportAccount, error)
@@ -108,7 +110,7 @@ func (p *Pages) init() {
 	if ttl == 0 {
 		ttl = 12 * time.Hour
 	}
-	p.sessions = webui.NewSessions[owner](ttl, maxSessions)
+	p.sessions = webui.NewSessions[owner](p.Store, chatlift.FaceAccount, ttl, maxSessions, p.Logger)
 	p.guard = newGuard(p.Compare)
 	m := http.NewServeMux()
 	m.Handle("GET /account/static/", http.StripPrefix("/account/static/", webui.Static()))

@@ -44,7 +44,7 @@ func (p *Pages) postpone(w http.ResponseWriter, r *http.Request, s *session) {
 	loc, _ := time.LoadLocation(d.Zone)
 	until, ok := postponeUntil(d.U, loc, r.PostForm.Get("date"), r.PostForm.Get("weeks"))
 	if !ok {
-		p.sessions.SetFlash(s, "Refused: give a number of weeks or a date.")
+		p.sessions.SetFlash(r.Context(), s, "Refused: give a number of weeks or a date.")
 		http.Redirect(w, r, "/account/upgrade#postpone", http.StatusSeeOther)
 		return
 	}

@@ -22,20 +22,22 @@ func cookie(name, value string, maxAge int) *http.Cookie {
 
 // session returns the request's live session, nil if none. A session
 // whose user is no longer an active admin of the account ends here.
-func (p *Pages) session(r *http.Request) *session {
+func (p *Pages) session(r *http.Request) (*session, error) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	s := p.sessions.Get(ck.Value, p.now())
-	if s == nil {
-		return nil
+	s, err := p.sessions.Get(r.Context(), ck.Value, p.now())
+	if s == nil || err != nil {
+		return nil, err
 	}
-	if u, err := p.Store.User(r.Context(), s.User.AccountID, s.User.UserID); err != nil || !admin(u) {
-		p.sessions.Delete(s.ID)
-		return nil
+	u, err := p.Store.User(r.Context(), s.User.AccountID, s.User.UserID)
+	if err != nil && chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
+		return nil, err
+	} else if err != nil || !admin(u) {
+		return nil, p.sessions.Delete(r.Context(), s.ID)
 	}
-	return s
+	return s, nil
 }
 
 // admin reports whether u may use the pages: an active support admin.
@@ -45,7 +47,11 @@ func admin(u *chatlift.User) bool { return u.Active && u.Role == chatlift.UserRo
 // else is read; a form must also carry the session's CSRF token.
 func (p *Pages) authed(h func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s := p.session(r)
+		s, err := p.session(r)
+		if err != nil {
+			p.fail(w, r, nil, err)
+			return
+		}
 		if s == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			http.Redirect(w, r, "/account/sign-in?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -75,7 +81,10 @@ type signInData struct {
 
 func (p *Pages) signInPage(w http.ResponseWriter, r *http.Request) {
 	next := webui.SafeNext(r.URL.Query().Get("next"), cookiePath)
-	if p.session(r) != nil {
+	if s, err := p.session(r); err != nil {
+		p.fail(w, r, nil, err)
+		return
+	} else if s != nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
@@ -118,7 +127,11 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		p.showSignIn(w, r, http.StatusUnauthorized, d)
 		return
 	}
-	s := p.sessions.Create(*who, p.now())
+	s, err := p.sessions.Create(r.Context(), *who, p.now())
+	if err != nil {
+		p.fail(w, r, nil, err)
+		return
+	}
 	http.SetCookie(w, cookie(preCookie, "", -1))
 	http.SetCookie(w, cookie(sessionCookie, s.ID, int(p.sessions.TTL()/time.Second)))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
@@ -172,7 +185,10 @@ func (p *Pages) check(r *http.Request, email, password string) (*owner, error) {
 }
 
 func (p *Pages) signOut(w http.ResponseWriter, r *http.Request, s *session) {
-	p.sessions.Delete(s.ID)
+	if err := p.sessions.Delete(r.Context(), s.ID); err != nil {
+		p.fail(w, r, s, err)
+		return
+	}
 	http.SetCookie(w, cookie(sessionCookie, "", -1))
 	http.Redirect(w, r, "/account/sign-in", http.StatusSeeOther)
 }

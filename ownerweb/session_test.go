@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -112,4 +113,35 @@ func TestAuthenticateFirst(t *testing.T) {
 	c.signIn("ann@example.com", password)
 	a = c.Do("POST", "/account/sign-out", url.Values{"csrf": {strings.Repeat("y", 100<<10)}})
 	wantStatus(t, "oversized form", a, http.StatusRequestEntityTooLarge)
+}
+
+// TestSessionSurvivesRestart: a session outlives the pages that made it,
+// with its CSRF token and its one-time message; expired, it is refused
+// and pruned.
+func TestSessionSurvivesRestart(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		c.signIn("ann@example.com", password)
+		tok := c.CSRF("/account/upgrade")
+		e.restart()
+		wantBody(t, "home after a restart", c.Do("GET", "/account/", nil), "Signed in as ann@example.com")
+		wantStatus(t, "request", c.Do("POST", "/account/upgrade/request", url.Values{"csrf": {tok}}), http.StatusSeeOther)
+		e.restart()
+		wantBody(t, "the message after a restart", c.Do("GET", "/account/upgrade", nil), "Upgrade requested")
+		if a := c.Do("GET", "/account/upgrade", nil); strings.Contains(a.Body, "Upgrade requested") {
+			t.Fatal("the one-time message showed twice")
+		}
+	})
+	t.Run("ExpiredIsRefusedAndPruned", func(t *testing.T) {
+		e := setup(t)
+		c := e.client()
+		c.signIn("ann@example.com", password)
+		e.later = 12 * time.Hour
+		e.restart()
+		wantStatus(t, "expired session", c.Do("GET", "/account/", nil), http.StatusSeeOther)
+		if n := e.store.Len(chatlift.FaceAccount); n != 0 {
+			t.Fatalf("%d sessions kept after the only one expired", n)
+		}
+	})
 }

@@ -3,9 +3,11 @@ package ownerweb_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/internal/webtest"
+	"github.com/chatlift/chatlift/internal/webui/webuitest"
 	"github.com/chatlift/chatlift/ownerweb"
 )
 
@@ -21,8 +24,9 @@ const password = "correct horse battery staple"
 var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 
 // fakeStore holds one account (1) with an admin (ann), an agent (bob) and
-// a suspended admin (cid), each with the password.
+// a suspended admin (cid), each with the password, and the sessions.
 type fakeStore struct {
+	webuitest.Sessions
 	users     map[int64]*chatlift.User
 	passwords []*chatlift.SupportPassword
 	upgrades  []*chatlift.Upgrade
@@ -224,7 +228,9 @@ type env struct {
 	ups     *fakeUpgrades
 	tasks   *fakeChecklist
 	set     *fakeSettings
-	compare int // bcrypt comparisons made
+	compare int                            // bcrypt comparisons made
+	later   time.Duration                  // how far the pages' clock is past now; set before restart
+	serve   atomic.Pointer[ownerweb.Pages] // the pages srv's requests reach
 }
 
 func setup(t *testing.T) *env {
@@ -244,13 +250,24 @@ func setup(t *testing.T) *env {
 		post: []chatlift.Task{{Key: chatlift.TaskReauthorizeOAuth, Title: "Re-authorize OAuth clients", Status: chatlift.TaskTodo,
 			Details: []string{"CRM (crm): no new token yet"}}},
 	}
+	e.restart()
+	return e
+}
+
+// restart builds new pages over the same store, as a restarted server (or
+// another serve process) would: clients go on with their cookies.
+func (e *env) restart() {
+	e.t.Helper()
 	rules := chatlift.DefaultScheduleRules
 	rules.Capacity = 1
-	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Tasks: e.tasks, Settings: e.set, Rules: rules, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler),
+	p := &ownerweb.Pages{Store: e.store, Accounts: fakeAccounts{}, Upgrades: e.ups, Tasks: e.tasks, Settings: e.set, Rules: rules,
+		Now: func() time.Time { return now.Add(e.later) }, Logger: slog.New(slog.DiscardHandler),
 		Compare: func(hash, pw []byte) error { e.compare++; return bcrypt.CompareHashAndPassword(hash, pw) }}
-	e.srv = httptest.NewServer(p)
-	t.Cleanup(e.srv.Close)
-	return e
+	e.serve.Store(p)
+	if e.srv == nil { // one address throughout, as behind a balancer
+		e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve.Load().ServeHTTP(w, r) }))
+		e.t.Cleanup(e.srv.Close)
+	}
 }
 
 // client is a browser without JavaScript (internal/webtest) with the

@@ -57,9 +57,9 @@ func (p *Pages) enableAssumption(w http.ResponseWriter, r *http.Request, s *sess
 	err := p.Settings.EnableAccountAssumption(r.Context(), s.User.AccountID)
 	switch chatlift.ErrorCode(err) {
 	case "":
-		p.sessions.SetFlash(s, "Account assumption is on: support staff can help if the upgrade needs attention.")
+		p.sessions.SetFlash(r.Context(), s, "Account assumption is on: support staff can help if the upgrade needs attention.")
 	case chatlift.EUNAVAILABLE:
-		p.sessions.SetFlash(s, "Refused: chat is being upgraded or already has been; account assumption can no longer change here.")
+		p.sessions.SetFlash(r.Context(), s, "Refused: chat is being upgraded or already has been; account assumption can no longer change here.")
 	default:
 		p.fail(w, r, s, err)
 		return

@@ -176,12 +176,12 @@ func (p *Pages) request(w http.ResponseWriter, r *http.Request, s *session) {
 	var exists interface{ ExistingID() string }
 	switch {
 	case errors.As(err, &exists):
-		p.sessions.SetFlash(s, "An upgrade is already under way for this account.")
+		p.sessions.SetFlash(r.Context(), s, "An upgrade is already under way for this account.")
 	case err != nil:
 		p.fail(w, r, s, err)
 		return
 	default:
-		p.sessions.SetFlash(s, "Upgrade requested: a date is being booked and you will be told it here and by email.")
+		p.sessions.SetFlash(r.Context(), s, "Upgrade requested: a date is being booked and you will be told it here and by email.")
 	}
 	http.Redirect(w, r, "/account/upgrade", http.StatusSeeOther)
 }
@@ -196,7 +196,7 @@ func (p *Pages) reschedule(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	at, err := time.Parse(time.RFC3339, r.PostForm.Get("slot"))
 	if err != nil || !reschedulable(d.U) || !slices.ContainsFunc(d.Slots, at.Equal) {
-		p.sessions.SetFlash(s, "Refused: pick one of the free dates offered.")
+		p.sessions.SetFlash(r.Context(), s, "Refused: pick one of the free dates offered.")
 		http.Redirect(w, r, "/account/upgrade", http.StatusSeeOther)
 		return
 	}
@@ -205,10 +205,10 @@ func (p *Pages) reschedule(w http.ResponseWriter, r *http.Request, s *session) {
 			p.fail(w, r, s, err)
 			return
 		}
-		p.sessions.SetFlash(s, "Refused: "+chatlift.ErrorMessage(err))
+		p.sessions.SetFlash(r.Context(), s, "Refused: "+chatlift.ErrorMessage(err))
 	} else {
 		loc, _ := time.LoadLocation(d.Zone)
-		p.sessions.SetFlash(s, "Accepted: the upgrade moves to "+at.In(loc).Format(dateLayout)+".")
+		p.sessions.SetFlash(r.Context(), s, "Accepted: the upgrade moves to "+at.In(loc).Format(dateLayout)+".")
 	}
 	http.Redirect(w, r, "/account/upgrade", http.StatusSeeOther)
 }

@@ -61,6 +61,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PostponeAnswers", func(t *testing.T) { testPostponeAnswers(t, open(t)) })
 	t.Run("ImportSettings", func(t *testing.T) { testImportSettings(t, open(t)) })
 	t.Run("ImportLeases", func(t *testing.T) { testImportLeases(t, open(t)) })
+	t.Run("WebSessions", func(t *testing.T) { testWebSessions(t, open(t)) })
+	t.Run("WebSessionPruning", func(t *testing.T) { testWebSessionPruning(t, open(t)) })
+	t.Run("WebSessionFlash", func(t *testing.T) { testWebSessionFlash(t, open(t)) })
+	t.Run("BatchActions", func(t *testing.T) { testBatchActions(t, open(t)) })
+	t.Run("UnfinishedBatchActions", func(t *testing.T) { testUnfinishedBatchActions(t, open(t)) })
+	t.Run("BatchClaims", func(t *testing.T) { testBatchClaims(t, open(t)) })
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

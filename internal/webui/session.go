@@ -1,96 +1,135 @@
 // Package webui holds what the server-rendered web faces share: sessions
-// kept server-side with their CSRF tokens, cookie and token helpers, the
+// kept in the platform store with their CSRF tokens (so they outlive a
+// restart and every serve process shares them), cookie and token helpers, the
 // security headers, and bounded form reading. The operator console and the
 // account owners' pages both use it.
 package webui
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/chatlift/chatlift"
 )
 
-// Session is one signed-in user: a random id kept server-side (only the
-// cookie holds it), the CSRF token its forms carry, and what the face keeps
-// about the user.
+// SessionStore keeps the sessions of every face: the platform store, so
+// that sessions outlive a restart and every serve process shares them.
+type SessionStore interface {
+	CreateWebSession(ctx context.Context, s *chatlift.WebSession, max int) error
+	WebSession(ctx context.Context, face, idHash string, now time.Time) (*chatlift.WebSession, error)
+	SetWebSessionFlash(ctx context.Context, face, idHash, flash string) error
+	TakeWebSessionFlash(ctx context.Context, face, idHash string) (string, error)
+	DeleteWebSession(ctx context.Context, face, idHash string) error
+}
+
+var _ SessionStore = chatlift.PlatformStore(nil)
+
+// Session is one signed-in user: a random id that only the cookie holds
+// (the store keeps its hash), the CSRF token its forms carry, and what the
+// face keeps about the user.
 type Session[T any] struct {
 	ID, CSRF string
 	Expires  time.Time
 	User     T
-	flash    string // shown once on the next page
+	flash    string // taken from the store when the session was read
 }
 
-// Sessions keeps at most max sessions; the oldest goes first when full.
+// Sessions are one face's sessions in the store, at most max of them: the
+// ones expiring first go when a new one would pass the cap.
 type Sessions[T any] struct {
-	mu   sync.Mutex
-	ttl  time.Duration
-	max  int
-	byID map[string]*Session[T]
+	store  SessionStore
+	face   string
+	ttl    time.Duration
+	max    int
+	logger *slog.Logger
 }
 
-// NewSessions makes a session store whose sessions last ttl.
-func NewSessions[T any](ttl time.Duration, max int) *Sessions[T] {
-	return &Sessions[T]{ttl: ttl, max: max, byID: map[string]*Session[T]{}}
+// NewSessions keeps the face's sessions in store; each lasts ttl.
+func NewSessions[T any](store SessionStore, face string, ttl time.Duration, max int, logger *slog.Logger) *Sessions[T] {
+	return &Sessions[T]{store: store, face: face, ttl: ttl, max: max, logger: logger}
 }
 
 // TTL is how long a session lasts.
 func (ss *Sessions[T]) TTL() time.Duration { return ss.ttl }
 
-// Create starts a session for user.
-func (ss *Sessions[T]) Create(user T, now time.Time) *Session[T] {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if len(ss.byID) >= ss.max {
-		var oldest *Session[T]
-		for _, s := range ss.byID {
-			if oldest == nil || s.Expires.Before(oldest.Expires) {
-				oldest = s
-			}
-		}
-		delete(ss.byID, oldest.ID)
-	}
-	s := &Session[T]{ID: RandomToken(), CSRF: RandomToken(), User: user, Expires: now.Add(ss.ttl)}
-	ss.byID[s.ID] = s
-	return s
+// hashID is what the store keeps of a session id.
+func hashID(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(h[:])
 }
 
-// Get returns the live session with the id, nil if none.
-func (ss *Sessions[T]) Get(id string, now time.Time) *Session[T] {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s := ss.byID[id]
-	if s != nil && !now.Before(s.Expires) {
-		delete(ss.byID, id)
-		return nil
+// Create starts a session for user.
+func (ss *Sessions[T]) Create(ctx context.Context, user T, now time.Time) (*Session[T], error) {
+	data, err := json.Marshal(user)
+	if err != nil {
+		return nil, fmt.Errorf("encode the user of a %s session: %w", ss.face, err)
 	}
-	return s
+	s := &Session[T]{ID: RandomToken(), CSRF: RandomToken(), User: user, Expires: now.Add(ss.ttl)}
+	kept := &chatlift.WebSession{Face: ss.face, IDHash: hashID(s.ID), CSRF: s.CSRF, User: data, Created: now, Expires: s.Expires}
+	if err := ss.store.CreateWebSession(ctx, kept, ss.max); err != nil {
+		return nil, fmt.Errorf("create a %s session: %w", ss.face, err)
+	}
+	return s, nil
+}
+
+// Get returns the live session with the id, nil if there is none. It takes
+// the session's one-time message, for TakeFlash.
+func (ss *Sessions[T]) Get(ctx context.Context, id string, now time.Time) (*Session[T], error) {
+	if id == "" {
+		return nil, nil
+	}
+	kept, err := ss.store.WebSession(ctx, ss.face, hashID(id), now)
+	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read a %s session: %w", ss.face, err)
+	}
+	s := &Session[T]{ID: id, CSRF: kept.CSRF, Expires: kept.Expires}
+	if err := json.Unmarshal(kept.User, &s.User); err != nil { // kept by another version: sign in again
+		ss.logger.WarnContext(ctx, "session user unreadable; ending it", "face", ss.face, "error", err)
+		return nil, ss.Delete(ctx, id)
+	}
+	if kept.Flash != "" {
+		if s.flash, err = ss.store.TakeWebSessionFlash(ctx, ss.face, kept.IDHash); err != nil {
+			return nil, fmt.Errorf("take a %s session's message: %w", ss.face, err)
+		}
+	}
+	return s, nil
 }
 
 // Delete ends the session with the id.
-func (ss *Sessions[T]) Delete(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.byID, id)
+func (ss *Sessions[T]) Delete(ctx context.Context, id string) error {
+	if err := ss.store.DeleteWebSession(ctx, ss.face, hashID(id)); err != nil {
+		return fmt.Errorf("end a %s session: %w", ss.face, err)
+	}
+	return nil
 }
 
-// TakeFlash returns the session's one-time message and clears it.
+// TakeFlash returns the one-time message the session had when it was read
+// and clears it.
 func (ss *Sessions[T]) TakeFlash(s *Session[T]) string {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
 	f := s.flash
 	s.flash = ""
 	return f
 }
 
-// SetFlash sets the message the session's next page shows once.
-func (ss *Sessions[T]) SetFlash(s *Session[T], msg string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s.flash = msg
+// SetFlash sets the message the session's next page shows once. The
+// action it reports is done: a store that fails loses the message only,
+// and says so in the log.
+func (ss *Sessions[T]) SetFlash(ctx context.Context, s *Session[T], msg string) {
+	if err := ss.store.SetWebSessionFlash(ctx, ss.face, hashID(s.ID), msg); err != nil {
+		ss.logger.ErrorContext(ctx, "keep a session's message", "face", ss.face, "error", err)
+	}
 }
 
 // RandomToken is 256 random bits, URL-safe.
