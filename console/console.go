@@ -77,8 +77,8 @@ type Console struct {
 	// batches no process is running; 0 means 30 seconds.
 	ResumeEvery time.Duration
 
-	once     sync.Once
-	mux      *http.ServeMux
+	handler  webui.Handler
+	once     sync.Once // init
 	sessions *webui.Sessions[string]
 	signIns  *ratelimit.Keyed
 	batches  *running
@@ -97,22 +97,19 @@ func (c *Console) now() time.Time { return webui.Now(c.Now) }
 
 // ServeHTTP serves the console's pages.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c.once.Do(c.init)
-	webui.SecurityHeaders(w.Header())
-	c.mux.ServeHTTP(w, r)
+	c.handler.Serve(w, r, "/console/", c.routes)
 }
 
 func (c *Console) init() {
-	ttl := c.SessionTTL
-	if ttl == 0 {
-		ttl = 12 * time.Hour
-	}
+	ttl := webui.SessionTTL(c.SessionTTL)
 	c.sessions = webui.NewSessions[string](c.Store, chatlift.FaceConsole, ttl, maxSessions, c.Logger)
 	c.signIns = ratelimit.New(signInInterval, signInBurst, 10000)
 	c.batches = &running{ids: map[string]bool{}}
 	c.ctx, c.stop = context.WithCancel(context.Background())
-	m := http.NewServeMux()
-	m.Handle("GET /console/static/", http.StripPrefix("/console/static/", webui.Static()))
+}
+
+func (c *Console) routes(m *http.ServeMux) {
+	c.once.Do(c.init)
 	m.HandleFunc("GET /console/sign-in", c.signInPage)
 	m.HandleFunc("POST /console/sign-in", c.signIn)
 	m.HandleFunc("POST /console/sign-out", c.authed(c.signOut))
@@ -134,7 +131,6 @@ func (c *Console) init() {
 	m.HandleFunc("/console/", c.authed(func(w http.ResponseWriter, r *http.Request, _ *session) {
 		c.fail(w, r, nil, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))
-	c.mux = m
 }
 
 // Start finishes the batches a stopped process left unfinished, now and

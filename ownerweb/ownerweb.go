@@ -5,7 +5,6 @@ import (
 	"embed"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -73,8 +72,7 @@ type Pages struct {
 	// Compare checks a password against its bcrypt hash; nil means bcrypt's.
 	Compare func(hash, password []byte) error
 
-	once     sync.Once
-	mux      *http.ServeMux
+	handler  webui.Handler
 	sessions *webui.Sessions[owner]
 	guard    *guard
 }
@@ -100,20 +98,13 @@ func (p *Pages) now() time.Time { return webui.Now(p.Now) }
 
 // ServeHTTP serves the account owners' pages.
 func (p *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.once.Do(p.init)
-	webui.SecurityHeaders(w.Header())
-	p.mux.ServeHTTP(w, r)
+	p.handler.Serve(w, r, "/account/", p.routes)
 }
 
-func (p *Pages) init() {
-	ttl := p.SessionTTL
-	if ttl == 0 {
-		ttl = 12 * time.Hour
-	}
+func (p *Pages) routes(m *http.ServeMux) {
+	ttl := webui.SessionTTL(p.SessionTTL)
 	p.sessions = webui.NewSessions[owner](p.Store, chatlift.FaceAccount, ttl, maxSessions, p.Logger)
 	p.guard = newGuard(p.Compare)
-	m := http.NewServeMux()
-	m.Handle("GET /account/static/", http.StripPrefix("/account/static/", webui.Static()))
 	m.HandleFunc("GET /account/sign-in", p.signInPage)
 	m.HandleFunc("POST /account/sign-in", p.signIn)
 	m.HandleFunc("POST /account/sign-out", p.authed(p.signOut))
@@ -130,7 +121,6 @@ func (p *Pages) init() {
 	m.HandleFunc("/account/", p.authed(func(w http.ResponseWriter, r *http.Request, s *session) {
 		p.fail(w, r, s, chatlift.Errorf(chatlift.ENOTFOUND, "no page at %s", r.URL.Path))
 	}))
-	p.mux = m
 }
 
 // home says who is signed in, for which account.

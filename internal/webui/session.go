@@ -1,8 +1,9 @@
-// Package webui holds what the server-rendered web faces share: sessions
-// kept in the platform store with their CSRF tokens (so they outlive a
-// restart and every serve process shares them), cookie and token helpers, the
-// security headers, and bounded form reading. The operator console and the
-// account owners' pages both use it.
+// Package webui holds what the server-rendered web faces share: the page
+// layout, template parsing and rendering, the message and error pages and
+// flash messages; sessions kept in the platform store with their CSRF tokens
+// (so they outlive a restart and every serve process shares them); cookie
+// and token helpers, the security headers, and bounded form reading. The
+// operator console and the account owners' pages both use it.
 package webui
 
 import (
