@@ -1,0 +1,149 @@
+package convapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi/convapi"
+	"github.com/chatlift/chatlift/internal/convtest"
+)
+
+func TestEvents(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	t.Run("Resume", func(t *testing.T) {
+		v := f.start(t)
+		s := v.Follow(t, 0)
+		v.MustSend(t, "c1", "hello")
+		f.answer(t, v, "a1", "hi")
+		if got := s.Until(t, 2, within); len(got) != 2 || got[0].Msg != "hello" || got[1].Msg != "hi" {
+			t.Fatalf("live messages: %+v", got)
+		}
+		s.Close()
+		missed := []*chatlift.ConversationMessage{v.MustSend(t, "c2", "are you there?"), f.answer(t, v, "a2", "yes")}
+		resumed := v.Follow(t, 2)
+		got := resumed.Until(t, 4, within)
+		if len(got) != 2 || got[0].Seq != missed[0].Seq || got[1].Seq != missed[1].Seq {
+			t.Fatalf("resumed after 2: %+v, want exactly messages 3 and 4", got)
+		}
+	})
+	t.Run("End", func(t *testing.T) {
+		v := f.start(t)
+		v.MustSend(t, "c1", "bye")
+		s := v.Follow(t, 0)
+		convtest.Call(t, "POST", v.Path("/end"), v.Token, nil)
+		rest := s.Ended(t, within)
+		last := rest[len(rest)-1]
+		if len(rest) != 3 || rest[1].Seq() != 2 || last.Name != "end" || last.ID != "" {
+			t.Fatalf("events: %+v, want message 1, the leave message 2 and end", rest)
+		}
+		var c chatlift.Conversation
+		if err := json.Unmarshal(last.Data, &c); err != nil || c.State != chatlift.ConversationEnded || c.EndedBy != chatlift.EndedByVisitor {
+			t.Fatalf("end event: %s", last.Data)
+		}
+		ch, err := f.Legacy.Chat(context.Background(), 1, v.ID)
+		if err != nil || len(ch.History) != 2 || ch.History[0].Msg != "bye" {
+			t.Fatalf("the conversation's chat: %+v, %v", ch, err)
+		}
+	})
+	t.Run("Agent", func(t *testing.T) {
+		v := f.start(t)
+		s := convtest.Open(t, f.url+"/api/v2/chat/conversations/"+v.ID+"/events", f.agent, 0)
+		v.MustSend(t, "c1", "hello")
+		if got := s.Until(t, 1, within); got[0].Msg != "hello" {
+			t.Fatalf("agent's stream: %+v", got)
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		v := f.start(t)
+		req, _ := http.NewRequest("GET", v.Path("/events"), nil)
+		req.Header.Set("Authorization", "Bearer "+v.Token)
+		req.Header.Set("Last-Event-ID", "-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("Last-Event-ID -1: %d, want 400", resp.StatusCode)
+		}
+	})
+}
+
+// TestFrozen: while the account is frozen widget requests answer 503 with
+// Retry-After and a stream ends, so that its client reconnects to where
+// the account's chat lives next.
+func TestFrozen(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	v := f.start(t)
+	v.MustSend(t, "c1", "hello")
+	s := v.Follow(t, 0)
+	s.Until(t, 1, within)
+	f.setState(t, chatlift.ChatAccountMaintenance)
+	if rest := s.Ended(t, within); len(rest) != 0 {
+		t.Fatalf("events after the freeze: %+v", rest)
+	}
+	h := f.Call(t, "POST", v.Path("/messages"), v.Token, map[string]any{"client_message_id": "c2", "msg": "hm"}, http.StatusServiceUnavailable, nil)
+	if h.Get("Retry-After") == "" {
+		t.Fatal("no Retry-After")
+	}
+	if refused := v.Follow(t, 1); refused.Status != http.StatusServiceUnavailable {
+		t.Fatalf("stream while frozen: %d", refused.Status)
+	}
+	f.setState(t, chatlift.ChatAccountActive)
+	v.MustSend(t, "c2", "back")
+	if got := v.Follow(t, 1).Until(t, 2, within); len(got) != 1 || got[0].Msg != "back" {
+		t.Fatalf("after the freeze: %+v", got)
+	}
+}
+
+func TestAgents(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	v := f.start(t)
+	ended := f.start(t)
+	f.Call(t, "POST", f.url+"/api/v2/chat/conversations/"+ended.ID+"/end", f.agent, nil, http.StatusOK, nil)
+	t.Run("List", func(t *testing.T) {
+		var open, all convapi.ListResponse
+		f.Call(t, "GET", f.url+"/api/v2/chat/conversations", f.agent, nil, http.StatusOK, &open)
+		f.Call(t, "GET", f.url+"/api/v2/chat/conversations?state=all", f.agent, nil, http.StatusOK, &all)
+		if len(open.Conversations) != 1 || open.Conversations[0].ID != v.ID || len(all.Conversations) != 2 {
+			t.Fatalf("%d open, %d in all", len(open.Conversations), len(all.Conversations))
+		}
+		f.Call(t, "GET", f.url+"/api/v2/chat/conversations?state=nope", f.agent, nil, http.StatusBadRequest, nil)
+	})
+	t.Run("EndedByAgent", func(t *testing.T) {
+		c, err := f.Legacy.Conversation(context.Background(), 1, ended.ID)
+		if err != nil || c.EndedBy != chatlift.EndedByAgent {
+			t.Fatalf("%+v, %v", c, err)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		f.Call(t, "GET", f.url+"/api/v2/chat/conversations/"+v.ID, f.Creds[1].ChatAccessToken, nil, http.StatusNotFound, nil)
+		f.Call(t, "GET", f.url+"/api/v2/chat/conversations/cv_missing", f.agent, nil, http.StatusNotFound, nil)
+	})
+	t.Run("ErrUnauthorized", func(t *testing.T) {
+		f.Call(t, "GET", f.url+"/api/v2/chat/conversations/"+v.ID, v.Token, nil, http.StatusUnauthorized, nil)
+	})
+}
+
+// TestRateLimit: past its allowance a client address answers 429 with
+// Retry-After on that widget only.
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	f := setup(t, func(a *convapi.API) { a.VisitorRequestsPerMinute = 1 })
+	v := f.start(t)
+	for i := 1; i < convapi.VisitorBurst; i++ {
+		v.Send(t, "c1", "hi")
+	}
+	h := f.Call(t, "POST", v.Path("/messages"), v.Token, map[string]any{"client_message_id": "c1", "msg": "hi"}, http.StatusTooManyRequests, nil)
+	if h.Get("Retry-After") != "60" {
+		t.Fatalf("Retry-After %q, want 60", h.Get("Retry-After"))
+	}
+	other := f.widgetKey(t, f.Creds[1].ChatAccessToken)
+	convtest.Start(t, f.url, other, "on another widget")
+}
