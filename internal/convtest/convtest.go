@@ -220,11 +220,21 @@ func (s *Stream) Next(t testing.TB, within time.Duration) (e Event, ok bool) {
 // returns them; it fails the test if the stream ends first.
 func (s *Stream) Until(t testing.TB, seq int64, within time.Duration) []*chatlift.ConversationMessage {
 	t.Helper()
-	var got []*chatlift.ConversationMessage
+	got, ended := s.UpTo(t, seq, within)
+	if ended {
+		t.Fatalf("the stream ended after %d messages, before message %d", len(got), seq)
+	}
+	return got
+}
+
+// UpTo is Until that reports a stream the server ended first (ended true)
+// instead of failing.
+func (s *Stream) UpTo(t testing.TB, seq int64, within time.Duration) (got []*chatlift.ConversationMessage, ended bool) {
+	t.Helper()
 	for {
 		e, ok := s.Next(t, within)
 		if !ok {
-			t.Fatalf("the stream ended after %d messages, before message %d", len(got), seq)
+			return got, true
 		}
 		if e.Name != "message" {
 			continue
@@ -232,7 +242,7 @@ func (s *Stream) Until(t testing.TB, seq int64, within time.Duration) []*chatlif
 		m := e.Message(t)
 		got = append(got, m)
 		if m.Seq >= seq {
-			return got
+			return got, false
 		}
 	}
 }
