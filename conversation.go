@@ -31,7 +31,7 @@ const (
 
 // Conversation limits (docs/limits.md): a live conversation's message text
 // is shorter than a stored chat message's, and one conversation holds at
-// most as many messages as a chat's history.
+// most as many messages as a chat's history, its leave message included.
 const (
 	MaxConversationMessageBytes = 4 << 10
 	MaxConversationMessages     = MaxHistory

@@ -116,7 +116,7 @@ func (d *DB) AddConversationMessage(ctx context.Context, m *chatlift.Conversatio
 			stored = first(seen)
 			return err
 		}
-		if stored, err = v.appendMessage(ctx, c, m); err != nil {
+		if stored, err = v.appendMessage(ctx, c, m, chatlift.MaxConversationMessages-1); err != nil {
 			return err
 		}
 		added = true
@@ -132,12 +132,13 @@ func first[T any](list []*T) *T {
 	return list[0]
 }
 
-// appendMessage numbers m after c's last message and stores both.
-func (v *DB) appendMessage(ctx context.Context, c *chatlift.Conversation, m *chatlift.ConversationMessage) (*chatlift.ConversationMessage, error) {
+// appendMessage numbers m after c's last message and stores both, unless
+// c already holds max messages. Sends leave room for the leave message.
+func (v *DB) appendMessage(ctx context.Context, c *chatlift.Conversation, m *chatlift.ConversationMessage, max int64) (*chatlift.ConversationMessage, error) {
 	switch {
 	case c.State != chatlift.ConversationOpen:
 		return nil, chatlift.Errorf(chatlift.ECONFLICT, "conversation %s has ended", c.ID)
-	case c.LastSeq >= chatlift.MaxConversationMessages:
+	case c.LastSeq >= max:
 		return nil, chatlift.Errorf(chatlift.ECONFLICT, "conversation %s holds %d messages, the most it can", c.ID, c.LastSeq)
 	}
 	s := *m
@@ -172,10 +173,7 @@ func (d *DB) EndConversation(ctx context.Context, accountID int64, id, by string
 		if c, err = v.lockedConversation(ctx, accountID, id); err != nil || c.State == chatlift.ConversationEnded {
 			return err
 		}
-		if c.LastSeq >= chatlift.MaxConversationMessages {
-			c.LastSeq-- // a full conversation still ends with its leave message
-		}
-		if _, err := v.appendMessage(ctx, c, last); err != nil {
+		if _, err := v.appendMessage(ctx, c, last, chatlift.MaxConversationMessages); err != nil {
 			return err
 		}
 		at := last.Timestamp

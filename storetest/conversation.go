@@ -128,6 +128,25 @@ func testConversations(t *testing.T, s chatlift.PlatformStore) {
 			t.Fatalf("%d open, %d in all; want 0 and 1", len(open), len(all))
 		}
 	})
+	t.Run("Full", func(t *testing.T) {
+		full := *c
+		full.ID, full.State, full.EndedAt, full.EndedBy, full.LastSeq = "cv_full", chatlift.ConversationOpen, nil, "", chatlift.MaxConversationMessages-1
+		msgs := make([]*chatlift.ConversationMessage, full.LastSeq)
+		for i := range msgs {
+			msgs[i] = say(&full, fmt.Sprintf("m%d", i), "hi", 0, t0)
+			msgs[i].Seq = int64(i + 1)
+		}
+		must(t, s.CopyConversations(ctx, []*chatlift.Conversation{&full}, msgs))
+		_, _, err := s.AddConversationMessage(ctx, say(&full, "one-more", "hi", 0, t0))
+		wantCode(t, err, chatlift.ECONFLICT)
+		ended, err := s.EndConversation(ctx, 1, full.ID, chatlift.EndedByAgent, leave(&full, t0.Add(time.Hour)))
+		must(t, err)
+		ch, err := s.Chat(ctx, 1, full.ID)
+		must(t, err)
+		if ended.LastSeq != chatlift.MaxConversationMessages || len(ch.History) != chatlift.MaxHistory {
+			t.Fatalf("a full conversation ended with last seq %d and a chat of %d messages", ended.LastSeq, len(ch.History))
+		}
+	})
 	t.Run("WidgetKey", func(t *testing.T) {
 		_, err := s.WidgetKey(ctx, 1)
 		wantCode(t, err, chatlift.ENOTFOUND)
