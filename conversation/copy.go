@@ -11,6 +11,7 @@ import (
 type CopyStore interface {
 	WidgetKey(ctx context.Context, accountID int64) (string, error)
 	PutWidgetKey(ctx context.Context, accountID int64, key string) error
+	Conversation(ctx context.Context, accountID int64, id string) (*chatlift.Conversation, error)
 	Conversations(ctx context.Context, f chatlift.ConversationFilter) ([]*chatlift.Conversation, error)
 	ConversationMessages(ctx context.Context, accountID int64, id string, afterSeq int64, limit int) ([]*chatlift.ConversationMessage, error)
 	CopyConversations(ctx context.Context, convs []*chatlift.Conversation, msgs []*chatlift.ConversationMessage) error
@@ -19,9 +20,12 @@ type CopyStore interface {
 // Copy copies the account's widget key and open conversations, with every
 // message, ids, secrets and sequence numbers kept, from one store to the
 // other: legacy → platform for the cutover, platform → legacy for a
-// revert. The account must be frozen on from (so nothing is sent while it
-// copies). Each conversation is written in one transaction with its
-// messages; copying again writes the same rows, so a retry is harmless.
+// revert. A conversation still open on to but no longer on from (it ended
+// there since to last served it) is copied too, ended, so that to does not
+// keep a stale open copy its sweeper would end again. The account must be
+// frozen on from, so nothing is sent while it copies. Each conversation is
+// written in one transaction with its messages; copying again writes the
+// same rows, so a retry is harmless. It returns how many it copied.
 func Copy(ctx context.Context, from, to CopyStore, accountID int64) (int, error) {
 	key, err := from.WidgetKey(ctx, accountID)
 	switch {
@@ -32,26 +36,54 @@ func Copy(ctx context.Context, from, to CopyStore, accountID int64) (int, error)
 	case chatlift.ErrorCode(err) != chatlift.ENOTFOUND:
 		return 0, err
 	}
-	n := 0
+	open, err := openConversations(ctx, from, accountID)
+	if err != nil {
+		return 0, err
+	}
+	stale, err := openConversations(ctx, to, accountID)
+	if err != nil {
+		return 0, err
+	}
+	copied := map[string]bool{}
+	for _, c := range open {
+		copied[c.ID] = true
+	}
+	for _, c := range stale {
+		if copied[c.ID] {
+			continue
+		}
+		switch c, err := from.Conversation(ctx, accountID, c.ID); {
+		case err == nil:
+			open = append(open, c)
+		case chatlift.ErrorCode(err) != chatlift.ENOTFOUND:
+			return 0, err
+		}
+	}
+	for i, c := range open {
+		msgs, err := from.ConversationMessages(ctx, accountID, c.ID, 0, chatlift.MaxConversationMessages)
+		if err != nil {
+			return i, err
+		}
+		if err := to.CopyConversations(ctx, []*chatlift.Conversation{c}, msgs); err != nil {
+			return i, fmt.Errorf("copy conversation %s: %w", c.ID, err)
+		}
+	}
+	return len(open), nil
+}
+
+// openConversations lists every open conversation of the account on st.
+func openConversations(ctx context.Context, st CopyStore, accountID int64) ([]*chatlift.Conversation, error) {
+	var all []*chatlift.Conversation
 	f := chatlift.ConversationFilter{AccountID: accountID, State: chatlift.ConversationOpen, Limit: chatlift.MaxLimit}
 	for {
-		convs, err := from.Conversations(ctx, f)
+		page, err := st.Conversations(ctx, f)
 		if err != nil {
-			return n, err
+			return nil, err
 		}
-		for _, c := range convs {
-			msgs, err := from.ConversationMessages(ctx, accountID, c.ID, 0, chatlift.MaxConversationMessages)
-			if err != nil {
-				return n, err
-			}
-			if err := to.CopyConversations(ctx, []*chatlift.Conversation{c}, msgs); err != nil {
-				return n, fmt.Errorf("copy conversation %s: %w", c.ID, err)
-			}
-			n++
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			return all, nil
 		}
-		if len(convs) < f.Limit {
-			return n, nil
-		}
-		f.AfterID = convs[len(convs)-1].ID
+		f.AfterID = page[len(page)-1].ID
 	}
 }
