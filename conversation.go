@@ -54,7 +54,10 @@ type Conversation struct {
 	EndedAt        *time.Time  `json:"ended_at"`
 	EndedBy        string      `json:"ended_by,omitempty"`
 	LastSeq        int64       `json:"last_seq"`
-	AgentIDs       []int64     `json:"agent_ids"`
+	// ChangeSeq numbers the conversation's last change among the account's
+	// conversations' changes: the agents' stream of them resumes after it.
+	ChangeSeq int64   `json:"change_seq"`
+	AgentIDs  []int64 `json:"agent_ids"`
 	// SecretHash is the hash of the visitor's conversation token; never shown.
 	SecretHash string `json:"-"`
 }
@@ -166,6 +169,9 @@ type ConversationStore interface {
 	// SecretHash); ENOTFOUND if none.
 	Conversation(ctx context.Context, accountID int64, id string) (*Conversation, error)
 	Conversations(ctx context.Context, f ConversationFilter) ([]*Conversation, error)
+	// ConversationChanges returns the account's conversations changed after
+	// change afterChange, in ChangeSeq order, at most limit (PageSize).
+	ConversationChanges(ctx context.Context, accountID, afterChange int64, limit int) ([]*Conversation, error)
 	// AddConversationMessage gives m the conversation's next sequence number
 	// and stores it, in one transaction, and returns it as stored. If the
 	// conversation already has a message with m's ClientID, that message is
@@ -183,7 +189,8 @@ type ConversationStore interface {
 	// with no activity since before, oldest activity first.
 	IdleConversations(ctx context.Context, before time.Time, limit int) ([]*Conversation, error)
 	// CopyConversations writes the conversations and messages as they are,
-	// ids, secrets and sequence numbers kept (an upsert by key).
+	// ids, secrets and sequence numbers kept (an upsert by key); the
+	// account's change counter moves past their ChangeSeq.
 	CopyConversations(ctx context.Context, convs []*Conversation, msgs []*ConversationMessage) error
 	// DeleteConversations removes the account's conversations, their
 	// messages and its widget key.

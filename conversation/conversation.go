@@ -78,6 +78,7 @@ func (s *Service) Start(ctx context.Context, st Store, accountID int64, visitor 
 	if err := st.CreateConversation(ctx, c); err != nil {
 		return nil, "", err
 	}
+	s.Hub.Notify(accountID, c.ID)
 	return c, token, nil
 }
 

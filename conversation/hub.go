@@ -16,7 +16,8 @@ type Hub struct {
 
 func hubKey(accountID int64, id string) string { return strconv.FormatInt(accountID, 10) + "/" + id }
 
-// Wait returns a channel closed at the next Notify of the conversation.
+// Wait returns a channel closed at the next Notify of the conversation, or
+// of any of the account's conversations when id is "".
 func (h *Hub) Wait(accountID int64, id string) <-chan struct{} {
 	if h == nil {
 		return nil
@@ -35,16 +36,18 @@ func (h *Hub) Wait(accountID int64, id string) <-chan struct{} {
 	return ch
 }
 
-// Notify wakes every Wait of the conversation so far.
+// Notify wakes every Wait of the conversation so far, and every Wait of
+// the account's conversations (id "").
 func (h *Hub) Notify(accountID int64, id string) {
 	if h == nil {
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	k := hubKey(accountID, id)
-	if ch, ok := h.waiting[k]; ok {
-		close(ch)
-		delete(h.waiting, k)
+	for _, k := range []string{hubKey(accountID, id), hubKey(accountID, "")} {
+		if ch, ok := h.waiting[k]; ok {
+			close(ch)
+			delete(h.waiting, k)
+		}
 	}
 }

@@ -11,9 +11,9 @@ import (
 
 var (
 	conversations = &table[chatlift.Conversation]{name: "conversations",
-		cols: []string{"account_id", "id", "state", "activity_us", "last_seq", "secret_hash"}, nkey: 2,
+		cols: []string{"account_id", "id", "state", "activity_us", "last_seq", "change_seq", "secret_hash"}, nkey: 2,
 		vals: func(c *chatlift.Conversation) []any {
-			return []any{c.AccountID, c.ID, c.State, c.LastActivityAt.UnixMicro(), c.LastSeq, c.SecretHash}
+			return []any{c.AccountID, c.ID, c.State, c.LastActivityAt.UnixMicro(), c.LastSeq, c.ChangeSeq, c.SecretHash}
 		},
 		kept: []string{"account_id", "secret_hash"},
 		dest: func(c *chatlift.Conversation) []any { return []any{&c.AccountID, &c.SecretHash} }}
@@ -67,6 +67,9 @@ func (d *DB) CreateConversation(ctx context.Context, c *chatlift.Conversation) e
 		if _, err := conversations.get(ctx, v, v.tx, "conversation", "WHERE account_id = ? AND id = ?", c.AccountID, c.ID); err == nil {
 			return chatlift.Errorf(chatlift.ECONFLICT, "conversation %s already exists", c.ID)
 		}
+		if err := v.stamp(ctx, c); err != nil {
+			return err
+		}
 		return conversations.put(ctx, v, v.tx, []*chatlift.Conversation{c})
 	})
 }
@@ -86,6 +89,25 @@ func (d *DB) Conversation(ctx context.Context, accountID int64, id string) (*cha
 func (d *DB) Conversations(ctx context.Context, f chatlift.ConversationFilter) ([]*chatlift.Conversation, error) {
 	return conversations.list(ctx, d, d.q(), "WHERE account_id = ? AND (? = '' OR state = ?) AND id > ? ORDER BY id LIMIT ?",
 		f.AccountID, f.State, f.State, f.AfterID, chatlift.PageSize(f.Limit))
+}
+
+// stamp gives c the account's next change number, within v's transaction.
+// The counter's row stays locked until the transaction ends, so changes
+// commit in the order of their numbers and a stream that read up to one
+// never misses an earlier one.
+func (v *DB) stamp(ctx context.Context, c *chatlift.Conversation) error {
+	err := v.tx.QueryRowContext(ctx, v.rebind(`INSERT INTO conversation_changes (account_id, last) VALUES (?, 1)
+		ON CONFLICT (account_id) DO UPDATE SET last = conversation_changes.last + 1 RETURNING last`), c.AccountID).Scan(&c.ChangeSeq)
+	if err != nil {
+		return fmt.Errorf("number a conversation change: %w", err)
+	}
+	return nil
+}
+
+// ConversationChanges implements chatlift.ConversationStore.
+func (d *DB) ConversationChanges(ctx context.Context, accountID, afterChange int64, limit int) ([]*chatlift.Conversation, error) {
+	return conversations.list(ctx, d, d.q(), "WHERE account_id = ? AND change_seq > ? ORDER BY change_seq LIMIT ?",
+		accountID, afterChange, chatlift.PageSize(limit))
 }
 
 // lockedConversation reads the conversation for an update within v's
@@ -153,6 +175,9 @@ func (v *DB) appendMessage(ctx context.Context, c *chatlift.Conversation, m *cha
 	if err := conversationMessages.put(ctx, v, v.tx, []*chatlift.ConversationMessage{&s}); err != nil {
 		return nil, err
 	}
+	if err := v.stamp(ctx, c); err != nil {
+		return nil, err
+	}
 	return &s, conversations.put(ctx, v, v.tx, []*chatlift.Conversation{c})
 }
 
@@ -212,9 +237,20 @@ func (d *DB) CopyConversations(ctx context.Context, convs []*chatlift.Conversati
 			return err
 		}
 	}
+	greatest := "GREATEST"
+	if d.dialect == SQLite {
+		greatest = "MAX"
+	}
 	return d.inTx(ctx, func(tx querier) error {
 		if err := conversationMessages.put(ctx, d, tx, msgs); err != nil {
 			return err
+		}
+		for _, c := range convs {
+			_, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO conversation_changes (account_id, last) VALUES (?, ?)
+				ON CONFLICT (account_id) DO UPDATE SET last = `+greatest+`(conversation_changes.last, excluded.last)`), c.AccountID, c.ChangeSeq)
+			if err != nil {
+				return fmt.Errorf("move the conversation change counter: %w", err)
+			}
 		}
 		return conversations.put(ctx, d, tx, convs)
 	})
@@ -226,7 +262,7 @@ func (d *DB) DeleteConversations(ctx context.Context, accountID int64) error {
 }
 
 func deleteConversations(ctx context.Context, d *DB, tx querier, accountID int64) error {
-	for _, t := range []string{"conversation_messages", "conversations", "widget_keys"} {
+	for _, t := range []string{"conversation_messages", "conversations", "conversation_changes", "widget_keys"} {
 		if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
 			return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
 		}

@@ -147,6 +147,24 @@ func testConversations(t *testing.T, s chatlift.PlatformStore) {
 			t.Fatalf("a full conversation ended with last seq %d and a chat of %d messages", ended.LastSeq, len(ch.History))
 		}
 	})
+	t.Run("Changes", func(t *testing.T) {
+		all, err := s.ConversationChanges(ctx, 1, 0, 0)
+		must(t, err)
+		var ids []string
+		last := int64(0)
+		for _, c := range all {
+			if c.ChangeSeq <= last {
+				t.Fatalf("change numbers out of order: %d after %d", c.ChangeSeq, last)
+			}
+			ids, last = append(ids, c.ID), c.ChangeSeq
+		}
+		same(t, "conversations in change order", ids, []string{"cv_a", "cv_full"})
+		after, err := s.ConversationChanges(ctx, 1, all[0].ChangeSeq, 0)
+		must(t, err)
+		if len(after) != 1 || after[0].ID != "cv_full" {
+			t.Fatalf("changes after the first: %+v", after)
+		}
+	})
 	t.Run("WidgetKey", func(t *testing.T) {
 		_, err := s.WidgetKey(ctx, 1)
 		wantCode(t, err, chatlift.ENOTFOUND)
@@ -223,6 +241,15 @@ func testCopyConversations(t *testing.T, from, to chatlift.PlatformStore) {
 	msgs, err := to.ConversationMessages(ctx, 1, c.ID, 0, 0)
 	must(t, err)
 	same(t, "copied messages", msgs, []*chatlift.ConversationMessage{m1})
+	_, err = to.SetChatAccountState(ctx, 1, chatlift.ChatAccountActive)
+	must(t, err)
+	m2, _, err := to.AddConversationMessage(ctx, say(c, "m2", "on the other side", 0, t0))
+	must(t, err)
+	moved, err := to.Conversation(ctx, 1, c.ID)
+	must(t, err)
+	if m2.Seq != 2 || moved.ChangeSeq <= conv.ChangeSeq {
+		t.Fatalf("after the copy: seq %d, change %d (copied at change %d)", m2.Seq, moved.ChangeSeq, conv.ChangeSeq)
+	}
 	must(t, to.PutWidgetKey(ctx, 1, "wk_c"))
 	must(t, to.DeleteConversations(ctx, 1))
 	_, err = to.Conversation(ctx, 1, c.ID)

@@ -1,7 +1,9 @@
 package convapi
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/chathome"
@@ -93,14 +95,32 @@ func (a *API) endAgentConversation(w http.ResponseWriter, r *http.Request, c *ap
 	return a.end(w, r, c.Store, conv, c.Agent, chatlift.EndedByAgent)
 }
 
+// accountEvents streams the account's conversations as they change: each
+// change is an event "conversation" with the conversation (messages not
+// included), its id the conversation's change_seq, so a reconnect with
+// Last-Event-ID gets every conversation changed since, once, in order.
+func (a *API) accountEvents(w http.ResponseWriter, r *http.Request, c *api.ChatCaller[Store]) error {
+	return a.follow(w, r, callerSide(c), c.Account.ID, "", func(ctx context.Context, last int64) ([]event, int64, *event, error) {
+		changed, err := c.Store.ConversationChanges(ctx, c.Account.ID, last, chatlift.DefaultLimit)
+		events := make([]event, len(changed))
+		for i, conv := range changed {
+			events[i], last = event{strconv.FormatInt(conv.ChangeSeq, 10), "conversation", conv}, conv.ChangeSeq
+		}
+		return events, last, nil, err
+	})
+}
+
+func callerSide(c *api.ChatCaller[Store]) chathome.Side {
+	if c.Platform {
+		return chathome.Platform
+	}
+	return chathome.Legacy
+}
+
 func (a *API) agentEvents(w http.ResponseWriter, r *http.Request, c *api.ChatCaller[Store]) error {
 	conv, err := agentConversation(r, c)
 	if err != nil {
 		return err
 	}
-	side := chathome.Legacy
-	if c.Platform {
-		side = chathome.Platform
-	}
-	return a.stream(w, r, c.Store, side, conv)
+	return a.stream(w, r, c.Store, callerSide(c), conv)
 }

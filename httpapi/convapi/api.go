@@ -30,6 +30,7 @@ type Store interface {
 	WidgetKeyAccount(ctx context.Context, key string) (int64, error)
 	Conversations(ctx context.Context, f chatlift.ConversationFilter) ([]*chatlift.Conversation, error)
 	ConversationMessages(ctx context.Context, accountID int64, id string, afterSeq int64, limit int) ([]*chatlift.ConversationMessage, error)
+	ConversationChanges(ctx context.Context, accountID, afterChange int64, limit int) ([]*chatlift.Conversation, error)
 }
 
 // Defaults of the API's limits (docs/limits.md).
@@ -93,6 +94,7 @@ func (a *API) Routes(handle func(string, http.HandlerFunc)) {
 	const p = "/api/v2/chat/conversations"
 	handle("GET /api/v2/chat/widget", a.Auth.Serve(a.getWidgetKey))
 	handle("GET "+p, a.Auth.Serve(a.listConversations))
+	handle("GET "+p+"/events", a.Auth.Serve(a.accountEvents))
 	handle("GET "+p+"/{id}", a.Auth.Serve(a.getConversation))
 	handle("POST "+p+"/{id}/messages", a.Auth.May(chatlift.ChatConverse, a.sendAgentMessage))
 	handle("POST "+p+"/{id}/end", a.Auth.May(chatlift.ChatConverse, a.endAgentConversation))

@@ -1,10 +1,12 @@
 package convapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,50 +32,79 @@ func lastEventID(r *http.Request) (int64, error) {
 	return n, nil
 }
 
+// event is one server-sent event; id "" sends none.
+type event struct {
+	id, name string
+	data     any
+}
+
+// feed reads what a stream sends next: the events after last, the last id
+// they bring it to, and a final event when the stream is done.
+type feed func(ctx context.Context, last int64) (events []event, next int64, done *event, err error)
+
 // stream sends the conversation's messages after Last-Event-ID as
 // server-sent events (event "message", id its sequence number), then each
-// new one as it is stored. It ends with an "end" event once the
-// conversation has ended and every message is sent; it ends without one
-// when side stops serving the account (frozen, switched: the client
-// reconnects with Last-Event-ID and is served by the new home), when the
-// client goes away, or after the stream's lifetime.
+// new one as it is stored, and "end" once the conversation has ended and
+// every message is sent.
 func (a *API) stream(w http.ResponseWriter, r *http.Request, st Store, side chathome.Side, conv *chatlift.Conversation) error {
+	return a.follow(w, r, side, conv.AccountID, conv.ID, func(ctx context.Context, last int64) ([]event, int64, *event, error) {
+		c, err := st.Conversation(ctx, conv.AccountID, conv.ID)
+		if err != nil {
+			return nil, last, nil, err
+		}
+		msgs, err := st.ConversationMessages(ctx, conv.AccountID, conv.ID, last, chatlift.MaxLimit)
+		if err != nil {
+			return nil, last, nil, err
+		}
+		events := make([]event, len(msgs))
+		for i, m := range msgs {
+			events[i], last = event{strconv.FormatInt(m.Seq, 10), "message", m}, m.Seq
+		}
+		if c.State == chatlift.ConversationEnded && last >= c.LastSeq {
+			return events, last, &event{"", "end", c}, nil
+		}
+		return events, last, nil, nil
+	})
+}
+
+// follow serves a stream from Last-Event-ID on: it sends what next reads,
+// then waits for a change of the account's conversation id (any of them
+// for "") or the poll interval, and reads again. It ends after next's final
+// event, and without one when side stops serving the account (frozen,
+// switched: the client reconnects with Last-Event-ID and is served by the
+// new home), when the client goes away, when the server shuts down, or
+// after the stream's lifetime.
+func (a *API) follow(w http.ResponseWriter, r *http.Request, side chathome.Side, accountID int64, id string, next feed) error {
 	last, err := lastEventID(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	out := &eventWriter{w: w, rc: rc}
+	out := &eventWriter{w: w, rc: http.NewResponseController(w)}
 	out.printf("retry: 1000\n\n")
-	poll, lifetime := orDefault(a.PollInterval, DefaultPollInterval), orDefault(a.StreamLifetime, DefaultStreamLifetime)
-	deadline := time.NewTimer(lifetime)
+	deadline := time.NewTimer(orDefault(a.StreamLifetime, DefaultStreamLifetime))
 	defer deadline.Stop()
 	ping := time.NewTicker(keepAlive)
 	defer ping.Stop()
+	poll := orDefault(a.PollInterval, DefaultPollInterval)
 	for {
-		woken := a.Service.Hub.Wait(conv.AccountID, conv.ID)
-		c, err := st.Conversation(ctx, conv.AccountID, conv.ID)
+		woken := a.Service.Hub.Wait(accountID, id)
+		events, n, done, err := next(ctx, last)
 		if err != nil {
 			return a.streamFailed(r, err)
 		}
-		msgs, err := st.ConversationMessages(ctx, conv.AccountID, conv.ID, last, chatlift.MaxLimit)
-		if err != nil {
-			return a.streamFailed(r, err)
+		for _, e := range events {
+			out.event(e)
 		}
-		for _, m := range msgs {
-			out.event(fmt.Sprint(m.Seq), "message", m)
-			last = m.Seq
-		}
-		if c.State == chatlift.ConversationEnded && last >= c.LastSeq {
-			out.event("", "end", c)
+		if last = n; done != nil {
+			out.event(*done)
 			return nil
 		}
-		if out.err != nil || !a.serves(r, side, conv.AccountID) {
+		if out.err != nil || !a.serves(r, side, accountID) {
 			return nil
 		}
 		select {
@@ -128,17 +159,17 @@ func (e *eventWriter) printf(format string, args ...any) {
 	}
 }
 
-func (e *eventWriter) event(id, name string, v any) {
-	data, err := json.Marshal(v)
+func (e *eventWriter) event(ev event) {
+	data, err := json.Marshal(ev.data)
 	if err != nil {
 		e.err = err
 		return
 	}
-	if id != "" {
-		e.printf("id: %s\nevent: %s\ndata: %s\n\n", id, name, data)
+	if ev.id != "" {
+		e.printf("id: %s\nevent: %s\ndata: %s\n\n", ev.id, ev.name, data)
 		return
 	}
-	e.printf("event: %s\ndata: %s\n\n", name, data)
+	e.printf("event: %s\ndata: %s\n\n", ev.name, data)
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -147,3 +147,46 @@ func TestRateLimit(t *testing.T) {
 	other := f.widgetKey(t, f.Creds[1].ChatAccessToken)
 	convtest.Start(t, f.url, other, "on another widget")
 }
+
+// TestAccountEvents: agents follow the account's conversations as they
+// change; a stream resumed with Last-Event-ID gets each conversation
+// changed since, once, in the order of their last changes.
+func TestAccountEvents(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	url := f.url + "/api/v2/chat/conversations/events"
+	a := f.start(t)
+	s := convtest.Open(t, url, f.agent, 0)
+	first := conversationEvent(t, s)
+	if first.ID != a.ID || first.State != chatlift.ConversationOpen {
+		t.Fatalf("first event: %+v", first)
+	}
+	a.MustSend(t, "c1", "hello")
+	seen := conversationEvent(t, s)
+	if seen.ID != a.ID || seen.LastSeq != 1 {
+		t.Fatalf("after a message: %+v", seen)
+	}
+	s.Close()
+	b := f.start(t)
+	f.answer(t, a, "a1", "hi")
+	resumed := convtest.Open(t, url, f.agent, seen.ChangeSeq)
+	if got := []string{conversationEvent(t, resumed).ID, conversationEvent(t, resumed).ID}; got[0] != b.ID || got[1] != a.ID {
+		t.Fatalf("resumed: %v, want %s then %s", got, b.ID, a.ID)
+	}
+	if status := convtest.Open(t, url, a.Token, 0).Status; status != http.StatusUnauthorized {
+		t.Fatalf("a visitor's token on the agents' stream: %d", status)
+	}
+}
+
+func conversationEvent(t *testing.T, s *convtest.Stream) *chatlift.Conversation {
+	t.Helper()
+	e, ok := s.Next(t, within)
+	if !ok || e.Name != "conversation" {
+		t.Fatalf("event %+v (stream open %v), want a conversation", e, ok)
+	}
+	var c chatlift.Conversation
+	if err := json.Unmarshal(e.Data, &c); err != nil || e.Seq() != c.ChangeSeq {
+		t.Fatalf("event id %s for %s: %v", e.ID, e.Data, err)
+	}
+	return &c
+}
