@@ -95,6 +95,7 @@ type Server struct {
 	requests    *prometheus.HistogramVec
 	op          *api.Operator
 	closing     chan struct{} // closed by Close: streams end
+	closeOnce   sync.Once
 	supportAuth *api.SupportAuth
 }
 
@@ -148,7 +149,7 @@ func (s *Server) Close(ctx context.Context) error {
 	if s.srv == nil {
 		return nil
 	}
-	close(s.closing)
+	s.closeOnce.Do(func() { close(s.closing) })
 	return s.srv.Shutdown(ctx)
 }
 
