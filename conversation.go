@@ -185,8 +185,10 @@ type ConversationStore interface {
 	// at last's time, and stores its chat with the whole history, in one
 	// transaction. Ending an ended conversation returns it as it is.
 	EndConversation(ctx context.Context, accountID int64, id, by string, last *ConversationMessage) (*Conversation, error)
-	// IdleConversations lists up to limit open conversations of any account
-	// with no activity since before, oldest activity first.
+	// IdleConversations lists up to limit open conversations with no
+	// activity since before, oldest activity first, of the accounts active
+	// on this store: a stale copy left on the other side of a cutover is
+	// never listed.
 	IdleConversations(ctx context.Context, before time.Time, limit int) ([]*Conversation, error)
 	// CopyConversations writes the conversations and messages as they are,
 	// ids, secrets and sequence numbers kept (an upsert by key); the

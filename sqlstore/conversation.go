@@ -221,8 +221,9 @@ func (d *DB) EndConversation(ctx context.Context, accountID int64, id, by string
 
 // IdleConversations implements chatlift.ConversationStore.
 func (d *DB) IdleConversations(ctx context.Context, before time.Time, limit int) ([]*chatlift.Conversation, error) {
-	return conversations.list(ctx, d, d.q(), "WHERE state = ? AND activity_us < ? ORDER BY activity_us, account_id, id LIMIT ?",
-		chatlift.ConversationOpen, before.UnixMicro(), chatlift.PageSize(limit))
+	return conversations.list(ctx, d, d.q(), `WHERE state = ? AND activity_us < ?
+		AND account_id IN (SELECT ca.id FROM chat_accounts ca WHERE ca.state = ?) ORDER BY activity_us, account_id, id LIMIT ?`,
+		chatlift.ConversationOpen, before.UnixMicro(), chatlift.ChatAccountActive, chatlift.PageSize(limit))
 }
 
 // CopyConversations implements chatlift.ConversationStore.

@@ -102,6 +102,13 @@ func testConversations(t *testing.T, s chatlift.PlatformStore) {
 		if len(idle) != 1 || idle[0].ID != "cv_b" || idle[0].AccountID != 2 {
 			t.Fatalf("idle before t0+2s: %+v, want cv_b only", idle)
 		}
+		_, err = s.SetChatAccountState(ctx, 2, chatlift.ChatAccountUpgraded)
+		must(t, err)
+		idle, err = s.IdleConversations(ctx, t0.Add(2*time.Second), 0)
+		must(t, err)
+		if len(idle) != 0 {
+			t.Fatalf("idle conversations of an upgraded account: %+v", idle)
+		}
 	})
 	t.Run("End", func(t *testing.T) {
 		end := t0.Add(time.Minute)

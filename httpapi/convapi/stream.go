@@ -15,7 +15,7 @@ import (
 	"github.com/chatlift/chatlift/httpapi/api"
 )
 
-// lastEventID is the last sequence number the client has: the
+// lastEventID is the id of the last event the client has: the
 // Last-Event-ID header, or the last_event_id parameter, or 0.
 func lastEventID(r *http.Request) (int64, error) {
 	v := r.Header.Get("Last-Event-ID")
@@ -27,7 +27,7 @@ func lastEventID(r *http.Request) (int64, error) {
 	}
 	n, ok := api.ParseDecimal(strings.TrimSpace(v))
 	if !ok {
-		return 0, chatlift.Errorf(chatlift.EINVALID, "Last-Event-ID must be a message's sequence number")
+		return 0, chatlift.Errorf(chatlift.EINVALID, "Last-Event-ID must be the id of an event this stream sent (a whole number)")
 	}
 	return n, nil
 }
