@@ -90,6 +90,7 @@ func (a *API) Routes(handle func(string, http.HandlerFunc)) {
 	handle("POST "+w+"/{id}/messages", a.visitor(a.sendVisitorMessage))
 	handle("POST "+w+"/{id}/end", a.visitor(a.endVisitorConversation))
 	handle("GET "+w+"/{id}/events", a.visitor(a.visitorEvents))
+	handle("OPTIONS /api/v2/chat/widget/", preflight)
 
 	const p = "/api/v2/chat/conversations"
 	handle("GET /api/v2/chat/widget", a.Auth.Serve(a.getWidgetKey))
@@ -118,6 +119,7 @@ type widgetHandler func(w http.ResponseWriter, r *http.Request, c *widgetCaller)
 // its body (capped at MaxVisitorBodyBytes) is read.
 func (a *API) widget(h widgetHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
 		err := a.serveWidget(w, r, h)
 		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
 			w.Header().Set("Retry-After", strconv.Itoa(int(api.ChatRetryAfter.Seconds())))
@@ -165,6 +167,18 @@ func (a *API) WidgetHome(ctx context.Context, key string) (*chathome.Home, error
 		return nil, err
 	}
 	return home, home.Serving()
+}
+
+// preflight answers browsers asking whether a widget on any site may call
+// the widget's endpoints. Any origin may: the requests carry no cookies,
+// only the conversation's token, which the page holds anyway.
+func preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST")
+	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID")
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // takeRate spends one request of the client address on the widget; past

@@ -160,3 +160,37 @@ func TestVisitorAuthorization(t *testing.T) {
 		}
 	})
 }
+
+// TestCrossOrigin: a widget on the customer's site, another origin, may
+// call the widget's endpoints; the agents' are not opened to other sites.
+func TestCrossOrigin(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	v := f.start(t)
+	t.Run("Preflight", func(t *testing.T) {
+		req, _ := http.NewRequest("OPTIONS", v.Path("/messages"), nil)
+		req.Header.Set("Origin", "https://shop.example.test")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		h := resp.Header
+		if resp.StatusCode != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != "*" ||
+			!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") {
+			t.Fatalf("preflight: %d %v", resp.StatusCode, h)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		h := f.Call(t, "GET", v.Path(""), v.Token, nil, http.StatusOK, nil)
+		if h.Get("Access-Control-Allow-Origin") != "*" {
+			t.Fatalf("headers %v", h)
+		}
+		h = f.Call(t, "GET", f.url+"/api/v2/chat/conversations", f.agent, nil, http.StatusOK, nil)
+		if h.Get("Access-Control-Allow-Origin") != "" {
+			t.Fatal("the agents' endpoints answer other sites")
+		}
+	})
+}
