@@ -92,34 +92,46 @@ func (a *API) follow(w http.ResponseWriter, r *http.Request, side chathome.Side,
 	defer ping.Stop()
 	poll := orDefault(a.PollInterval, DefaultPollInterval)
 	for {
-		woken := a.Service.Hub.Wait(accountID, id)
-		events, n, done, err := next(ctx, last)
-		if err != nil {
-			return a.streamFailed(r, err)
+		woken, release := a.Service.Hub.Wait(accountID, id)
+		more := a.step(r, out, side, accountID, &last, next)
+		if more {
+			select {
+			case <-ctx.Done():
+				more = false
+			case <-deadline.C:
+				more = false
+			case <-a.Closing:
+				more = false
+			case <-ping.C:
+				out.printf(": keep-alive\n\n")
+			case <-woken:
+			case <-time.After(poll):
+			}
 		}
-		for _, e := range events {
-			out.event(e)
-		}
-		if last = n; done != nil {
-			out.event(*done)
+		release()
+		if !more {
 			return nil
-		}
-		if out.err != nil || !a.serves(r, side, accountID) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-deadline.C:
-			return nil
-		case <-a.Closing:
-			return nil
-		case <-ping.C:
-			out.printf(": keep-alive\n\n")
-		case <-woken:
-		case <-time.After(poll):
 		}
 	}
+}
+
+// step sends what next reads after *last and reports whether the stream
+// goes on: not after next's final event, a failed read or write, or once
+// side no longer serves the account.
+func (a *API) step(r *http.Request, out *eventWriter, side chathome.Side, accountID int64, last *int64, next feed) bool {
+	events, n, done, err := next(r.Context(), *last)
+	if err != nil {
+		a.streamFailed(r, err)
+		return false
+	}
+	for _, e := range events {
+		out.event(e)
+	}
+	if *last = n; done != nil {
+		out.event(*done)
+		return false
+	}
+	return out.err == nil && a.serves(r, side, accountID)
 }
 
 // serves reports whether side still serves the account's chat.
@@ -129,12 +141,11 @@ func (a *API) serves(r *http.Request, side chathome.Side, accountID int64) bool 
 }
 
 // streamFailed logs an error once the stream has started (its status is
-// sent) and ends the stream.
-func (a *API) streamFailed(r *http.Request, err error) error {
+// sent): the stream ends.
+func (a *API) streamFailed(r *http.Request, err error) {
 	if r.Context().Err() == nil {
 		a.Logger.ErrorContext(r.Context(), "conversation stream failed", "path", r.URL.Path, "error", err)
 	}
-	return nil
 }
 
 // eventWriter writes server-sent events, flushing each, and keeps the

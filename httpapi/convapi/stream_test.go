@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi/convapi"
@@ -28,6 +29,12 @@ func TestEvents(t *testing.T) {
 		got := resumed.Until(t, 4, within)
 		if len(got) != 2 || got[0].Seq != missed[0].Seq || got[1].Seq != missed[1].Seq {
 			t.Fatalf("resumed after 2: %+v, want exactly messages 3 and 4", got)
+		}
+		resumed.Close()
+		for deadline := time.Now().Add(within); f.api.Service.Hub.Waiting() > 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the streams' hub keys outlive the streams")
+			}
 		}
 	})
 	t.Run("End", func(t *testing.T) {
