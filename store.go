@@ -10,6 +10,8 @@ import (
 // The upgrade copies from the first to the second. Every Put is an upsert by
 // key, so repeating one is harmless.
 type ChatStore interface {
+	ConversationStore
+
 	// NextIDs reserves n consecutive ids of the named sequence and returns the
 	// first. A sequence "<table>/<account id>" numbers one account's rows of
 	// that table and starts after the largest id already there.

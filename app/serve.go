@@ -19,6 +19,7 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/console"
+	"github.com/chatlift/chatlift/conversation"
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/importer"
@@ -76,6 +77,8 @@ type Serve struct {
 	ready     atomic.Bool
 	// Mailer delivers the outbox.
 	Mailer *mailer.Mailer
+	// Sweeper ends idle live conversations.
+	Sweeper *conversation.Sweeper
 	// OperatorToken authorizes the operator API.
 	OperatorToken string
 }
@@ -157,7 +160,11 @@ func (s *Serve) startHTTP() {
 	reg.MustRegister(importLimiter(s.Stores).Collectors()...)
 	reg.MustRegister(importer.Collectors()...)
 	s.HTTP = &httpapi.Server{Logger: s.log, Ready: s.readiness, OperatorToken: s.OperatorToken,
-		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits, Hold: s.cfg.Hold}
+		Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Registry: reg, Upgrades: s.upgrades, Limits: s.cfg.HTTPLimits, Hold: s.cfg.Hold,
+		Conversations: &conversation.Service{Hub: &conversation.Hub{}}}
+	s.Sweeper = &conversation.Sweeper{Service: s.HTTP.Conversations, Stores: []conversation.IdleStore{s.Stores.Legacy, s.Stores.Platform},
+		Logger: s.log.With("component", "conversations")}
+	s.Sweeper.Start(context.Background())
 	s.console = &console.Console{Store: s.Stores.Platform, Accounts: s.Stores.Legacy, Upgrades: s.upgrades,
 		OperatorToken: s.OperatorToken, Rules: s.cfg.Rules, Logger: s.log.With("component", "console")}
 	s.console.Start(context.Background()) // finishes the batches a stopped process left; Close stops it
@@ -261,6 +268,9 @@ func (s *Serve) Close(ctx context.Context) error {
 	}
 	if s.Mailer != nil {
 		s.Mailer.Stop()
+	}
+	if s.Sweeper != nil {
+		s.Sweeper.Stop()
 	}
 	if s.Stores != nil {
 		errs = append(errs, s.Stores.Close())

@@ -90,7 +90,7 @@ func TestAuthenticateFirst(t *testing.T) {
 			"PUT /api/v2/chat/oauth/clients/1", "POST /api/v2/users", "PUT /api/v2/users/1", "POST /api/v2/tickets",
 			"POST /api/v2/apps/installations", "POST /api/v2/billing/consolidation/preview", "POST /api/v2/notifications/1/read",
 			"POST /api/ops/upgrades/upg_exists/reschedule", "POST /api/ops/faults", "POST /api/ops/upgrades/enroll",
-			"POST /api/ops/fleet/deadline", "PUT /api/ops/import/settings"}
+			"POST /api/ops/fleet/deadline", "PUT /api/ops/import/settings", "POST /api/v2/chat/conversations/cv_x/messages"}
 		for name, auth := range strangers {
 			for _, route := range writes {
 				method, path, _ := strings.Cut(route, " ")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/conversation"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/upgrade"
 )
@@ -213,6 +214,17 @@ func (e *authzEnv) putObject(t *testing.T, kind chatlift.ObjectKind, body string
 	return id
 }
 
+// conversation starts a live conversation on the account's widget and
+// returns its id.
+func (e *authzEnv) conversation(t *testing.T) string {
+	t.Helper()
+	c, _, err := (&conversation.Service{}).Start(context.Background(), e.Legacy, e.account, chatlift.ChatVisitor{Name: "V"}, chatlift.ChatSession{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
 // chatRow builds a chat table row's requests, acting as a new agent of the
 // role (the owner for "owner"), and returns the token to send them with.
 type chatRow func(t *testing.T, e *authzEnv, role string) (string, []authzRequest)
@@ -293,6 +305,16 @@ var chatRows = map[string]chatRow{
 	"leave an offline message": just(authzRequest{method: "POST", path: "/api/v2/chat/chats", body: map[string]any{"visitor": map[string]any{"name": "V"}, "message": "hello"}}),
 	"post in a live chat": just(authzRequest{method: "POST", path: "/api/v2/chat/chats/authz-live/messages",
 		body: map[string]any{"msg": "hi", "sender_type": "Visitor"}}),
+	"read the widget key and live conversations": func(t *testing.T, e *authzEnv, role string) (string, []authzRequest) {
+		p := "/api/v2/chat/conversations"
+		return just(authzRequest{method: "GET", path: "/api/v2/chat/widget"}, authzRequest{method: "GET", path: p},
+			authzRequest{method: "GET", path: p + "/" + e.conversation(t)})(t, e, role)
+	},
+	"answer and end a live conversation": func(t *testing.T, e *authzEnv, role string) (string, []authzRequest) {
+		p := "/api/v2/chat/conversations/" + e.conversation(t)
+		return just(authzRequest{method: "POST", path: p + "/messages", body: map[string]any{"client_message_id": "a1", "msg": "Hello!"}},
+			authzRequest{method: "POST", path: p + "/end"})(t, e, role)
+	},
 	"change one's own display, first and last name": onSelf(renamed),
 	"make oneself an administrator":                 onSelf(map[string]any{"role": chatlift.ChatRoleAdmin}),
 	"change one's own email": func(t *testing.T, e *authzEnv, role string) (string, []authzRequest) {

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/conversation"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/upgrade"
@@ -40,7 +41,7 @@ func (fakeUpgrades) Enroll(ctx context.Context, e upgrade.Enrollment, deadline b
 func FuzzJSONEndpoints(f *testing.F) {
 	for _, s := range []string{`{}`, `[]`, `null`, `"x"`, `{"name":"Ventes","email":"a@b.test"}`, `{"user":{"email":"x@y.test","role":"agent"}}`,
 		`{"ticket":{"subject":"s","comment":{"body":"b"}}}`, `{"account_id":1}`, `{"account_ids":[1,-2]}`, `{"at":"2030-01-01T00:00:00Z"}`,
-		`{"scheduled_for":"yesterday"}`, `{"data":{"routing_mode":"broadcast"}}`, `{"msg":"hi","sender_type":"Visitor"}`, `{"app_id":1e99}`,
+		`{"scheduled_for":"yesterday"}`, `{"data":{"routing_mode":"broadcast"}}`, `{"msg":"hi","sender_type":"Visitor"}`, `{"client_message_id":"c1","msg":"hi"}`, `{"visitor":{"name":"V","email":"v@x.test"}}`, `{"app_id":1e99}`,
 		`{"name":"c","redirect_uris":["javascript:alert(1)"]}`, `{"email":"` + string(bytes.Repeat([]byte("a"), 5000)) + `@x.test"}`, `{`, "\x00"} {
 		f.Add([]byte(s))
 	}
@@ -70,6 +71,19 @@ func FuzzJSONEndpoints(f *testing.F) {
 		{"POST", "/api/ops/upgrades/enroll", op}, {"POST", "/api/ops/fleet/deadline", op},
 		{"PUT", "/api/ops/import/settings", op},
 	}
+	conv := &conversation.Service{}
+	key, err := conv.WidgetKey(context.Background(), e.Legacy, c.AccountID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	live, token, err := conv.Start(context.Background(), e.Legacy, c.AccountID, chatlift.ChatVisitor{}, chatlift.ChatSession{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	widget := "/api/v2/chat/widget/" + key + "/conversations"
+	targets = append(targets, struct{ method, path, auth string }{"POST", widget, ""},
+		struct{ method, path, auth string }{"POST", widget + "/" + live.ID + "/messages", "Bearer " + token},
+		struct{ method, path, auth string }{"POST", "/api/v2/chat/conversations/" + live.ID + "/messages", chatAuth})
 	for _, kind := range []string{"roles", "departments", "skills", "triggers", "shortcuts", "bans", "goals"} {
 		targets = append(targets, struct{ method, path, auth string }{"POST", "/api/v2/chat/" + kind, chatAuth})
 	}

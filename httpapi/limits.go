@@ -19,8 +19,9 @@ type Limits struct {
 	// included; a slower body is cut off.
 	ReadTimeout time.Duration
 	// WriteTimeout is how long the server has to answer, from the end of the
-	// request's headers. No endpoint streams or long-polls; a chat request
-	// held through its account's freeze waits at most Server.Hold.For.
+	// request's headers. The conversations' event streams move it forward
+	// before each write; a chat request held through its account's freeze
+	// waits at most Server.Hold.For.
 	WriteTimeout time.Duration
 	// IdleTimeout is how long a keep-alive connection may wait for its next
 	// request before it is closed.

@@ -19,8 +19,10 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/billing"
 	"github.com/chatlift/chatlift/chathome"
+	"github.com/chatlift/chatlift/conversation"
 	"github.com/chatlift/chatlift/httpapi/api"
 	"github.com/chatlift/chatlift/httpapi/chatapi"
+	"github.com/chatlift/chatlift/httpapi/convapi"
 	"github.com/chatlift/chatlift/httpapi/oauthserver"
 	"github.com/chatlift/chatlift/httpapi/opsapi"
 	"github.com/chatlift/chatlift/httpapi/supportapi"
@@ -33,6 +35,7 @@ var (
 	_ opsapi.Store      = chatlift.PlatformStore(nil)
 	_ opsapi.Accounts   = chatlift.ChatStore(nil)
 	_ chatapi.Store     = chatlift.ChatStore(nil)
+	_ convapi.Store     = chatlift.ChatStore(nil)
 	_ chatapi.Billing   = chatlift.PlatformStore(nil)
 	_ oauthserver.Store = chatlift.ChatStore(nil)
 	_ chathome.Imports  = chatlift.PlatformStore(nil)
@@ -85,6 +88,9 @@ type Server struct {
 	Console http.Handler
 	// Account, when set, serves the account owners' pages under /account/.
 	Account http.Handler
+	// Conversations runs live conversations; nil means one of its own
+	// (with the process's clock). The idle sweeper shares it.
+	Conversations *conversation.Service
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -92,6 +98,8 @@ type Server struct {
 	srv         *http.Server
 	requests    *prometheus.HistogramVec
 	op          *api.Operator
+	closing     chan struct{} // closed by Close: streams end
+	closeOnce   sync.Once
 	supportAuth *api.SupportAuth
 	// hold holds the chat requests of frozen accounts, all APIs together.
 	hold *chathome.Hold
@@ -132,6 +140,7 @@ func (s *Server) Handler() http.Handler {
 		s.hold = &chathome.Hold{Accounts: s.Legacy, Limits: s.Hold, Logger: s.Logger}
 		s.Registry.MustRegister(s.requests, s.attentionGauge())
 		s.Registry.MustRegister(s.hold.Collectors()...)
+		s.closing = make(chan struct{})
 		s.op = &api.Operator{Token: s.OperatorToken, Logger: s.Logger}
 		s.supportAuth = &api.SupportAuth{Store: s.Platform, Operator: s.op, Logger: s.Logger, Now: s.Now,
 			RequestsPerMinute: s.SupportRequestsPerMinute}
@@ -148,6 +157,7 @@ func (s *Server) Close(ctx context.Context) error {
 	if s.srv == nil {
 		return nil
 	}
+	s.closeOnce.Do(func() { close(s.closing) })
 	return s.srv.Shutdown(ctx)
 }
 
@@ -160,6 +170,8 @@ func (s *Server) routes() http.Handler {
 	handle("GET /{$}", s.index)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	(&chatapi.API{Auth: chatAuth[chatapi.Store](s, s.Legacy, s.Platform), Billing: s.Platform}).Routes(handle)
+	(&convapi.API{Auth: chatAuth[convapi.Store](s, s.Legacy, s.Platform), Service: s.conversations(),
+		Logger: s.Logger, Now: s.Now, Closing: s.closing}).Routes(handle)
 	(&supportapi.API{Auth: s.supportAuth, Store: s.Platform, Now: s.Now}).Routes(handle)
 	(&opsapi.API{Logger: s.Logger, Operator: s.op, Auth: s.supportAuth, Store: s.Platform, Legacy: s.Legacy,
 		Billing: billing.Service{Store: s.Platform}, Upgrades: s.Upgrades, Faults: s.Faults, Now: s.Now}).Routes(handle)
@@ -184,6 +196,13 @@ func (s *Server) routes() http.Handler {
 func chatAuth[S api.ChatCallerStore](s *Server, legacy, platform S) *api.ChatAuth[S] {
 	return &api.ChatAuth[S]{Homes: &chathome.Router[S]{Legacy: legacy, Platform: platform, Imports: s.Platform, Hold: s.hold},
 		Logger: s.Logger, Now: s.Now}
+}
+
+func (s *Server) conversations() *conversation.Service {
+	if s.Conversations == nil {
+		s.Conversations = &conversation.Service{Hub: &conversation.Hub{}, Now: s.Now}
+	}
+	return s.Conversations
 }
 
 // healthz answers 200 once every part is ready, 503 before.

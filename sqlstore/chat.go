@@ -313,7 +313,8 @@ func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Tim
 // DeleteChatAccount implements chatlift.ChatStore.
 func (d *DB) DeleteChatAccount(ctx context.Context, accountID int64) error {
 	return d.inTx(ctx, func(tx querier) error {
-		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "agent_timeline", "oauth_clients", "oauth_tokens", "oauth_codes"} {
+		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "agent_timeline", "oauth_clients", "oauth_tokens", "oauth_codes",
+			"conversation_messages", "conversations", "conversation_changes", "widget_keys"} {
 			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
 				return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
 			}

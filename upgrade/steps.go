@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/conversation"
 )
 
 // Cutover step names, in the order they run.
@@ -15,6 +16,7 @@ const (
 	StepDisableIntegrations = "disable_integrations"
 	StepMessageChannels     = "mark_message_channels"
 	StepCopyConfiguration   = "copy_configuration"
+	StepCopyConversations   = "copy_conversations"
 	StepMergeUsers          = "merge_users"
 	StepSwitch              = "switch_chat"
 )
@@ -39,6 +41,7 @@ var cutoverSteps = []step{
 	{StepDisableIntegrations, objectsStep(chatlift.KindIntegration, disableIntegration), restoreObjects(chatlift.KindIntegration)},
 	{StepMessageChannels, objectsStep(chatlift.KindMessageChannel, markChannel), restoreObjects(chatlift.KindMessageChannel)},
 	{StepCopyConfiguration, copyConfiguration, dropConfiguration},
+	{StepCopyConversations, copyConversations, dropConversations},
 	{StepMergeUsers, mergeUsers, unmergeUsers},
 	{StepSwitch, switchChat, func(context.Context, *run) error { return nil }},
 	{StepRevokeTokens, revokeTokens, restoreTokens},
@@ -180,6 +183,20 @@ func copyConfiguration(ctx context.Context, r *run) error {
 
 func dropConfiguration(ctx context.Context, r *run) error {
 	return r.a.Platform.DeleteChatAccount(ctx, r.accountID())
+}
+
+// copyConversations copies the widget key and the open live conversations,
+// every message with its sequence number, to the platform: the legacy
+// account is frozen, so none is sent meanwhile, and after the switch each
+// continues on the platform where it was.
+func copyConversations(ctx context.Context, r *run) error {
+	_, err := conversation.Copy(ctx, r.a.Legacy, r.a.Platform, r.accountID())
+	return err
+}
+
+// dropConversations removes the platform's copy of the conversations.
+func dropConversations(ctx context.Context, r *run) error {
+	return r.a.Platform.DeleteConversations(ctx, r.accountID())
 }
 
 // mergeUsers applies the merge plan to the support account's users.

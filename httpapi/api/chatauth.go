@@ -73,7 +73,7 @@ func (a *ChatAuth[S]) now() time.Time {
 // request's body is read (within the body limit) before it waits.
 func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body := &replayBody{src: r.Body}
+		body := NewReplayBody(r.Body)
 		r.Body = body
 		c, err := a.caller(r)
 		if err == nil {
@@ -82,7 +82,7 @@ func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && c != nil && a.Homes.Moved(r.Context(), c.Account.ID, c.side()) {
 			// The account froze after the request was authenticated, and
 			// its write was refused whole: serve it again, held.
-			body.rewind()
+			body.Rewind()
 			if c, err = a.caller(r); err == nil {
 				err = h(w, r, c)
 			}
@@ -118,10 +118,8 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && !tok.Active(a.now()) {
 			return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "the access token is invalid, expired or revoked")
 		}
-		if body, ok := r.Body.(*replayBody); ok && err == nil && home.Side == chathome.Frozen {
-			// Read before the request is held: the server notices a client
-			// that goes away only once the body is read.
-			err = body.readAhead(r)
+		if err == nil && home.Side == chathome.Frozen {
+			err = ReadAhead(r)
 		}
 		return home, err
 	})
@@ -151,16 +149,19 @@ func (c *ChatCaller[S]) side() chathome.Side {
 	return chathome.Legacy
 }
 
-// replayBody records what is read of a request's body (within the body
+// ReplayBody records what is read of a request's body (within the body
 // limit), so that the request can be served again.
-type replayBody struct {
+type ReplayBody struct {
 	src  io.ReadCloser
 	read bytes.Buffer
 	// replay, once rewound, is what was read before, read again first.
 	replay *bytes.Reader
 }
 
-func (b *replayBody) Read(p []byte) (int, error) {
+// NewReplayBody records what is read of body.
+func NewReplayBody(body io.ReadCloser) *ReplayBody { return &ReplayBody{src: body} }
+
+func (b *ReplayBody) Read(p []byte) (int, error) {
 	if b.replay != nil && b.replay.Len() > 0 {
 		return b.replay.Read(p)
 	}
@@ -169,18 +170,24 @@ func (b *replayBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *replayBody) Close() error { return b.src.Close() }
+// Close closes the request's body.
+func (b *ReplayBody) Close() error { return b.src.Close() }
 
-// rewind starts the body again from its start.
-func (b *replayBody) rewind() { b.replay = bytes.NewReader(b.read.Bytes()) }
+// Rewind starts the body again from its start.
+func (b *ReplayBody) Rewind() { b.replay = bytes.NewReader(b.read.Bytes()) }
 
-// readAhead reads the rest of the body of r now, for its handler to read
-// from the start.
-func (b *replayBody) readAhead(r *http.Request) error {
+// ReadAhead reads the rest of r's body now, when it is a ReplayBody, for
+// its handler to read from the start. A request is read before it is held:
+// the server notices a client that goes away only once the body is read.
+func ReadAhead(r *http.Request) error {
+	b, ok := r.Body.(*ReplayBody)
+	if !ok {
+		return nil
+	}
 	if _, err := ReadBody(r); err != nil {
 		return err
 	}
-	b.rewind()
+	b.Rewind()
 	return nil
 }
 

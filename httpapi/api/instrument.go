@@ -34,6 +34,10 @@ var _ EncodeFailer = (*statusRecorder)(nil)
 
 func (r *statusRecorder) EncodeFailed(err error) { r.encodeErr = err }
 
+// Unwrap lets http.ResponseController reach the connection (streams flush
+// and move their write deadline through it).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)
