@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PostponeAnswers", func(t *testing.T) { testPostponeAnswers(t, open(t)) })
 	t.Run("ImportSettings", func(t *testing.T) { testImportSettings(t, open(t)) })
 	t.Run("ImportLeases", func(t *testing.T) { testImportLeases(t, open(t)) })
+	t.Run("Faults", func(t *testing.T) { testFaults(t, open) })
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
