@@ -3,7 +3,9 @@ package main_test
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -22,8 +24,9 @@ import (
 func TestFaultMatrixCrash(t *testing.T) {
 	started := time.Now()
 	steps := upgrade.FaultSteps()
-	data, op := t.TempDir(), "Bearer op-e2e"
-	args := []string{"--data", data, "--fault-injection", "--operator-token", "op-e2e", "--demo-accounts", fmt.Sprint(len(steps)), "--demo-chats", "12"}
+	data, op, addr := t.TempDir(), "Bearer op-e2e", freeAddr(t)
+	args := []string{"--addr", addr, "--data", data, "--fault-injection", "--operator-token", "op-e2e",
+		"--demo-accounts", fmt.Sprint(len(steps)), "--demo-chats", "12"}
 	s := startServe(t, args...)
 	s.waitHealthy(t, 20*time.Second)
 	creds := readCredentials(t, data)
@@ -49,8 +52,7 @@ func TestFaultMatrixCrash(t *testing.T) {
 			if crashes > len(steps) {
 				t.Fatalf("%d crashes for %d crash faults: a fault fired twice\n%s", crashes, len(steps), s.stderr)
 			}
-			s = startServe(t, args...)
-			s.waitHealthy(t, 30*time.Second)
+			s = launch(t, s.url, args) // it may crash again before it listens
 			continue
 		}
 		for len(pending) > 0 && tryRequest(s, "POST", "/api/ops/upgrades/"+pending[0]+"/run-now", op, nil) > 0 {
@@ -78,6 +80,33 @@ func TestFaultMatrixCrash(t *testing.T) {
 		}
 	}
 	t.Logf("%d crashes, every upgrade completed, in %s", crashes, time.Since(started).Round(time.Second))
+}
+
+// freeAddr is a loopback address with a port free now, so that serve
+// listens at the same URL across restarts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// launch starts serve at url without waiting for it: it may crash again
+// before it listens.
+func launch(t *testing.T, url string, args []string) *server {
+	t.Helper()
+	s := &server{url: url, stdout: new(lockedBuffer), stderr: new(lockedBuffer), exited: make(chan error, 1)}
+	s.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
+	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.exited <- s.cmd.Wait() }()
+	t.Cleanup(func() { s.cmd.Process.Kill() })
+	return s
 }
 
 // crashed reports whether serve has exited, waiting a little for it.
