@@ -57,6 +57,29 @@ func TestFaultMatrix(t *testing.T) {
 	}
 }
 
+// TestFaultMatrixHangThenFail: a cutover that hung at a step (leaving the
+// steps before it done) and then failed for good at the switch on its retry
+// rolls back to every legacy row as it was.
+func TestFaultMatrixHangThenFail(t *testing.T) {
+	t.Parallel()
+	steps := upgrade.FaultSteps()
+	for _, step := range steps[:slices.Index(steps, upgrade.StepSwitch)] {
+		t.Run(step, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, 0)
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{&shortHeartbeats{}}, DeadlockDetectionTimeout: time.Minute})
+			before := dumpAccount(t, f.legacy.SQL(), f.account)
+			ctx := context.Background()
+			if err := errors.Join(f.acts.Faults.Set(ctx, f.account, step, upgrade.FaultTimeout),
+				f.acts.Faults.Set(ctx, f.account, upgrade.StepSwitch, upgrade.FaultError)); err != nil {
+				t.Fatal(err)
+			}
+			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+			f.wantRolledBack(t, before)
+		})
+	}
+}
+
 // TestFaultSurvivesRestart: a fault armed before a restart (new Activities
 // and Faults over the same store) fires in the restarted process, once.
 func TestFaultSurvivesRestart(t *testing.T) {
