@@ -38,14 +38,21 @@ func (n notifier) Notify(ctx context.Context, x upgrade.Notice) error {
 // upgradeRegistrar registers the upgrade workflow and its activities with
 // the in-process worker, with fault injection when configured.
 func (s *Serve) upgradeRegistrar() engine.Registrar {
-	if s.cfg.FaultInjection {
-		s.faults = &upgrade.Faults{}
-	}
+	s.faults = faults(s.cfg.FaultInjection, s.Stores)
 	s.upgrades = &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
 		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
 	acts := newActivities(s.Stores, s.cfg.Rules, s.faults, s.publicURL, s.log)
 	acts.Requester = s.upgrades
 	return upgrade.Registrar{Activities: acts}
+}
+
+// faults fires the faults armed in the platform store when on; off, nothing
+// is read.
+func faults(on bool, stores *Stores) *upgrade.Faults {
+	if !on {
+		return nil
+	}
+	return &upgrade.Faults{Store: stores.Platform}
 }
 
 // startUpgrades restarts any upgrade whose start was cut short.

@@ -24,6 +24,9 @@ type WorkerConfig struct {
 	// emails are absolute under it. Empty, they are paths (a worker does not
 	// know the server's address).
 	PublicURL string
+	// FaultInjection fires the faults armed through serve's
+	// POST /api/ops/faults (tests and drills).
+	FaultInjection bool
 }
 
 // RunWorker runs workers against an external Temporal cluster and the
@@ -53,7 +56,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		return err
 	}
 	defer c.Close()
-	acts := newActivities(stores, cfg.Rules, nil, publicURL, cfg.Logger)
+	acts := newActivities(stores, cfg.Rules, faults(cfg.FaultInjection, stores), publicURL, cfg.Logger)
 	acts.Requester = &upgrade.Service{Legacy: stores.Legacy, Platform: stores.Platform, Temporal: c,
 		TaskQueue: engine.TaskQueue, Rules: cfg.Rules, Log: cfg.Logger}
 	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: acts})

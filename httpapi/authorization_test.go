@@ -104,7 +104,9 @@ func (acceptUpgrades) Enroll(ctx context.Context, e upgrade.Enrollment, deadline
 func setupAuthz(t *testing.T) *authzEnv {
 	t.Helper()
 	ctx := context.Background()
-	e := &authzEnv{env: setup(t, 1, 1, func(s *httpapi.Server) { s.Upgrades = acceptUpgrades{} }), account: 1}
+	e := &authzEnv{env: setup(t, 1, 1, func(s *httpapi.Server) {
+		s.Upgrades, s.Faults = acceptUpgrades{}, &upgrade.Faults{Store: s.Platform.(upgrade.FaultStore)}
+	}), account: 1}
 	agents, err := e.Legacy.Agents(ctx, e.account)
 	if err != nil {
 		t.Fatal(err)
@@ -434,6 +436,10 @@ var supportRows = map[string]func(e *authzEnv) []authzRequest{
 		at := time.Now().Add(30 * 24 * time.Hour)
 		return []authzRequest{{method: "POST", path: "/api/ops/upgrades/enroll", body: map[string]any{"account_ids": []int64{e.account}}},
 			{method: "POST", path: "/api/ops/fleet/deadline", body: map[string]any{"at": at}}}
+	},
+	"arm, list and disarm injected faults (`serve --fault-injection`)": func(e *authzEnv) []authzRequest {
+		return []authzRequest{{method: "POST", path: "/api/ops/faults", body: map[string]any{"account_id": e.account, "step": "merge_users", "mode": "crash"}},
+			{method: "GET", path: "/api/ops/faults"}, {method: "DELETE", path: "/api/ops/faults/" + itoa(e.account) + "/merge_users"}}
 	},
 	"consolidate an account's billing": func(e *authzEnv) []authzRequest {
 		return []authzRequest{{method: "POST", path: "/api/ops/accounts/1/billing/consolidate"}}

@@ -210,8 +210,8 @@ func TestHoldThroughACutover(t *testing.T) {
 		t.Parallel()
 		e := setup(t, 1, 2)
 		id, token := e.Creds[0].AccountID, e.Creds[0].ChatAccessToken
-		faults := &upgrade.Faults{}
-		if err := faults.Set(id, upgrade.StepMergeUsers, upgrade.FaultError); err != nil {
+		faults := &upgrade.Faults{Store: e.Platform}
+		if err := faults.Set(context.Background(), id, upgrade.StepMergeUsers, upgrade.FaultError); err != nil {
 			t.Fatal(err)
 		}
 		c := e.startCutover(t, id, faults)

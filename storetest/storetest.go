@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("BatchActions", func(t *testing.T) { testBatchActions(t, open(t)) })
 	t.Run("UnfinishedBatchActions", func(t *testing.T) { testUnfinishedBatchActions(t, open(t)) })
 	t.Run("BatchClaims", func(t *testing.T) { testBatchClaims(t, open(t)) })
+	t.Run("Faults", func(t *testing.T) { testFaults(t, open) })
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

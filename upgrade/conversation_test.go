@@ -164,7 +164,7 @@ func TestConversationAcrossRollback(t *testing.T) {
 	t.Parallel()
 	f := setup(t, 0)
 	l := startLive(t, f)
-	if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
+	if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 		t.Fatal(err)
 	}
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
@@ -189,7 +189,7 @@ func TestConversationAcrossRetriedCutover(t *testing.T) {
 	t.Parallel()
 	f := setup(t, 0)
 	l := startLive(t, f)
-	if err := f.acts.Faults.Set(f.account, upgrade.StepMergeUsers, upgrade.FaultTransient); err != nil {
+	if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepMergeUsers, upgrade.FaultTransient); err != nil {
 		t.Fatal(err)
 	}
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"syscall"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -58,13 +56,15 @@ func (a *Activities) runStep(ctx context.Context, u *chatlift.Upgrade, name stri
 	i := stepIndex(u, name)
 	at := a.now()
 	u.Steps[i].State, u.Steps[i].StartedAt, u.Steps[i].Error = chatlift.StepRunning, &at, ""
-	err := a.injected(u.AccountID, name)
+	err := a.injected(ctx, u.AccountID, name)
 	if err == nil {
 		err = do(ctx)
 	}
 	end := a.now()
 	u.Steps[i].FinishedAt = &end
-	if err != nil {
+	if errors.Is(err, errStalled) {
+		return wrapStep(name, err) // timed out: a retry may be writing the upgrade
+	} else if err != nil {
 		u.Steps[i].State, u.Steps[i].Error = chatlift.StepFailed, err.Error()
 		a.save(context.WithoutCancel(ctx), u) // best effort: the error that matters is err
 		return wrapStep(name, err)
@@ -95,21 +95,6 @@ func stepIndex(u *chatlift.Upgrade, name string) int {
 	}
 	u.Steps = append(u.Steps, chatlift.Step{Name: name, State: chatlift.StepPending})
 	return len(u.Steps) - 1
-}
-
-// injected returns the error of a fault injected for this step, or kills the
-// process for a crash fault.
-func (a *Activities) injected(accountID int64, step string) error {
-	switch a.Faults.take(accountID, step) {
-	case FaultError:
-		return permanent(chatlift.Errorf(chatlift.EUNAVAILABLE, "injected fault in step %s", step))
-	case FaultTransient:
-		return chatlift.Errorf(chatlift.EUNAVAILABLE, "injected transient fault in step %s", step)
-	case FaultCrash:
-		a.log().Warn("injected crash", "account_id", accountID, "step", step)
-		syscall.Kill(os.Getpid(), syscall.SIGKILL)
-	}
-	return nil
 }
 
 // RollbackResult says whether the rollback ran or found the switch done.

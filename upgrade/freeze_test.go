@@ -17,7 +17,7 @@ import (
 func TestDowntimeAcrossRetries(t *testing.T) {
 	t.Parallel()
 	f := setup(t, 0)
-	if err := f.acts.Faults.Set(f.account, upgrade.StepCopyConfiguration, upgrade.FaultTransient); err != nil {
+	if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepCopyConfiguration, upgrade.FaultTransient); err != nil {
 		t.Fatal(err)
 	}
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
@@ -64,7 +64,7 @@ func TestTokensWorkUntilTheSwitch(t *testing.T) {
 				during = active(t, f)
 			}
 		}
-		if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
+		if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 			t.Fatal(err)
 		}
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
@@ -75,7 +75,7 @@ func TestTokensWorkUntilTheSwitch(t *testing.T) {
 	t.Run("FailureAfterSwitch", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, 0)
-		if err := f.acts.Faults.Set(f.account, upgrade.StepRevokeTokens, upgrade.FaultError); err != nil {
+		if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepRevokeTokens, upgrade.FaultError); err != nil {
 			t.Fatal(err)
 		}
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
@@ -122,7 +122,7 @@ func (f *fixture) stickRollback(t *testing.T) *stuckLegacy {
 			stuck.start()
 		}
 	}
-	if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
+	if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 		t.Fatal(err)
 	}
 	return stuck

@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -29,8 +30,12 @@ func (a *Activities) Import(ctx context.Context, upgradeID string) error {
 	stop := rec.heartbeat(ctx)
 	defer stop()
 
-	if err := a.Importer.Import(ctx, job, rec.progress); err != nil {
-		return fmt.Errorf("import history: %w", err)
+	copyCtx, abort := context.WithCancel(ctx)
+	defer abort()
+	var fired error
+	progress := a.importFault(ctx, u.AccountID, rec.progress, stop, abort, &fired)
+	if err := a.Importer.Import(copyCtx, job, progress); fired != nil || err != nil {
+		return fmt.Errorf("import history: %w", cmp.Or(fired, err))
 	}
 	copied := rec.latest() // the copy's rate stays on the upgrade
 	v, err := a.Importer.Verify(ctx, job, false, rec.progress)

@@ -58,8 +58,9 @@ func TestRecordHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	r := &recorder{t: t, c: c, faults: &upgrade.Faults{}, out: out}
+	r := &recorder{t: t, c: c, out: out}
 	r.legacy, r.platform = openStores(t)
+	r.faults = &upgrade.Faults{Store: r.platform}
 	r.svc = &upgrade.Service{Legacy: r.legacy, Platform: r.platform, Temporal: c, TaskQueue: engine.TaskQueue, Rules: chatlift.DefaultScheduleRules}
 	acts := &upgrade.Activities{Legacy: r.legacy, Platform: r.platform, Billing: &fakeBilling{Service: billing.Service{Store: r.platform}}, Notifier: &fakeNotifier{},
 		Importer: importer.New(r.legacy, r.platform, nil), Rules: chatlift.DefaultScheduleRules, Faults: r.faults}
@@ -109,7 +110,7 @@ func TestRecordHistories(t *testing.T) {
 	t.Run("rolled_back_rescheduled", func(t *testing.T) {
 		id, run := r.start(ctx)
 		u := r.upgrade(id)
-		if err := r.faults.Set(u.AccountID, upgrade.StepCopyConfiguration, upgrade.FaultError); err != nil {
+		if err := r.faults.Set(context.Background(), u.AccountID, upgrade.StepCopyConfiguration, upgrade.FaultError); err != nil {
 			t.Fatal(err)
 		}
 		r.waitState(id, chatlift.UpgradeScheduled)

@@ -137,7 +137,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 		before := f.legacyChecksum(t)
 		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
 		f.acts.Now = r.clock(f.env.Now)
-		if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
+		if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 			t.Fatal(err)
 		}
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/billing"
@@ -124,10 +125,10 @@ func (f *fixture) newEnv(start time.Time) {
 	var s testsuite.WorkflowTestSuite
 	f.env = s.NewTestWorkflowEnvironment()
 	f.env.SetStartTime(start)
-	faults := &upgrade.Faults{}
-	if f.acts != nil {
-		faults = f.acts.Faults
-	}
+	// On a busy machine one activity, or one workflow task, may take seconds.
+	f.env.SetTestTimeout(time.Minute)
+	f.env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: time.Minute})
+	faults := &upgrade.Faults{Store: f.platform, Now: f.env.Now}
 	f.acts = &upgrade.Activities{Legacy: f.legacy, Platform: f.platform, Billing: f.billing, Notifier: f.notes,
 		Importer: smallBatches(importer.New(f.legacy, f.platform, nil)), Rules: chatlift.DefaultScheduleRules,
 		Faults: faults, Now: f.env.Now, OnStep: f.onStep}

@@ -131,7 +131,7 @@ func TestWorkflowRollbackAtEveryStep(t *testing.T) {
 			t.Parallel()
 			f := setup(t, 0)
 			before, usersBefore := f.legacyChecksum(t), f.platformUsersChecksum(t)
-			if err := f.acts.Faults.Set(f.account, failing, upgrade.FaultError); err != nil {
+			if err := f.acts.Faults.Set(context.Background(), f.account, failing, upgrade.FaultError); err != nil {
 				t.Fatal(err)
 			}
 			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
@@ -173,7 +173,7 @@ func TestWorkflowRollbackAtEveryStep(t *testing.T) {
 func TestWorkflowNextAttemptCompletes(t *testing.T) {
 	t.Parallel()
 	f := setup(t, 1)
-	if err := f.acts.Faults.Set(f.account, upgrade.StepCopyConfiguration, upgrade.FaultError); err != nil {
+	if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepCopyConfiguration, upgrade.FaultError); err != nil {
 		t.Fatal(err)
 	}
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)

@@ -30,6 +30,7 @@ func (m *Main) workerCommand() *cobra.Command {
 	c.Flags().StringVar(&cfg.DataDir, "data", "./chatlift-data", "data directory (SQLite databases when no --database-url)")
 	addBackendFlags(c, &cfg.DatabaseURL, &cfg.TemporalAddress, &cfg.Namespace)
 	c.Flags().StringVar(&cfg.PublicURL, "public-url", envOr("CHATLIFT_PUBLIC_URL", ""), "address customers reach the server at, for the links in emails (default $CHATLIFT_PUBLIC_URL; empty = links are paths)")
+	c.Flags().BoolVar(&cfg.FaultInjection, "fault-injection", false, "fire the faults armed through serve --fault-injection (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
 	return c
 }

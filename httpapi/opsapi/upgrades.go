@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,9 +23,12 @@ type Upgrades interface {
 	Enroll(ctx context.Context, e upgrade.Enrollment, deadline bool) (*upgrade.Enrollment, error)
 }
 
-// Faults arms injected faults (serve --fault-injection only).
+// Faults arms, lists and disarms injected faults (serve --fault-injection
+// only).
 type Faults interface {
-	Set(accountID int64, step, mode string) error
+	Set(ctx context.Context, accountID int64, step, mode string) error
+	List(ctx context.Context) ([]*chatlift.Fault, error)
+	Clear(ctx context.Context, accountID int64, step string) error
 }
 
 func (s *API) upgradeRoutes(handle func(string, http.HandlerFunc)) {
@@ -36,6 +40,8 @@ func (s *API) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	}
 	handle("POST /api/ops/upgrades/{id}/reschedule", s.Operator.Only(s.rescheduleUpgrade))
 	handle("POST /api/ops/faults", s.Operator.Only(s.injectFault))
+	handle("GET /api/ops/faults", s.Operator.Only(s.listFaults))
+	handle("DELETE /api/ops/faults/{account_id}/{step}", s.Operator.Only(s.disarmFault))
 	handle("POST /api/ops/upgrades/enroll", s.Operator.Only(s.enroll(false)))
 	handle("POST /api/ops/fleet/deadline", s.Operator.Only(s.enroll(true)))
 }
@@ -232,20 +238,59 @@ type FaultRequest struct {
 }
 
 func (s *API) injectFault(w http.ResponseWriter, r *http.Request) {
-	if s.Faults == nil {
-		api.WriteError(w, r, s.Logger, chatlift.Errorf(chatlift.ENOTFOUND, "fault injection is off; start serve with --fault-injection"))
-		return
-	}
 	var q FaultRequest
-	err := api.Decode(r, &q)
+	err := s.faultsOn()
 	if err == nil {
-		err = s.Faults.Set(q.AccountID, q.Step, q.Mode)
+		err = api.Decode(r, &q)
+	}
+	if err == nil {
+		err = s.Faults.Set(r.Context(), q.AccountID, q.Step, q.Mode)
 	}
 	if err != nil {
 		api.WriteError(w, r, s.Logger, err)
 		return
 	}
 	api.WriteJSON(w, http.StatusCreated, q)
+}
+
+// listFaults answers the armed faults and those taken, each with its
+// taken_at.
+func (s *API) listFaults(w http.ResponseWriter, r *http.Request) {
+	var list []*chatlift.Fault
+	err := s.faultsOn()
+	if err == nil {
+		list, err = s.Faults.List(r.Context())
+	}
+	if err != nil {
+		api.WriteError(w, r, s.Logger, err)
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, map[string]any{"faults": list})
+}
+
+func (s *API) disarmFault(w http.ResponseWriter, r *http.Request) {
+	err := s.faultsOn()
+	if err == nil {
+		var id int64
+		if id, err = strconv.ParseInt(r.PathValue("account_id"), 10, 64); err != nil {
+			err = chatlift.Errorf(chatlift.EINVALID, "account_id must be a number")
+		} else {
+			err = s.Faults.Clear(r.Context(), id, r.PathValue("step"))
+		}
+	}
+	if err != nil {
+		api.WriteError(w, r, s.Logger, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// faultsOn refuses fault injection unless serve runs with it.
+func (s *API) faultsOn() error {
+	if s.Faults == nil {
+		return chatlift.Errorf(chatlift.ENOTFOUND, "fault injection is off; start serve with --fault-injection")
+	}
+	return nil
 }
 
 // EnrollRequest is the body of POST /api/ops/upgrades/enroll (account_ids or
