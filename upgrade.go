@@ -105,6 +105,10 @@ type Revert struct {
 	RetiredAt *time.Time `json:"retired_at"`
 	// RevertedAt is when chat went back to the legacy product.
 	RevertedAt *time.Time `json:"reverted_at"`
+	// FrozenAt is when the revert froze chat; ChatDowntimeMS runs from it
+	// to the switch back, or to the unfreeze of a revert that was undone.
+	FrozenAt       *time.Time `json:"frozen_at"`
+	ChatDowntimeMS int64      `json:"chat_downtime_ms"`
 	// Verification compares the platform's history of the account with the
 	// legacy product's after the reverse sync; a revert moves chat back
 	// only once it passed.

@@ -113,6 +113,19 @@ func (d *DB) Object(ctx context.Context, accountID int64, kind chatlift.ObjectKi
 	return objects.get(ctx, d, d.q(), fmt.Sprint(kind, " ", id), "WHERE account_id = ? AND kind = ? AND id = ?", accountID, string(kind), id)
 }
 
+// DeleteAgents removes the account's agents with the ids; ids it does not
+// have are ignored.
+func (d *DB) DeleteAgents(ctx context.Context, accountID int64, ids []int64) error {
+	return d.inTx(ctx, func(tx querier) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM agents WHERE account_id = ? AND id = ?"), accountID, id); err != nil {
+				return fmt.Errorf("delete agent %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
 // DeleteObjects implements chatlift.ChatStore.
 func (d *DB) DeleteObjects(ctx context.Context, accountID int64, kind chatlift.ObjectKind, ids []int64) error {
 	return d.inTx(ctx, func(tx querier) error {

@@ -350,6 +350,7 @@ func testDeleteChatAccount(t *testing.T, s chatlift.PlatformStore) {
 type revertStore interface {
 	RetireChatAccount(ctx context.Context, accountID int64) error
 	DropUpgradedChat(ctx context.Context, accountID int64) error
+	DeleteAgents(ctx context.Context, accountID int64, ids []int64) error
 }
 
 func testRetireAndDrop(t *testing.T, s chatlift.PlatformStore) {
@@ -366,6 +367,15 @@ func testRetireAndDrop(t *testing.T, s chatlift.PlatformStore) {
 		_, err := s.ImportBatch(ctx, chatlift.TableChats, id, nil, chatlift.ImportCursor{AfterKey: "c1", Done: 1, Finished: true})
 		must(t, err)
 	}
+	t.Run("DeleteAgents", func(t *testing.T) {
+		must(t, s.PutAgents(ctx, []*chatlift.Agent{agent(2, 2, "b@acme.test", "agent")}))
+		must(t, r.DeleteAgents(ctx, 2, []int64{2, 99})) // an id the account lacks is ignored
+		left, err := s.Agents(ctx, 2)
+		must(t, err)
+		if len(left) != 1 || left[0].ID != 1 {
+			t.Fatalf("agents left: %+v", left)
+		}
+	})
 	t.Run("Retire", func(t *testing.T) {
 		for range 2 { // retiring twice is harmless
 			must(t, r.RetireChatAccount(ctx, 1))

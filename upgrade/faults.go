@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/chatlift/chatlift"
@@ -34,12 +35,9 @@ func (f *Faults) Set(accountID int64, step, mode string) error {
 	if accountID <= 0 {
 		return chatlift.Errorf(chatlift.EINVALID, "account_id must be positive")
 	}
-	known := step == StepBilling
-	for _, s := range StepNames() {
-		known = known || s == step
-	}
-	if !known {
-		return chatlift.Errorf(chatlift.EINVALID, "unknown step %q; steps are %s and %v", step, StepBilling, StepNames())
+	steps := append(append([]string{StepBilling}, StepNames()...), append(RevertStepNames(), StepRetireLegacy)...)
+	if !slices.Contains(steps, step) {
+		return chatlift.Errorf(chatlift.EINVALID, "unknown step %q; steps are %v", step, steps)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
