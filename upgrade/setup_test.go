@@ -130,7 +130,8 @@ func (f *fixture) newEnv(start time.Time) {
 	}
 	f.acts = &upgrade.Activities{Legacy: f.legacy, Platform: f.platform, Billing: f.billing, Notifier: f.notes,
 		Importer: smallBatches(importer.New(f.legacy, f.platform, nil)), Rules: chatlift.DefaultScheduleRules,
-		Faults: faults, Now: f.env.Now, OnStep: f.onStep}
+		Reverse: &importer.Verifier{From: f.platform, To: f.legacy, Range: 7},
+		Faults:  faults, Now: f.env.Now, OnStep: f.onStep}
 	upgrade.Register(f.env, f.acts)
 }
 
