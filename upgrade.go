@@ -42,8 +42,12 @@ var upgradeTransitions = map[string][]string{
 // CanTransition reports whether an upgrade may move from state from to to.
 func CanTransition(from, to string) bool { return oneOf(to, upgradeTransitions[from]...) }
 
-// Terminal reports whether no further transition leaves state.
-func Terminal(state string) bool { return len(upgradeTransitions[state]) == 0 }
+// Terminal reports whether an upgrade in state has come to rest: no
+// further transition leaves state, but for a completed upgrade's revert,
+// which only an operator starts (see Upgrade.Revertible).
+func Terminal(state string) bool {
+	return len(upgradeTransitions[state]) == 0 || state == UpgradeCompleted
+}
 
 // Upgrade is one customer's move from the legacy chat product to the unified
 // account. A rolled-back upgrade is scheduled again as its next attempt.

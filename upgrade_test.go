@@ -34,7 +34,7 @@ func TestCanTransition(t *testing.T) {
 		}
 	}
 	for _, s := range chatlift.UpgradeStates {
-		want := s == chatlift.UpgradeReverted || s == chatlift.UpgradeCancelled
+		want := s == chatlift.UpgradeCompleted || s == chatlift.UpgradeReverted || s == chatlift.UpgradeCancelled
 		if chatlift.Terminal(s) != want {
 			t.Errorf("Terminal(%s) = %v", s, !want)
 		}

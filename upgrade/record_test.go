@@ -147,7 +147,7 @@ func TestRecordHistories(t *testing.T) {
 func (r *recorder) start(ctx context.Context) (string, string) {
 	r.t.Helper()
 	r.next++
-	a := seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 6, Seed: 3}, int64(40+r.next), r.next) // an account each: a completed upgrade holds its account
+	a := seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 6, Seed: 3}, int64(40+r.next), r.next) // an account each: a retired one has no legacy copy to upgrade
 	if _, err := seed.Load(ctx, r.legacy, r.platform, a, seed.DefaultStart); err != nil {
 		r.t.Fatal(err)
 	}

@@ -4,22 +4,31 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/chatlift/chatlift"
 )
 
-// revertWindow waits, after the upgrade completed, for the end of its
-// revert window, an operator's finish (both retire the legacy copy) or an
+// revertWindow completes the upgrade and waits for the end of its revert
+// window, an operator's finish (both retire the legacy copy) or an
 // operator's revert. A revert that fails before chat moves back is undone
 // and the window goes on; one that moved chat back is carried through.
-// With no window (0) the run ends at once, as runs did before.
+// With no window (0) the run ends at completed, as runs did before. The
+// window opens before the upgrade is recorded completed, so that an
+// operator who sees it completed finds revert and finish accepted.
 func (w *waiter) revertWindow() error {
 	ctx := w.ctx
 	if err := workflow.ExecuteActivity(w.short, act.OpenRevertWindow, w.upgradeID).Get(ctx, &w.until); err != nil {
 		return err
 	}
+	if !w.until.IsZero() {
+		w.phase = phaseRevertWindow
+	}
+	if err := workflow.ExecuteActivity(w.short, act.SetState, w.upgradeID, chatlift.UpgradeCompleted, "").Get(ctx, nil); err != nil {
+		return err
+	}
 	if w.until.IsZero() {
 		return nil
 	}
-	w.phase = phaseRevertWindow
 	timerCtx, stop := workflow.WithCancel(ctx)
 	defer stop()
 	timer := workflow.NewTimer(timerCtx, w.until.Sub(workflow.Now(ctx)))

@@ -136,11 +136,8 @@ func (w *waiter) run(in Input) error {
 	if err := workflow.ExecuteActivity(options(ctx, 24*time.Hour, 0), act.Import, in.UpgradeID).Get(ctx, nil); err != nil {
 		return err
 	}
-	if err := workflow.ExecuteActivity(short, act.SetState, in.UpgradeID, chatlift.UpgradeCompleted, "").Get(ctx, nil); err != nil {
-		return err
-	}
 	if workflow.GetVersion(ctx, changeRevert, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return nil
+		return workflow.ExecuteActivity(short, act.SetState, in.UpgradeID, chatlift.UpgradeCompleted, "").Get(ctx, nil)
 	}
 	return w.revertWindow()
 }
