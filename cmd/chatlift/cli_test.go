@@ -104,6 +104,7 @@ func TestCLIUsage(t *testing.T) {
 		"ListBadPageSize":     {[]string{"upgrade", "list", "--page-size", "0"}, 2, `--page-size must be between 1 and 10000`},
 		"ServerUnreachable":   {append([]string{"upgrade", "list"}, noServer...), 1, `reach chatlift at http://127.0.0.1:1 \(--server\)`},
 		"SeedNeedsAccounts":   {[]string{"seed", "--accounts", "0"}, 1, `--accounts must be at least 1`},
+		"BadRevertWindow":     {[]string{"worker", "--temporal-address", "127.0.0.1:1", "--revert-window", "-1h"}, 2, `--revert-window cannot be negative`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

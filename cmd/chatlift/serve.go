@@ -30,6 +30,9 @@ func (m *Main) serveCommand() *cobra.Command {
 			if err := checkRules(cfg.Rules); err != nil {
 				return err
 			}
+			if cfg.RevertWindow < 0 {
+				return usagef("--revert-window cannot be negative")
+			}
 			cfg.Logger, cfg.Out, cfg.Version, cfg.Demo = log, m.Stdout, Version(), demo
 			s, err := app.StartServe(c.Context(), cfg)
 			if err != nil {
@@ -56,6 +59,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.BoolVar(&cfg.NoWorker, "no-worker", false, "serve the API only; `chatlift worker` processes run the upgrades")
 	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept POST /api/ops/faults, which makes chosen upgrade steps fail (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
+	addRevertWindowFlag(c, &cfg.RevertWindow)
 	addLimitFlags(c, &cfg.HTTPLimits)
 	return c
 }

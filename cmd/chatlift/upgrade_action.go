@@ -62,6 +62,8 @@ var actionShort = map[string]string{
 	"pause":   "Hold an upgrade at its date until resumed",
 	"resume":  "Let a paused upgrade run at its date",
 	"cancel":  "Cancel an upgrade that has not switched chat yet",
+	"revert":  "Move a completed upgrade's chat back to the legacy product, within its revert window",
+	"finish":  "End a completed upgrade's revert window now, retiring the legacy copy",
 }
 
 func (m *Main) actionCommand(cl *opsClient, action string) *cobra.Command {
@@ -111,6 +113,10 @@ func whereIs(u *chatlift.Upgrade, now time.Time) string {
 		s = "scheduled for " + u.ScheduledFor.UTC().Format(timeLayout)
 	case u.State == chatlift.UpgradeRequested:
 		s = "requested; its date is being chosen"
+	case u.State == chatlift.UpgradeCompleted && u.Revert.RetiredAt != nil:
+		s = "completed (legacy copy retired)"
+	case u.State == chatlift.UpgradeCompleted && u.Revertible(now):
+		s = "completed (revertible until " + u.Revert.Until.UTC().Format(timeLayout) + ")"
 	default:
 		s = strings.ReplaceAll(u.State, "_", " ")
 	}
