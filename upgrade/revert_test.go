@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,6 +143,8 @@ func TestRevert(t *testing.T) {
 	integrationsBefore, err := f.legacy.Objects(ctx, f.account, chatlift.KindIntegration)
 	must(t, err)
 	router := &chathome.Router[chathome.Store]{Legacy: f.legacy, Platform: f.platform, Imports: f.platform}
+	watched := &watchedVerifier{Verifier: f.acts.Reverse}
+	f.acts.Reverse = watched
 	var changes *platformChanges
 	var revert *answer
 	var tokenBefore error
@@ -155,10 +158,10 @@ func TestRevert(t *testing.T) {
 		revert = f.act(upgrade.ActionRevert)
 	}, 3*24*time.Hour)
 	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
-	revert.wantYes(t, "revert")
-	if err := f.env.GetWorkflowError(); err != nil || !f.env.IsWorkflowCompleted() {
-		t.Fatalf("workflow: completed %v, error %v", f.env.IsWorkflowCompleted(), err)
+	if err := f.env.GetWorkflowError(); err != nil || !f.env.IsWorkflowCompleted() || revert == nil {
+		t.Fatalf("workflow: completed %v, error %v, revert sent %v", f.env.IsWorkflowCompleted(), err, revert != nil)
 	}
+	revert.wantYes(t, "revert")
 	u := f.upgrade(t)
 	t.Run("Reverted", func(t *testing.T) {
 		if u.State != chatlift.UpgradeReverted || u.Revert.RevertedAt == nil || u.Error != "" {
@@ -209,6 +212,11 @@ func TestRevert(t *testing.T) {
 		}
 		if _, err := f.legacy.Chat(ctx, f.account, "revert-new-chat"); err != nil {
 			t.Fatalf("the chat made on the platform: %v", err)
+		}
+	})
+	t.Run("SyncHeartbeats", func(t *testing.T) { // a long sync is seen alive by the activity's heartbeat timeout
+		if n := watched.withProgress.Load(); n != 3 {
+			t.Fatalf("%d of the sync's 3 passes reported progress", n)
 		}
 	})
 	t.Run("Configuration", func(t *testing.T) {
@@ -453,4 +461,18 @@ func (f *fixture) wantRetired(t *testing.T, ctx context.Context) *chatlift.Upgra
 		t.Fatalf("the platform lost the account: %v", err)
 	}
 	return u
+}
+
+// watchedVerifier counts the verifications asked with a progress callback,
+// through which the revert's activity heartbeats.
+type watchedVerifier struct {
+	upgrade.Verifier
+	withProgress atomic.Int32
+}
+
+func (v *watchedVerifier) Verify(ctx context.Context, job chatlift.ImportJob, repair bool, progress func(chatlift.ImportProgress)) (*chatlift.Verification, error) {
+	if progress != nil {
+		v.withProgress.Add(1)
+	}
+	return v.Verifier.Verify(ctx, job, repair, progress)
 }

@@ -99,6 +99,9 @@ func (m *Main) printAction(action, id string, asJSON bool, body []byte, err erro
 	if action == "run-now" && u.State == chatlift.UpgradeScheduled {
 		where = "scheduled (starting now)" // the answer may still show the date it no longer waits for
 	}
+	if action == "finish" && u.Revert.RetiredAt != nil {
+		where += " (legacy copy retired)"
+	}
 	_, err = fmt.Fprintf(m.Stdout, "%s accepted: %s (account %d) is %s\n", action, u.ID, u.AccountID, where)
 	return err
 }
@@ -113,10 +116,6 @@ func whereIs(u *chatlift.Upgrade, now time.Time) string {
 		s = "scheduled for " + u.ScheduledFor.UTC().Format(timeLayout)
 	case u.State == chatlift.UpgradeRequested:
 		s = "requested; its date is being chosen"
-	case u.State == chatlift.UpgradeCompleted && u.Revert.RetiredAt != nil:
-		s = "completed (legacy copy retired)"
-	case u.State == chatlift.UpgradeCompleted && u.Revertible(now):
-		s = "completed (revertible until " + u.Revert.Until.UTC().Format(timeLayout) + ")"
 	default:
 		s = strings.ReplaceAll(u.State, "_", " ")
 	}
