@@ -108,7 +108,8 @@ func syncHistory(final bool) func(context.Context, *run) error {
 	return func(ctx context.Context, r *run) error {
 		v := r.a.reverseVerifier()
 		job := chatlift.ImportJob{UpgradeID: r.upgrade.ID, AccountID: r.accountID()} // no SwitchedAt: every row must be equal
-		progress := func(p chatlift.ImportProgress) { heartbeat(ctx, p) }            // a long sync is alive, not stuck
+		// Progress heartbeats the activity: a long sync is alive, not stuck.
+		progress := func(p chatlift.ImportProgress) { heartbeat(ctx, p) }
 		res, err := v.Verify(ctx, job, true, progress)
 		if err != nil || !final {
 			return err
