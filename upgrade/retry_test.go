@@ -117,7 +117,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			f.blockMerge(t, 22*24*time.Hour)
 			want = []string{"upgrade_scheduled", "upgrade_blocked", "upgrade_scheduled", "upgrade_completed"}
 		}
-		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 		f.acts.Now = r.clock(f.env.Now)
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 		if err := f.env.GetWorkflowError(); err != nil {
@@ -135,7 +135,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 		t.Helper()
 		f := setup(t, 0)
 		before := f.legacyChecksum(t)
-		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 		f.acts.Now = r.clock(f.env.Now)
 		if err := f.acts.Faults.Set(f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 			t.Fatal(err)
@@ -173,7 +173,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			t.Parallel()
 			r := &retrier{twice: true}
 			f := setup(t, 0)
-			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 			var answers []*answer
 			for i, action := range []string{upgrade.ActionPause, upgrade.ActionResume, upgrade.ActionPause, upgrade.ActionCancel} {
 				f.env.RegisterDelayedCallback(func() { answers = append(answers, f.act(action)) }, time.Duration(i+1)*time.Hour)
@@ -191,7 +191,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			t.Parallel()
 			r := &retrier{twice: true}
 			f := setup(t, 0)
-			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 			stuck := f.stickRollback(t)
 			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 			if u := f.upgrade(t); stuck.flagged == nil || u.Attention != nil || u.State != chatlift.UpgradeRolledBack || r.runs["Attention"] != 4 {
@@ -246,14 +246,13 @@ func TestEveryRevertActivityRetrySafe(t *testing.T) {
 	reverts := func(t *testing.T, r *retrier, failFirst bool) {
 		t.Helper()
 		f := revertable(t)
-		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 		f.acts.Now = r.clock(f.env.Now)
-		var changes *platformChanges
+		changes := f.changeAfterImport(t, nil)
 		f.env.RegisterDelayedCallback(func() {
 			if failFirst {
 				must(t, f.acts.Faults.Set(f.account, upgrade.StepRevertHistory, upgrade.FaultError))
 			}
-			changes = f.changePlatform(t)
 			f.act(upgrade.ActionRevert)
 		}, 2*24*time.Hour)
 		f.env.RegisterDelayedCallback(func() { f.act(upgrade.ActionRevert) }, 3*24*time.Hour) // after a failed one; refused otherwise
@@ -279,7 +278,7 @@ func TestEveryRevertActivityRetrySafe(t *testing.T) {
 	retires := func(t *testing.T, r *retrier) {
 		t.Helper()
 		f := revertable(t)
-		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 		f.acts.Now = r.clock(f.env.Now)
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 		if err := f.env.GetWorkflowError(); err != nil {

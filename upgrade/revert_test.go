@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -133,6 +134,37 @@ func (f *fixture) changePlatform(t *testing.T) *platformChanges {
 	return c
 }
 
+// changeAfterImport makes changePlatform's changes once the history import
+// has verified, from within the import's activity: work done in a workflow
+// callback holds the workflow's goroutine, which the test environment
+// reports as a deadlock past a second. before, when set, runs first.
+func (f *fixture) changeAfterImport(t *testing.T, before func()) *platformChanges {
+	t.Helper()
+	c := &platformChanges{}
+	f.acts.Importer = &changingImporter{Importer: f.acts.Importer, change: func() {
+		if before != nil {
+			before()
+		}
+		*c = *f.changePlatform(t)
+	}}
+	return c
+}
+
+// changingImporter runs change once, after the first verification passed.
+type changingImporter struct {
+	upgrade.Importer
+	change func()
+	once   sync.Once
+}
+
+func (c *changingImporter) Verify(ctx context.Context, job chatlift.ImportJob, repair bool, progress func(chatlift.ImportProgress)) (*chatlift.Verification, error) {
+	v, err := c.Importer.Verify(ctx, job, repair, progress)
+	if err == nil && v.Passed {
+		c.once.Do(c.change)
+	}
+	return v, err
+}
+
 // TestRevert reverts an upgrade whose account changed on the platform since
 // the switch, in history and configuration: the legacy product ends up
 // with all of it, verified, and serves the account again.
@@ -145,14 +177,13 @@ func TestRevert(t *testing.T) {
 	router := &chathome.Router[chathome.Store]{Legacy: f.legacy, Platform: f.platform, Imports: f.platform}
 	watched := &watchedVerifier{Verifier: f.acts.Reverse}
 	f.acts.Reverse = watched
-	var changes *platformChanges
+	changes := f.changeAfterImport(t, nil)
 	var revert *answer
 	var tokenBefore error
 	f.env.RegisterDelayedCallback(func() {
 		if u := f.upgrade(t); u.State != chatlift.UpgradeCompleted || u.Revert.Until == nil || !u.Revertible(f.env.Now()) {
 			t.Errorf("before the revert: %s, window until %v", u.State, u.Revert.Until)
 		}
-		changes = f.changePlatform(t)
 		_, _, tokenBefore = router.Token(ctx, changes.tokenHash)
 		f.events = nil
 		revert = f.act(upgrade.ActionRevert)
@@ -220,14 +251,7 @@ func TestRevert(t *testing.T) {
 		}
 	})
 	t.Run("Configuration", func(t *testing.T) {
-		owner, err := f.legacy.Agent(ctx, f.account, changes.owner.ID)
-		must(t, err)
-		if owner.DisplayName != changes.renamed || owner.Role != changes.owner.Role || owner.RoleID != changes.owner.RoleID {
-			t.Fatalf("owner %q %s/%d: want the platform's name and the legacy role %s/%d", owner.DisplayName, owner.Role, owner.RoleID, changes.owner.Role, changes.owner.RoleID)
-		}
-		if _, err := f.legacy.Agent(ctx, f.account, changes.newAgent); err != nil {
-			t.Fatalf("the agent added on the platform: %v", err)
-		}
+		f.wantAgentsBack(t, changes)
 		if _, err := f.legacy.Object(ctx, f.account, chatlift.KindDepartment, changes.newDept); err != nil {
 			t.Fatalf("the department added on the platform: %v", err)
 		}
@@ -307,9 +331,9 @@ func TestRevertFailureUndone(t *testing.T) {
 	var first, second *answer
 	var legacyBefore string
 	var stateAfterUndo string
+	f.changeAfterImport(t, nil)
 	f.env.RegisterDelayedCallback(func() {
 		must(t, f.acts.Faults.Set(f.account, upgrade.StepRevertHistory, upgrade.FaultError))
-		f.changePlatform(t)
 		legacyBefore = f.legacyConfig(t)
 		f.events = nil
 		first = f.act(upgrade.ActionRevert)
@@ -475,4 +499,42 @@ func (v *watchedVerifier) Verify(ctx context.Context, job chatlift.ImportJob, re
 		v.withProgress.Add(1)
 	}
 	return v.Verifier.Verify(ctx, job, repair, progress)
+}
+
+// TestRevertWithoutMergeSnapshot reverts an upgrade switched before the
+// merge kept its agents: the platform's agents are taken, but the legacy
+// agents keep their roles.
+func TestRevertWithoutMergeSnapshot(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := revertable(t)
+	changes := f.changeAfterImport(t, func() {
+		if _, err := f.platform.SQL().ExecContext(ctx, "DELETE FROM upgrade_snapshots WHERE snapshot_key LIKE '%/merge_users/agents'"); err != nil {
+			t.Error(err)
+		}
+	})
+	var revert *answer
+	f.env.RegisterDelayedCallback(func() { revert = f.act(upgrade.ActionRevert) }, 2*24*time.Hour)
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if revert == nil {
+		t.Fatalf("the workflow ended before the revert: %v", f.env.GetWorkflowError())
+	}
+	revert.wantYes(t, "revert")
+	f.wantAgentsBack(t, changes)
+}
+
+// wantAgentsBack checks the agents on the legacy product after a revert:
+// the owner renamed on the platform keeps the legacy role (the merge's
+// mapping undone), and the agent added on the platform is there.
+func (f *fixture) wantAgentsBack(t *testing.T, changes *platformChanges) {
+	t.Helper()
+	ctx := context.Background()
+	owner, err := f.legacy.Agent(ctx, f.account, changes.owner.ID)
+	must(t, err)
+	if owner.DisplayName != changes.renamed || owner.Role != changes.owner.Role || owner.RoleID != changes.owner.RoleID {
+		t.Fatalf("owner %q %s/%d: want the platform's name and the legacy role %s/%d", owner.DisplayName, owner.Role, owner.RoleID, changes.owner.Role, changes.owner.RoleID)
+	}
+	if _, err := f.legacy.Agent(ctx, f.account, changes.newAgent); err != nil {
+		t.Fatalf("the agent added on the platform: %v", err)
+	}
 }

@@ -374,14 +374,14 @@ func mergeAgents(ctx context.Context, r *run, legacy, platform []storedAgent) ([
 		case o == nil: // added since the switch (or changed since the merge added it)
 			out = append(out, theirs)
 			continue
-		case noBase:
-			b = withRole(theirs.Agent, o)
-		case b == nil: // not on the platform at the cutover: take the platform's
+		case b == nil && !noBase: // not on the platform at the cutover: what differs is the platform's
 			b = o
 		}
-		merged, err := merge3(o, b, theirs.Agent)
-		if err != nil {
-			return nil, fmt.Errorf("merge agent %d: %w", id, err)
+		merged := withRole(theirs.Agent, o)
+		if !noBase {
+			if merged, err = merge3(o, b, theirs.Agent); err != nil {
+				return nil, fmt.Errorf("merge agent %d: %w", id, err)
+			}
 		}
 		merged.AccountID, merged.PasswordHash = r.accountID(), theirs.PasswordHash
 		out = append(out, storedAgent{merged, theirs.PasswordHash})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/billing"
@@ -119,11 +120,18 @@ func setup(t *testing.T, index int) *fixture {
 	return f
 }
 
+// deadlockTimeout is how long the workflow's goroutine may run without
+// yielding before the test environment calls it a deadlock: the SDK's
+// default, a second, is for workers; on a loaded test machine a slow
+// scheduler alone can exceed it.
+const deadlockTimeout = 10 * time.Second
+
 // newEnv starts a fresh workflow environment at start over the same stores.
 func (f *fixture) newEnv(start time.Time) {
 	var s testsuite.WorkflowTestSuite
 	f.env = s.NewTestWorkflowEnvironment()
 	f.env.SetStartTime(start)
+	f.env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: deadlockTimeout})
 	faults := &upgrade.Faults{}
 	if f.acts != nil {
 		faults = f.acts.Faults
