@@ -231,7 +231,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 // of a revert that fails before chat moves back and is tried again;
 // retireActivities those of a window that ends.
 var (
-	revertActivities = []string{"OpenRevertWindow", "StartRevert", "Revert", "Reverted"}
+	revertActivities = []string{"OpenRevertWindow", "StartRevert", "RevertCopy", "Revert", "Reverted"}
 	undoActivities   = []string{"StartRevert", "UndoRevert"}
 	retireActivities = []string{"OpenRevertWindow", "Retire"}
 )

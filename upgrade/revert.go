@@ -61,11 +61,23 @@ func (a *Activities) StartRevert(ctx context.Context, upgradeID string) error {
 	return a.save(ctx, u)
 }
 
-// Revert moves the account's chat back to the legacy product: it runs
-// every revert step's Do in order, recording each on the upgrade. Run
-// again after the switch back (a retry after a crash) it runs only the
-// steps from the switch back on, which are idempotent.
+// RevertCopy runs the revert's first step: the history copied back while
+// the platform still serves the account, before chat is frozen.
+func (a *Activities) RevertCopy(ctx context.Context, upgradeID string) error {
+	return a.revertSteps(ctx, upgradeID, 0, 1)
+}
+
+// Revert moves the account's chat back to the legacy product: it runs the
+// Do of every revert step from the freeze on, in order, recording each on
+// the upgrade. Run again after the switch back (a retry after a crash) it
+// runs only the steps from the switch back on, which are idempotent.
 func (a *Activities) Revert(ctx context.Context, upgradeID string) error {
+	return a.revertSteps(ctx, upgradeID, 1, len(revertSteps))
+}
+
+// revertSteps runs the Do of revertSteps[from:to], skipping those before
+// the switch back once it happened.
+func (a *Activities) revertSteps(ctx context.Context, upgradeID string, from, to int) error {
 	u, err := a.load(ctx, upgradeID)
 	if err != nil {
 		return err
@@ -82,8 +94,8 @@ func (a *Activities) Revert(ctx context.Context, upgradeID string) error {
 	}
 	r := &run{a: a, upgrade: u}
 	back := slices.Index(RevertStepNames(), StepRevertSwitchBack)
-	for i, s := range revertSteps {
-		if switched && i < back {
+	for i, s := range revertSteps[:to] {
+		if i < from || switched && i < back {
 			continue
 		}
 		if err := a.runStep(ctx, u, s.name, func(ctx context.Context) error { return s.do(ctx, r) }); err != nil {

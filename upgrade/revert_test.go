@@ -538,3 +538,51 @@ func (f *fixture) wantAgentsBack(t *testing.T, changes *platformChanges) {
 		t.Fatalf("the agent added on the platform: %v", err)
 	}
 }
+
+// TestStuckRevertNeedsAttention: a revert whose switch back keeps failing
+// keeps chat frozen; the upgrade is flagged as needing attention within a
+// minute while it retries and is undone, and the flag clears once chat is
+// served again.
+func TestStuckRevertNeedsAttention(t *testing.T) {
+	t.Parallel()
+	f := revertable(t)
+	stuck := &stuckLegacy{ChatStore: f.legacy, platform: f.platform, now: f.env.Now}
+	f.acts.Legacy = revertLegacy{stuck, f.legacy}
+	f.acts.OnStep = func(_, step, phase string) {
+		if step == upgrade.StepRevertSwitchBack && phase == "do" {
+			stuck.start()
+		}
+	}
+	var revert *answer
+	f.env.RegisterDelayedCallback(func() { revert = f.act(upgrade.ActionRevert) }, 2*24*time.Hour)
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if revert == nil {
+		t.Fatalf("the workflow ended before the revert: %v", f.env.GetWorkflowError())
+	}
+	revert.wantYes(t, "revert")
+	if stuck.flagged == nil {
+		t.Fatalf("never flagged while chat stayed frozen (%d failures)", stuck.failures)
+	}
+	if a := stuck.flagged.Attention; a == nil || !strings.Contains(a.Reason, "revert") || a.Since.Sub(stuck.since) > time.Minute {
+		t.Fatalf("attention %+v; the switch back first failed at %v", a, stuck.since)
+	}
+	u := f.upgrade(t)
+	if u.Attention != nil || u.State != chatlift.UpgradeCompleted || !strings.Contains(u.Error, "undone") {
+		t.Fatalf("after the undo: attention %+v, state %s, error %q", u.Attention, u.State, u.Error)
+	}
+}
+
+// revertLegacy is a legacy store whose chat-state changes can be made to
+// fail, with what a revert asks beyond chatlift.ChatStore.
+type revertLegacy struct {
+	*stuckLegacy
+	copy upgrade.LegacyCopy
+}
+
+func (l revertLegacy) DeleteAgents(ctx context.Context, accountID int64, ids []int64) error {
+	return l.copy.DeleteAgents(ctx, accountID, ids)
+}
+
+func (l revertLegacy) RetireChatAccount(ctx context.Context, accountID int64) error {
+	return l.copy.RetireChatAccount(ctx, accountID)
+}

@@ -65,20 +65,33 @@ func (w *waiter) revert() (done bool, err error) {
 		w.reverting, w.phase = false, phaseRevertWindow
 		return false, nil
 	}
-	err = workflow.ExecuteActivity(options(ctx, 2*time.Hour, 3), act.Revert, w.upgradeID).Get(ctx, nil)
+	var frozen *watch // from the freeze: flags the upgrade if chat stays frozen too long
+	err = workflow.ExecuteActivity(options(ctx, 2*time.Hour, 3), act.RevertCopy, w.upgradeID).Get(ctx, nil)
+	if err == nil {
+		f := workflow.ExecuteActivity(options(ctx, 2*time.Hour, 3), act.Revert, w.upgradeID)
+		frozen = w.watch()
+		err = frozen.wait("revert", f, nil)
+	}
 	if err != nil {
+		f := workflow.ExecuteActivity(w.short, act.UndoRevert, w.upgradeID, reason(err))
+		if frozen == nil {
+			frozen = w.watch()
+		}
 		var rb RollbackResult
-		if uerr := workflow.ExecuteActivity(w.short, act.UndoRevert, w.upgradeID, reason(err)).Get(ctx, &rb); uerr != nil {
+		if uerr := frozen.wait("undo of the revert", f, &rb); uerr != nil {
 			return false, uerr
 		}
 		if !rb.Switched {
 			w.reverting, w.revertStarted, w.phase = false, false, phaseRevertWindow
-			return false, nil
+			return false, frozen.end()
 		}
 		// Chat is back on the legacy product: what is left is retried until done.
 		if err := workflow.ExecuteActivity(options(ctx, 2*time.Hour, 0), act.Revert, w.upgradeID).Get(ctx, nil); err != nil {
 			return false, err
 		}
+	}
+	if err := frozen.end(); err != nil {
+		return false, err
 	}
 	return true, workflow.ExecuteActivity(w.short, act.Reverted, w.upgradeID).Get(ctx, nil)
 }
