@@ -513,13 +513,7 @@ func TestRevertWithoutMergeSnapshot(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	var revert *answer
-	f.env.RegisterDelayedCallback(func() { revert = f.act(upgrade.ActionRevert) }, 2*24*time.Hour)
-	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
-	if revert == nil {
-		t.Fatalf("the workflow ended before the revert: %v", f.env.GetWorkflowError())
-	}
-	revert.wantYes(t, "revert")
+	f.runAndRevert(t)
 	f.wantAgentsBack(t, changes)
 }
 
@@ -553,13 +547,7 @@ func TestStuckRevertNeedsAttention(t *testing.T) {
 			stuck.start()
 		}
 	}
-	var revert *answer
-	f.env.RegisterDelayedCallback(func() { revert = f.act(upgrade.ActionRevert) }, 2*24*time.Hour)
-	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
-	if revert == nil {
-		t.Fatalf("the workflow ended before the revert: %v", f.env.GetWorkflowError())
-	}
-	revert.wantYes(t, "revert")
+	f.runAndRevert(t)
 	if stuck.flagged == nil {
 		t.Fatalf("never flagged while chat stayed frozen (%d failures)", stuck.failures)
 	}
@@ -585,4 +573,17 @@ func (l revertLegacy) DeleteAgents(ctx context.Context, accountID int64, ids []i
 
 func (l revertLegacy) RetireChatAccount(ctx context.Context, accountID int64) error {
 	return l.copy.RetireChatAccount(ctx, accountID)
+}
+
+// runAndRevert runs the upgrade and reverts it two days after it started:
+// the revert must be accepted.
+func (f *fixture) runAndRevert(t *testing.T) {
+	t.Helper()
+	var revert *answer
+	f.env.RegisterDelayedCallback(func() { revert = f.act(upgrade.ActionRevert) }, 2*24*time.Hour)
+	f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+	if revert == nil {
+		t.Fatalf("the workflow ended before the revert: %v", f.env.GetWorkflowError())
+	}
+	revert.wantYes(t, "revert")
 }
