@@ -58,7 +58,7 @@ func TestCLIRevert(t *testing.T) {
 		if done.Upgrade.Error != "" {
 			t.Fatalf("reverted with error %q", done.Upgrade.Error)
 		}
-		up("show", id).want(t, 0, `revert_switch_back`)
+		up("show", id).want(t, 0, `(?s)reverted +\d{4}-.*revert downtime +\d+ ms\n.*revert verification +passed, \d+ rows.*revert_switch_back +done`)
 	})
 	t.Run("PlatformTokensRefused", func(t *testing.T) {
 		api(t, "GET", s.url+"/api/v2/chat/account", platformToken, nil, http.StatusUnauthorized, nil)
@@ -74,5 +74,6 @@ func TestCLIRevert(t *testing.T) {
 		again := upgraded()
 		up("finish", again).want(t, 0, `^finish accepted: `+again+` \(account \d+\) is completed \(legacy copy retired\)\n$`)
 		up("revert", again).want(t, 1, `revert refused: `)
+		up("show", again).want(t, 0, `legacy copy +retired \d{4}-`)
 	})
 }
