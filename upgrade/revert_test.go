@@ -80,6 +80,23 @@ func (f *fixture) changePlatform(t *testing.T) *platformChanges {
 	must(t, p.PutAgentTimeline(ctx, []*chatlift.AgentTimelineEntry{&entry}))
 
 	c := &platformChanges{renamed: "Owner, renamed after the upgrade", tokenHash: "revert-test-token-hash"}
+	f.changeConfiguration(t, c)
+	c.rows = map[string][]chatlift.RawRow{}
+	for _, table := range chatlift.HistoryTables {
+		rows, err := p.RawRows(ctx, table, id, "", "", chatlift.MaxLimit)
+		must(t, err)
+		c.rows[table] = rows
+	}
+	return c
+}
+
+// changeConfiguration renames the chat owner and adds an agent, adds a
+// department and deletes a shortcut, and makes an OAuth client and a token,
+// all on the platform.
+func (f *fixture) changeConfiguration(t *testing.T, c *platformChanges) {
+	t.Helper()
+	ctx, id, p := context.Background(), f.account, f.platform
+	now := f.env.Now().UTC().Truncate(time.Second)
 	legacyAgents, err := f.legacy.Agents(ctx, id)
 	must(t, err)
 	for _, a := range legacyAgents {
@@ -125,13 +142,6 @@ func (f *fixture) changePlatform(t *testing.T) *platformChanges {
 	must(t, p.PutOAuthTokens(ctx, []*chatlift.OAuthToken{{ID: 700001, AccountID: id, ClientID: client.ID, AgentID: owner.ID,
 		TokenHash: c.tokenHash, Scopes: []string{"read"}, CreatedAt: now}}))
 
-	c.rows = map[string][]chatlift.RawRow{}
-	for _, table := range chatlift.HistoryTables {
-		rows, err := p.RawRows(ctx, table, id, "", "", chatlift.MaxLimit)
-		must(t, err)
-		c.rows[table] = rows
-	}
-	return c
 }
 
 // changeAfterImport makes changePlatform's changes once the history import
