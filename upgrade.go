@@ -14,11 +14,16 @@ const (
 	UpgradeRollingBack = "rolling_back"
 	UpgradeRolledBack  = "rolled_back"
 	UpgradeCancelled   = "cancelled"
+	// UpgradeReverting and UpgradeReverted: within its revert window a
+	// completed upgrade can be reverted, chat going back to the legacy
+	// product with everything the platform recorded since the switch.
+	UpgradeReverting = "reverting"
+	UpgradeReverted  = "reverted"
 )
 
 // UpgradeStates lists every state in the order an upgrade passes them.
 var UpgradeStates = []string{UpgradeRequested, UpgradeScheduled, UpgradePreparing, UpgradeMigrating,
-	UpgradeUpgraded, UpgradeImporting, UpgradeCompleted, UpgradeRollingBack, UpgradeRolledBack, UpgradeCancelled}
+	UpgradeUpgraded, UpgradeImporting, UpgradeCompleted, UpgradeRollingBack, UpgradeRolledBack, UpgradeCancelled, UpgradeReverting, UpgradeReverted}
 
 // upgradeTransitions is the state machine: the states each state may move to.
 var upgradeTransitions = map[string][]string{
@@ -28,6 +33,8 @@ var upgradeTransitions = map[string][]string{
 	UpgradeMigrating:   {UpgradeUpgraded, UpgradeRollingBack},
 	UpgradeUpgraded:    {UpgradeImporting},
 	UpgradeImporting:   {UpgradeCompleted},
+	UpgradeCompleted:   {UpgradeReverting},
+	UpgradeReverting:   {UpgradeCompleted, UpgradeReverted}, // completed: the revert failed before chat moved back and was undone
 	UpgradeRollingBack: {UpgradeRolledBack},
 	UpgradeRolledBack:  {UpgradeScheduled, UpgradeCancelled},
 }
@@ -35,8 +42,12 @@ var upgradeTransitions = map[string][]string{
 // CanTransition reports whether an upgrade may move from state from to to.
 func CanTransition(from, to string) bool { return oneOf(to, upgradeTransitions[from]...) }
 
-// Terminal reports whether no further transition leaves state.
-func Terminal(state string) bool { return len(upgradeTransitions[state]) == 0 }
+// Terminal reports whether an upgrade in state has come to rest: no
+// further transition leaves state, but for a completed upgrade's revert,
+// which only an operator starts (see Upgrade.Revertible).
+func Terminal(state string) bool {
+	return len(upgradeTransitions[state]) == 0 || state == UpgradeCompleted
+}
 
 // Upgrade is one customer's move from the legacy chat product to the unified
 // account. A rolled-back upgrade is scheduled again as its next attempt.
@@ -66,6 +77,7 @@ type Upgrade struct {
 	PostTasks    []Task         `json:"post_tasks"`
 	Import       ImportProgress `json:"import"`
 	Verification *Verification  `json:"verification"`
+	Revert       Revert         `json:"revert"`
 	Error        string         `json:"error"`
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`
@@ -84,6 +96,34 @@ func (u *Upgrade) Validate() error {
 		return Errorf(EINVALID, "attempt starts at 1")
 	}
 	return nil
+}
+
+// Revert is what became of a completed upgrade's revert window.
+type Revert struct {
+	// Until is the end of the window in which the upgrade can be reverted;
+	// nil when it has none (its run ended at completed).
+	Until *time.Time `json:"until"`
+	// RetiredAt is when the legacy product's copy of the account was
+	// retired (the window ended or an operator finished it): from then on
+	// the upgrade can no longer be reverted.
+	RetiredAt *time.Time `json:"retired_at"`
+	// RevertedAt is when chat went back to the legacy product.
+	RevertedAt *time.Time `json:"reverted_at"`
+	// FrozenAt is when the revert froze chat; ChatDowntimeMS runs from it
+	// to the switch back, or to the unfreeze of a revert that was undone.
+	FrozenAt       *time.Time `json:"frozen_at"`
+	ChatDowntimeMS int64      `json:"chat_downtime_ms"`
+	// Verification compares the platform's history of the account with the
+	// legacy product's after the reverse sync; a revert moves chat back
+	// only once it passed.
+	Verification *Verification `json:"verification"`
+}
+
+// Revertible reports whether u can be reverted at now: completed, within
+// its window, its legacy copy not retired.
+func (u *Upgrade) Revertible(now time.Time) bool {
+	r := u.Revert
+	return u.State == UpgradeCompleted && r.Until != nil && r.RetiredAt == nil && now.Before(*r.Until)
 }
 
 // Attention is why an upgrade needs an operator, and since when.

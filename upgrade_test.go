@@ -2,6 +2,7 @@ package chatlift_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -20,6 +21,11 @@ func TestCanTransition(t *testing.T) {
 		{chatlift.UpgradeUpgraded, chatlift.UpgradeRollingBack, false}, // no silent rollback after the switch
 		{chatlift.UpgradeImporting, chatlift.UpgradeRollingBack, false},
 		{chatlift.UpgradeCompleted, chatlift.UpgradeScheduled, false},
+		{chatlift.UpgradeCompleted, chatlift.UpgradeReverting, true},
+		{chatlift.UpgradeReverting, chatlift.UpgradeReverted, true},
+		{chatlift.UpgradeReverting, chatlift.UpgradeCompleted, true},  // a failed revert, undone
+		{chatlift.UpgradeImporting, chatlift.UpgradeReverting, false}, // only once completed
+		{chatlift.UpgradeReverted, chatlift.UpgradeScheduled, false},  // a new upgrade, not this one
 		{chatlift.UpgradeCancelled, chatlift.UpgradeScheduled, false},
 		{chatlift.UpgradeRequested, chatlift.UpgradeMigrating, false},
 	} {
@@ -28,9 +34,29 @@ func TestCanTransition(t *testing.T) {
 		}
 	}
 	for _, s := range chatlift.UpgradeStates {
-		want := s == chatlift.UpgradeCompleted || s == chatlift.UpgradeCancelled
+		want := s == chatlift.UpgradeCompleted || s == chatlift.UpgradeReverted || s == chatlift.UpgradeCancelled
 		if chatlift.Terminal(s) != want {
 			t.Errorf("Terminal(%s) = %v", s, !want)
+		}
+	}
+}
+
+func TestRevertible(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	until, earlier := now.Add(time.Hour), now.Add(-time.Hour)
+	for name, tc := range map[string]struct {
+		u  chatlift.Upgrade
+		ok bool
+	}{
+		"OK":           {chatlift.Upgrade{State: chatlift.UpgradeCompleted, Revert: chatlift.Revert{Until: &until}}, true},
+		"ErrNoWindow":  {chatlift.Upgrade{State: chatlift.UpgradeCompleted}, false},
+		"ErrPast":      {chatlift.Upgrade{State: chatlift.UpgradeCompleted, Revert: chatlift.Revert{Until: &earlier}}, false},
+		"ErrRetired":   {chatlift.Upgrade{State: chatlift.UpgradeCompleted, Revert: chatlift.Revert{Until: &until, RetiredAt: &earlier}}, false},
+		"ErrImporting": {chatlift.Upgrade{State: chatlift.UpgradeImporting, Revert: chatlift.Revert{Until: &until}}, false},
+	} {
+		if got := tc.u.Revertible(now); got != tc.ok {
+			t.Errorf("%s: Revertible = %v, want %v", name, got, tc.ok)
 		}
 	}
 }

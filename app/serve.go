@@ -43,6 +43,7 @@ type ServeConfig struct {
 	Out             io.Writer // where the operator token and demo credentials are printed
 	Version         string
 	Rules           chatlift.ScheduleRules // when upgrades may run
+	RevertWindow    time.Duration          // how long after the switch an upgrade can be reverted; 0: none
 	FaultInjection  bool                   // accept POST /api/ops/faults
 	NoWorker        bool                   // run no worker in this process
 	HTTPLimits      httpapi.Limits         // timeouts and sizes; zero fields take the defaults

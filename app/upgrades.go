@@ -9,6 +9,7 @@ import (
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/importer"
 	"github.com/chatlift/chatlift/notification"
+	"github.com/chatlift/chatlift/sqlstore"
 	"github.com/chatlift/chatlift/upgrade"
 )
 
@@ -20,9 +21,16 @@ func newActivities(stores *Stores, rules chatlift.ScheduleRules, faults *upgrade
 		Billing:  billing.Service{Store: stores.Platform},
 		Notifier: notifier{notification.Sender{Store: stores.Platform, PublicURL: publicURL}},
 		Importer: importer.New(stores.Legacy, stores.Platform, importLimiter(stores)),
+		Reverse:  &importer.Verifier{From: stores.Platform, To: stores.Legacy}, // a revert's sync, the other way
 		Rules:    rules, Faults: faults, Log: log,
 	}
 }
+
+// What a revert asks of the stores beyond their chatlift interfaces.
+var (
+	_ upgrade.LegacyCopy   = (*sqlstore.DB)(nil)
+	_ upgrade.PlatformCopy = (*sqlstore.DB)(nil)
+)
 
 // notifier sends upgrade notices in-product and through the email outbox.
 type notifier struct{ sender notification.Sender }
@@ -42,6 +50,7 @@ func (s *Serve) upgradeRegistrar() engine.Registrar {
 	s.upgrades = &upgrade.Service{Legacy: s.Stores.Legacy, Platform: s.Stores.Platform, Temporal: s.Temporal,
 		TaskQueue: engine.TaskQueue, Rules: s.cfg.Rules, Log: s.log}
 	acts := newActivities(s.Stores, s.cfg.Rules, s.faults, s.publicURL, s.log)
+	acts.RevertWindow = s.cfg.RevertWindow
 	acts.Requester = s.upgrades
 	return upgrade.Registrar{Activities: acts}
 }

@@ -20,6 +20,7 @@ type WorkerConfig struct {
 	Namespace       string
 	Logger          *slog.Logger
 	Rules           chatlift.ScheduleRules
+	RevertWindow    time.Duration // how long after the switch an upgrade can be reverted; 0: none
 	// PublicURL is the address customers reach the server at: the links in
 	// emails are absolute under it. Empty, they are paths (a worker does not
 	// know the server's address).
@@ -57,6 +58,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 	}
 	defer c.Close()
 	acts := newActivities(stores, cfg.Rules, faults(cfg.FaultInjection, stores), publicURL, cfg.Logger)
+	acts.RevertWindow = cfg.RevertWindow
 	acts.Requester = &upgrade.Service{Legacy: stores.Legacy, Platform: stores.Platform, Temporal: c,
 		TaskQueue: engine.TaskQueue, Rules: cfg.Rules, Log: cfg.Logger}
 	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: acts})

@@ -14,10 +14,11 @@ import (
 
 // The actions the console offers on one upgrade, and on a filtered set.
 var (
-	actions      = []string{"run-now", "pause", "resume", "cancel", "reschedule"}
-	batchActions = []string{"run-now", "pause", "cancel", "reschedule"}
-	actionLabel  = map[string]string{"run-now": "Run now", "pause": "Pause", "resume": "Resume",
-		"cancel": "Cancel", "reschedule": "Reschedule"}
+	actions       = []string{"run-now", "pause", "resume", "cancel", "reschedule", "revert", "finish"}
+	windowActions = []string{"revert", "finish"} // in a completed upgrade's revert window
+	batchActions  = []string{"run-now", "pause", "cancel", "reschedule"}
+	actionLabel   = map[string]string{"run-now": "Run now", "pause": "Pause", "resume": "Resume",
+		"cancel": "Cancel", "reschedule": "Reschedule", "revert": "Revert", "finish": "Finish"}
 	// actionEffect says what an accepted action will do.
 	actionEffect = map[string]string{
 		"run-now": "The upgrade stops waiting for its date and starts at once: the pre-upgrade tasks are checked again, " +
@@ -30,8 +31,27 @@ var (
 			"requested again later.",
 		"reschedule": "The upgrade moves to the slot you choose below, which must still have room when you confirm. " +
 			"The customer is told the new date.",
+		"revert": "Chat goes back to the legacy product: it is frozen for seconds (support stays up) while everything " +
+			"the platform recorded since the switch (chats, visitors, analytics, agents and settings) is copied back and " +
+			"verified. Platform tokens stop working; agents re-authorize; OAuth clients are kept. The customer is told. " +
+			"A failure before chat moves back undoes the revert. The account may be upgraded again later.",
+		"finish": "The revert window ends now: the legacy product's copy of the account is retired (deleted but for " +
+			"the account's record) and the upgrade can no longer be reverted.",
 	}
 )
+
+// offered is the actions the upgrade page offers on u: revert and finish
+// in a completed upgrade's revert window, none once it is over, and the
+// others until then (the workflow refuses those that do not apply).
+func offered(u *chatlift.Upgrade, now time.Time) []string {
+	switch {
+	case u.Revertible(now):
+		return windowActions
+	case chatlift.Terminal(u.State):
+		return nil
+	}
+	return slices.DeleteFunc(slices.Clone(actions), func(a string) bool { return slices.Contains(windowActions, a) })
+}
 
 type confirmData struct {
 	U      *chatlift.Upgrade

@@ -56,10 +56,8 @@ func (c *Console) upgradePage(w http.ResponseWriter, r *http.Request, s *session
 		c.fail(w, r, s, err)
 		return
 	}
-	if !chatlift.Terminal(u.State) {
-		for _, a := range actions {
-			d.Actions = append(d.Actions, batchLink{a, actionLabel[a], "/console/upgrades/" + u.ID + "/" + a})
-		}
+	for _, a := range offered(u, c.now()) {
+		d.Actions = append(d.Actions, batchLink{a, actionLabel[a], "/console/upgrades/" + u.ID + "/" + a})
 	}
 	c.render(w, r, http.StatusOK, "upgrade", s, d)
 }

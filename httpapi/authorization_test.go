@@ -432,6 +432,10 @@ var supportRows = map[string]func(e *authzEnv) []authzRequest{
 		return []authzRequest{{method: "POST", path: p + "run-now"}, {method: "POST", path: p + "cancel"}, {method: "POST", path: p + "pause"},
 			{method: "POST", path: p + "resume"}, {method: "POST", path: p + "reschedule", body: map[string]any{"scheduled_for": time.Now().Add(48 * time.Hour)}}}
 	},
+	"revert an upgrade, or finish its revert window": func(e *authzEnv) []authzRequest {
+		p := "/api/ops/upgrades/" + e.upgradeID + "/"
+		return []authzRequest{{method: "POST", path: p + "revert"}, {method: "POST", path: p + "finish"}}
+	},
 	"enroll accounts, set the fleet deadline, inject faults": func(e *authzEnv) []authzRequest {
 		at := time.Now().Add(30 * 24 * time.Hour)
 		return []authzRequest{{method: "POST", path: "/api/ops/upgrades/enroll", body: map[string]any{"account_ids": []int64{e.account}}},

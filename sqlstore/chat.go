@@ -113,6 +113,19 @@ func (d *DB) Object(ctx context.Context, accountID int64, kind chatlift.ObjectKi
 	return objects.get(ctx, d, d.q(), fmt.Sprint(kind, " ", id), "WHERE account_id = ? AND kind = ? AND id = ?", accountID, string(kind), id)
 }
 
+// DeleteAgents removes the account's agents with the ids; ids it does not
+// have are ignored.
+func (d *DB) DeleteAgents(ctx context.Context, accountID int64, ids []int64) error {
+	return d.inTx(ctx, func(tx querier) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM agents WHERE account_id = ? AND id = ?"), accountID, id); err != nil {
+				return fmt.Errorf("delete agent %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
 // DeleteObjects implements chatlift.ChatStore.
 func (d *DB) DeleteObjects(ctx context.Context, accountID int64, kind chatlift.ObjectKind, ids []int64) error {
 	return d.inTx(ctx, func(tx querier) error {
@@ -310,18 +323,47 @@ func (d *DB) RevokeOAuthTokens(ctx context.Context, accountID int64, at time.Tim
 	return n, err
 }
 
+// accountTables are the tables holding a chat account's rows, beside the
+// account's own row.
+var accountTables = []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "agent_timeline", "oauth_clients", "oauth_tokens", "oauth_codes",
+	"conversation_messages", "conversations", "conversation_changes", "widget_keys"}
+
 // DeleteChatAccount implements chatlift.ChatStore.
 func (d *DB) DeleteChatAccount(ctx context.Context, accountID int64) error {
 	return d.inTx(ctx, func(tx querier) error {
-		for _, t := range []string{"agents", "chat_objects", "chats", "visitors", "analytics_events", "agent_timeline", "oauth_clients", "oauth_tokens", "oauth_codes",
-			"conversation_messages", "conversations", "conversation_changes", "widget_keys"} {
-			if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
-				return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM chat_accounts WHERE id = ?"), accountID); err != nil {
-			return fmt.Errorf("delete chat account %d: %w", accountID, err)
-		}
-		return nil
+		return d.deleteAccountRows(ctx, tx, accountID, append(accountTables, "chat_accounts")...)
 	})
+}
+
+// RetireChatAccount removes everything the chat account holds but its own
+// row (agents, configuration, history, OAuth clients, tokens and codes), in
+// one transaction: the row stays, so the account is still routed by its
+// state. Retiring twice is harmless.
+func (d *DB) RetireChatAccount(ctx context.Context, accountID int64) error {
+	return d.inTx(ctx, func(tx querier) error { return d.deleteAccountRows(ctx, tx, accountID, accountTables...) })
+}
+
+// DropUpgradedChat removes the platform's copy of a chat account (as
+// DeleteChatAccount does), the cursors of its history import and its
+// unified account record, in one transaction: the platform is left as if
+// the account had never been upgraded. Dropping twice is harmless.
+func (d *DB) DropUpgradedChat(ctx context.Context, accountID int64) error {
+	return d.inTx(ctx, func(tx querier) error {
+		return d.deleteAccountRows(ctx, tx, accountID, append(accountTables, "chat_accounts", "import_cursors", "unified_accounts")...)
+	})
+}
+
+// deleteAccountRows deletes the account's rows of each table, keyed by
+// account_id (by id in chat_accounts).
+func (d *DB) deleteAccountRows(ctx context.Context, tx querier, accountID int64, tables ...string) error {
+	for _, t := range tables {
+		col := "account_id"
+		if t == "chat_accounts" {
+			col = "id"
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE "+col+" = ?"), accountID); err != nil {
+			return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
+		}
+	}
+	return nil
 }

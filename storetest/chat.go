@@ -344,3 +344,75 @@ func testDeleteChatAccount(t *testing.T, s chatlift.PlatformStore) {
 		t.Fatalf("after delete: account 1 %+v, account 2 %+v", n, kept)
 	}
 }
+
+// revertStore is what a revert and a retirement ask of the stores beyond
+// chatlift.PlatformStore (upgrade.LegacyCopy and upgrade.PlatformCopy).
+type revertStore interface {
+	RetireChatAccount(ctx context.Context, accountID int64) error
+	DropUpgradedChat(ctx context.Context, accountID int64) error
+	DeleteAgents(ctx context.Context, accountID int64, ids []int64) error
+}
+
+func testRetireAndDrop(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	r, ok := s.(revertStore)
+	if !ok {
+		t.Fatal("the store cannot retire or drop a chat account (RetireChatAccount, DropUpgradedChat)")
+	}
+	for _, id := range []int64{1, 2} {
+		must(t, s.PutChatAccount(ctx, chatAccount(id)))
+		must(t, s.PutAgents(ctx, []*chatlift.Agent{agent(id, 1, "a@acme.test", "agent")}))
+		must(t, s.PutChats(ctx, []*chatlift.Chat{chat(id, "c1", t0)}))
+		must(t, s.PutUnifiedAccount(ctx, &chatlift.UnifiedAccount{AccountID: id, UpgradeID: "u1", OwnerEmail: "o@acme.test", UpgradedAt: t0}))
+		_, err := s.ImportBatch(ctx, chatlift.TableChats, id, nil, chatlift.ImportCursor{AfterKey: "c1", Done: 1, Finished: true})
+		must(t, err)
+	}
+	t.Run("DeleteAgents", func(t *testing.T) {
+		must(t, s.PutAgents(ctx, []*chatlift.Agent{agent(2, 2, "b@acme.test", "agent")}))
+		must(t, r.DeleteAgents(ctx, 2, []int64{2, 99})) // an id the account lacks is ignored
+		left, err := s.Agents(ctx, 2)
+		must(t, err)
+		if len(left) != 1 || left[0].ID != 1 {
+			t.Fatalf("agents left: %+v", left)
+		}
+	})
+	t.Run("Retire", func(t *testing.T) {
+		for range 2 { // retiring twice is harmless
+			must(t, r.RetireChatAccount(ctx, 1))
+		}
+		if _, err := s.ChatAccount(ctx, 1); err != nil {
+			t.Fatalf("the account's row must stay: %v", err)
+		}
+		agents, err := s.Agents(ctx, 1)
+		must(t, err)
+		n, err := s.CountHistory(ctx, 1)
+		must(t, err)
+		if len(agents) != 0 || n.Total() != 0 {
+			t.Fatalf("after retiring: %d agents, history %+v", len(agents), n)
+		}
+	})
+	t.Run("Drop", func(t *testing.T) {
+		for range 2 {
+			must(t, r.DropUpgradedChat(ctx, 1))
+		}
+		_, err := s.ChatAccount(ctx, 1)
+		wantCode(t, err, chatlift.ENOTFOUND)
+		_, err = s.UnifiedAccount(ctx, 1)
+		wantCode(t, err, chatlift.ENOTFOUND)
+		cur, err := s.ImportCursor(ctx, chatlift.TableChats, 1)
+		must(t, err)
+		if cur != (chatlift.ImportCursor{}) {
+			t.Fatalf("import cursor after drop: %+v", cur)
+		}
+	})
+	t.Run("OtherAccountKept", func(t *testing.T) {
+		kept, err := s.CountHistory(ctx, 2)
+		must(t, err)
+		cur, err := s.ImportCursor(ctx, chatlift.TableChats, 2)
+		must(t, err)
+		_, uerr := s.UnifiedAccount(ctx, 2)
+		if kept.Chats != 1 || !cur.Finished || uerr != nil {
+			t.Fatalf("account 2 changed: %+v %+v %v", kept, cur, uerr)
+		}
+	})
+}

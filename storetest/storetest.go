@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CopyConversations", func(t *testing.T) { testCopyConversations(t, open(t), open(t)) })
 	t.Run("ChatHome", func(t *testing.T) { testChatHome(t, open(t), open(t)) })
 	t.Run("DeleteChatAccount", func(t *testing.T) { testDeleteChatAccount(t, open(t)) })
+	t.Run("RetireAndDrop", func(t *testing.T) { testRetireAndDrop(t, open(t)) })
 	t.Run("SupportAccount", func(t *testing.T) { testSupportAccount(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
 	t.Run("AppsTickets", func(t *testing.T) { testAppsTickets(t, open(t)) })

@@ -21,6 +21,12 @@ type Activities struct {
 	Billing  Billing
 	Notifier Notifier
 	Importer Importer
+	// Reverse verifies and repairs the legacy product's copy of an
+	// account's history against the platform's, for a revert.
+	Reverse Verifier
+	// RevertWindow is how long after its switch an upgrade can be
+	// reverted; 0: none, its run ends at completed.
+	RevertWindow time.Duration
 	// Requester requests upgrades for enrollments.
 	Requester Requester
 	Rules     chatlift.ScheduleRules

@@ -201,3 +201,60 @@ func TestConversationAcrossRetriedCutover(t *testing.T) {
 	}
 	l.continues(t, f.platform, true)
 }
+
+// TestConversationAcrossRevert: a live conversation crosses the cutover,
+// goes on on the platform, and crosses back with the revert: on the legacy
+// product it holds every message, numbered as before, a visitor resuming
+// after what it saw before the cutover gets exactly what it missed, and
+// once ended its chat there holds the whole history.
+func TestConversationAcrossRevert(t *testing.T) {
+	t.Parallel()
+	f := revertable(t)
+	l := startLive(t, f)
+	var onPlatform []int // statuses of the visitor's sends between the switch and the revert
+	f.env.RegisterDelayedCallback(func() {
+		status, _ := l.visitor.Send(t, "v2", "during the freeze")
+		onPlatform = append(onPlatform, status)
+		status, _ = l.visitor.Send(t, "v3", "on the platform")
+		onPlatform = append(onPlatform, status)
+	}, 24*time.Hour)
+	f.runAndRevert(t)
+	if err := f.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if u := f.upgrade(t); u.State != chatlift.UpgradeReverted {
+		t.Fatalf("upgrade %s", u.State)
+	}
+	if !slices.Equal(onPlatform, []int{http.StatusCreated, http.StatusCreated}) {
+		t.Fatalf("sends on the platform answered %v", onPlatform)
+	}
+	ctx := context.Background()
+	back, err := f.legacy.Conversation(ctx, f.account, l.visitor.ID)
+	if err != nil || back.LastSeq != 4 || back.EndedAt != nil {
+		t.Fatalf("the legacy product's conversation after the revert: %+v, %v", back, err)
+	}
+	if _, err := f.platform.Conversation(ctx, f.account, l.visitor.ID); chatlift.ErrorCode(err) != chatlift.ENOTFOUND {
+		t.Fatalf("the platform still holds the conversation: %v", err)
+	}
+	if got := seqs(l.visitor.Follow(t, 2).Until(t, 4, within)); !slices.Equal(got, []int64{3, 4}) {
+		t.Fatalf("resumed after message 2 on the legacy product: %v, want exactly 3 and 4", got)
+	}
+	if m := l.visitor.MustSend(t, "v4", "back on the legacy product"); m.Seq != 5 {
+		t.Fatalf("the next message is %d, want 5", m.Seq)
+	}
+	if status, b := convtest.Call(t, "POST", l.visitor.Path("/end"), l.visitor.Token, nil); status != http.StatusOK {
+		t.Fatalf("end: %d %s", status, b)
+	}
+	ch, err := f.legacy.Chat(ctx, f.account, l.visitor.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range ch.History {
+		texts = append(texts, m.Msg)
+	}
+	history := []string{"before the freeze", "hello from the legacy product", "during the freeze", "on the platform", "back on the legacy product", ""}
+	if !slices.Equal(texts, history) {
+		t.Fatalf("the conversation's chat holds %q, want %q", texts, history)
+	}
+}

@@ -43,3 +43,28 @@ type Importer interface {
 	// repair it re-copies the rows that differ and compares them again.
 	Verify(ctx context.Context, job chatlift.ImportJob, repair bool, progress func(chatlift.ImportProgress)) (*chatlift.Verification, error)
 }
+
+// Verifier compares an account's history between two stores and repairs
+// the target (importer.Verifier). A revert uses one from the platform to
+// the legacy product: the import's verifier in the other direction.
+type Verifier interface {
+	Verify(ctx context.Context, job chatlift.ImportJob, repair bool, progress func(chatlift.ImportProgress)) (*chatlift.Verification, error)
+}
+
+// LegacyCopy is what a revert and a retirement ask of the legacy product's
+// store beyond chatlift.ChatStore.
+type LegacyCopy interface {
+	// DeleteAgents removes the account's agents with the ids.
+	DeleteAgents(ctx context.Context, accountID int64, ids []int64) error
+	// RetireChatAccount removes everything the account holds but its own
+	// row, which keeps routing it (chathome.Router reads its state).
+	RetireChatAccount(ctx context.Context, accountID int64) error
+}
+
+// PlatformCopy is what a revert asks of the platform's store beyond
+// chatlift.PlatformStore.
+type PlatformCopy interface {
+	// DropUpgradedChat removes the platform's copy of the account's chat,
+	// its import cursors and its unified account record.
+	DropUpgradedChat(ctx context.Context, accountID int64) error
+}

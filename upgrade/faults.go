@@ -87,8 +87,8 @@ func checkFault(step, mode string) error {
 	default:
 		return chatlift.Errorf(chatlift.EINVALID, "mode must be error, transient, timeout or crash")
 	}
-	if !slices.Contains(FaultSteps(), step) {
-		return chatlift.Errorf(chatlift.EINVALID, "unknown step %q; steps are %v", step, FaultSteps())
+	if steps := slices.Concat(FaultSteps(), RevertStepNames(), []string{StepRetireLegacy}); !slices.Contains(steps, step) {
+		return chatlift.Errorf(chatlift.EINVALID, "unknown step %q; steps are %v", step, steps)
 	}
 	return nil
 }

@@ -20,10 +20,15 @@ const (
 	ActionPause      = "pause"
 	ActionResume     = "resume"
 	ActionCancel     = "cancel"
+	// ActionRevert moves an upgrade's chat back to the legacy product, in
+	// its revert window; ActionFinish ends the window now, retiring the
+	// legacy copy. See docs/revert.md.
+	ActionRevert = "revert"
+	ActionFinish = "finish"
 )
 
 // Actions lists the operator actions.
-var Actions = []string{ActionRunNow, ActionReschedule, ActionPause, ActionResume, ActionCancel}
+var Actions = []string{ActionRunNow, ActionReschedule, ActionPause, ActionResume, ActionCancel, ActionRevert, ActionFinish}
 
 // Signals of upgrades started before operator actions became Updates; such
 // runs still read them (see waiter.addSignals).
@@ -37,12 +42,15 @@ const (
 
 // Phases of a run, as operator actions see them.
 const (
-	phaseScheduling = "scheduling" // booking a date
-	phaseWaiting    = "waiting"    // for its date
-	phasePreparing  = "preparing"  // recomputing the pre-upgrade tasks
-	phaseCutover    = "cutover"    // billing, cutover or rollback: nothing may interfere
-	phaseFinishing  = "finishing"  // switched; importing history
-	phaseEnded      = "ended"
+	phaseScheduling   = "scheduling"    // booking a date
+	phaseWaiting      = "waiting"       // for its date
+	phasePreparing    = "preparing"     // recomputing the pre-upgrade tasks
+	phaseCutover      = "cutover"       // billing, cutover or rollback: nothing may interfere
+	phaseFinishing    = "finishing"     // switched; importing history
+	phaseRevertWindow = "revert_window" // completed; revertible until the window ends
+	phaseReverting    = "reverting"
+	phaseRetiring     = "retiring" // retiring the legacy copy
+	phaseEnded        = "ended"
 )
 
 // refusal is the error an action is refused with: the API answers 409.
@@ -64,6 +72,16 @@ func (w *waiter) listen() error {
 		err := workflow.SetUpdateHandlerWithOptions(w.ctx, name,
 			func(ctx workflow.Context) error { return w.act(ctx, name) },
 			workflow.UpdateHandlerOptions{Validator: func() error { return w.check(name, time.Time{}) }})
+		if err != nil {
+			return err
+		}
+	}
+	for _, u := range []struct {
+		name    string
+		handler func(workflow.Context) error
+	}{{ActionRevert, w.revertRun}, {ActionFinish, w.finishRun}} {
+		err := workflow.SetUpdateHandlerWithOptions(w.ctx, u.name, u.handler,
+			workflow.UpdateHandlerOptions{Validator: func() error { return w.checkWindow(u.name) }})
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,7 +64,8 @@ func TestRecordHistories(t *testing.T) {
 	r.faults = &upgrade.Faults{Store: r.platform}
 	r.svc = &upgrade.Service{Legacy: r.legacy, Platform: r.platform, Temporal: c, TaskQueue: engine.TaskQueue, Rules: chatlift.DefaultScheduleRules}
 	acts := &upgrade.Activities{Legacy: r.legacy, Platform: r.platform, Billing: &fakeBilling{Service: billing.Service{Store: r.platform}}, Notifier: &fakeNotifier{},
-		Importer: importer.New(r.legacy, r.platform, nil), Rules: chatlift.DefaultScheduleRules, Faults: r.faults}
+		Importer: importer.New(r.legacy, r.platform, nil), Rules: chatlift.DefaultScheduleRules, Faults: r.faults,
+		Reverse: &importer.Verifier{From: r.platform, To: r.legacy}, RevertWindow: upgrade.DefaultRevertWindow}
 	w := worker.New(c, engine.TaskQueue, worker.Options{})
 	upgrade.Register(w, acts)
 	if err := w.Start(); err != nil {
@@ -75,7 +77,7 @@ func TestRecordHistories(t *testing.T) {
 		id, run := r.start(ctx)
 		r.waitState(id, chatlift.UpgradeScheduled)
 		r.act(id, upgrade.ActionRunNow)
-		r.waitState(id, chatlift.UpgradeCompleted)
+		r.finish(id)
 		r.save(id, run, "completed")
 	})
 	t.Run("cancelled", func(t *testing.T) {
@@ -93,7 +95,7 @@ func TestRecordHistories(t *testing.T) {
 		r.act(id, upgrade.ActionResume)
 		r.waitPaused(id, false)
 		r.act(id, upgrade.ActionRunNow)
-		r.waitState(id, chatlift.UpgradeCompleted)
+		r.finish(id)
 		r.save(id, run, "paused_resumed")
 	})
 	t.Run("rescheduled", func(t *testing.T) {
@@ -104,8 +106,28 @@ func TestRecordHistories(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.act(id, upgrade.ActionRunNow)
-		r.waitState(id, chatlift.UpgradeCompleted)
+		r.finish(id)
 		r.save(id, run, "rescheduled")
+	})
+	t.Run("reverted", func(t *testing.T) {
+		id, run := r.start(ctx)
+		r.waitState(id, chatlift.UpgradeScheduled)
+		r.act(id, upgrade.ActionRunNow)
+		r.inWindow(id, upgrade.ActionRevert)
+		r.waitState(id, chatlift.UpgradeReverted)
+		r.save(id, run, "reverted")
+	})
+	t.Run("revert_undone_finished", func(t *testing.T) {
+		id, run := r.start(ctx)
+		r.waitState(id, chatlift.UpgradeScheduled)
+		r.act(id, upgrade.ActionRunNow)
+		if err := r.faults.Set(context.Background(), r.upgrade(id).AccountID, upgrade.StepRevertHistory, upgrade.FaultError); err != nil {
+			t.Fatal(err)
+		}
+		r.inWindow(id, upgrade.ActionRevert)
+		r.wait(id, func(u *chatlift.Upgrade) bool { return u.State == chatlift.UpgradeCompleted && u.Error != "" })
+		r.finish(id)
+		r.save(id, run, "revert_undone_finished")
 	})
 	t.Run("rolled_back_rescheduled", func(t *testing.T) {
 		id, run := r.start(ctx)
@@ -126,7 +148,7 @@ func TestRecordHistories(t *testing.T) {
 func (r *recorder) start(ctx context.Context) (string, string) {
 	r.t.Helper()
 	r.next++
-	a := seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 6, Seed: 3}, 41, r.next)
+	a := seed.Generate(seed.Spec{Accounts: 10, ChatsPerAccount: 6, Seed: 3}, int64(40+r.next), r.next) // an account each: a retired one has no legacy copy to upgrade
 	if _, err := seed.Load(ctx, r.legacy, r.platform, a, seed.DefaultStart); err != nil {
 		r.t.Fatal(err)
 	}
@@ -148,6 +170,30 @@ func (r *recorder) act(id, name string) {
 	if _, err := r.svc.Act(context.Background(), id, name); err != nil {
 		r.t.Fatal(err)
 	}
+}
+
+// inWindow sends a revert-window action once the completed upgrade's run
+// waits in its window, or a revert that failed is undone (it refuses it until then).
+func (r *recorder) inWindow(id, name string) {
+	r.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, err := r.svc.Act(context.Background(), id, name)
+		if err == nil {
+			return
+		}
+		if msg := err.Error(); time.Now().After(deadline) || !strings.Contains(msg, "only in its revert window") && !strings.Contains(msg, "being reverted") {
+			r.t.Fatalf("%s %s: %v", name, id, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// finish ends the completed upgrade's revert window, so that its run closes.
+func (r *recorder) finish(id string) {
+	r.t.Helper()
+	r.inWindow(id, upgrade.ActionFinish)
+	r.wait(id, func(u *chatlift.Upgrade) bool { return u.Revert.RetiredAt != nil })
 }
 
 func (r *recorder) upgrade(id string) *chatlift.Upgrade {

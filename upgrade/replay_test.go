@@ -20,8 +20,8 @@ func TestReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 8 {
-		t.Fatalf("found %d recorded histories, want those of v0 and v1", len(files))
+	if len(files) < 20 {
+		t.Fatalf("found %d recorded histories, want those of v0, v1 and v2", len(files))
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {

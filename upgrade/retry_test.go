@@ -117,7 +117,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			f.blockMerge(t, 22*24*time.Hour)
 			want = []string{"upgrade_scheduled", "upgrade_blocked", "upgrade_scheduled", "upgrade_completed"}
 		}
-		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 		f.acts.Now = r.clock(f.env.Now)
 		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 		if err := f.env.GetWorkflowError(); err != nil {
@@ -135,7 +135,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 		t.Helper()
 		f := setup(t, 0)
 		before := f.legacyChecksum(t)
-		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 		f.acts.Now = r.clock(f.env.Now)
 		if err := f.acts.Faults.Set(context.Background(), f.account, upgrade.StepSwitch, upgrade.FaultError); err != nil {
 			t.Fatal(err)
@@ -173,7 +173,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			t.Parallel()
 			r := &retrier{twice: true}
 			f := setup(t, 0)
-			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 			var answers []*answer
 			for i, action := range []string{upgrade.ActionPause, upgrade.ActionResume, upgrade.ActionPause, upgrade.ActionCancel} {
 				f.env.RegisterDelayedCallback(func() { answers = append(answers, f.act(action)) }, time.Duration(i+1)*time.Hour)
@@ -191,7 +191,7 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 			t.Parallel()
 			r := &retrier{twice: true}
 			f := setup(t, 0)
-			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}})
+			f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
 			stuck := f.stickRollback(t)
 			f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
 			if u := f.upgrade(t); stuck.flagged == nil || u.Attention != nil || u.State != chatlift.UpgradeRolledBack || r.runs["Attention"] != 4 {
@@ -224,5 +224,109 @@ func TestEveryActivityRetrySafe(t *testing.T) {
 				t.Fatalf("%s: failed %v, ran %d times", name, r.failed, r.runs[name])
 			}
 		})
+	}
+}
+
+// revertActivities are the activities of a revert; undoActivities those
+// of a revert that fails before chat moves back and is tried again;
+// retireActivities those of a window that ends.
+var (
+	revertActivities = []string{"OpenRevertWindow", "StartRevert", "RevertCopy", "Revert", "Reverted"}
+	undoActivities   = []string{"StartRevert", "UndoRevert"}
+	retireActivities = []string{"OpenRevertWindow", "Retire"}
+)
+
+// TestEveryRevertActivityRetrySafe does for the revert what
+// TestEveryActivityRetrySafe does for the upgrade: each activity run twice
+// in a row, or failing once after its last write, and the revert still
+// ends reverted with the platform's rows on the legacy product, verified
+// (or, once the window ends, the legacy copy retired), each notice once.
+func TestEveryRevertActivityRetrySafe(t *testing.T) {
+	t.Parallel()
+	reverts := func(t *testing.T, r *retrier, failFirst bool) {
+		t.Helper()
+		f := revertable(t)
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
+		f.acts.Now = r.clock(f.env.Now)
+		changes := f.changeAfterImport(t, nil)
+		f.env.RegisterDelayedCallback(func() {
+			if failFirst {
+				must(t, f.acts.Faults.Set(context.Background(), f.account, upgrade.StepRevertHistory, upgrade.FaultError))
+			}
+			f.act(upgrade.ActionRevert)
+		}, 2*24*time.Hour)
+		f.env.RegisterDelayedCallback(func() { f.act(upgrade.ActionRevert) }, 3*24*time.Hour) // after a failed one; refused otherwise
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		if err := f.env.GetWorkflowError(); err != nil {
+			t.Fatalf("workflow error: %v", err)
+		}
+		u := f.upgrade(t)
+		if u.State != chatlift.UpgradeReverted || u.Revert.Verification == nil || !u.Revert.Verification.Passed {
+			t.Fatalf("upgrade ended %s, verification %+v", u.State, u.Revert.Verification)
+		}
+		for table, rows := range changes.rows {
+			legacy, err := f.legacy.RawRows(context.Background(), table, f.account, "", "", chatlift.MaxLimit)
+			must(t, err)
+			if hashJSON(t, legacy) != hashJSON(t, rows) {
+				t.Fatalf("%s: the legacy product's rows are not the platform's", table)
+			}
+		}
+		if want := []string{"upgrade_scheduled", "upgrade_completed", "upgrade_reverted"}; !slices.Equal(f.notes.keys, want) {
+			t.Fatalf("notices %v, want %v: one per key", f.notes.keys, want)
+		}
+	}
+	retires := func(t *testing.T, r *retrier) {
+		t.Helper()
+		f := revertable(t)
+		f.env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{r}, DeadlockDetectionTimeout: deadlockTimeout})
+		f.acts.Now = r.clock(f.env.Now)
+		f.env.ExecuteWorkflow(upgrade.Workflow, f.input)
+		if err := f.env.GetWorkflowError(); err != nil {
+			t.Fatalf("workflow error: %v", err)
+		}
+		f.wantRetired(t, context.Background())
+	}
+	t.Run("Twice", func(t *testing.T) {
+		t.Parallel()
+		for name, failFirst := range map[string]bool{"Reverted": false, "Undone": true} {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				r := &retrier{twice: true}
+				reverts(t, r, failFirst)
+				for _, a := range revertActivities {
+					if r.runs[a] < 2 {
+						t.Errorf("%s ran %d times", a, r.runs[a])
+					}
+				}
+			})
+		}
+		t.Run("Retired", func(t *testing.T) {
+			t.Parallel()
+			r := &retrier{twice: true}
+			retires(t, r)
+			if r.runs["Retire"] < 2 {
+				t.Errorf("Retire ran %d times", r.runs["Retire"])
+			}
+		})
+	})
+	for _, paths := range []struct {
+		name  string
+		names []string
+		run   func(*testing.T, *retrier)
+	}{
+		{"FailAfter", revertActivities, func(t *testing.T, r *retrier) { reverts(t, r, false) }},
+		{"UndoFailAfter", undoActivities, func(t *testing.T, r *retrier) { reverts(t, r, true) }},
+		{"RetireFailAfter", retireActivities, retires},
+	} {
+		for _, name := range paths.names {
+			t.Run(paths.name+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				r := &retrier{failAfter: name}
+				paths.run(t, r)
+				if !r.failed || r.runs[name] < 2 {
+					t.Fatalf("%s: failed %v, ran %d times", name, r.failed, r.runs[name])
+				}
+			})
+		}
 	}
 }

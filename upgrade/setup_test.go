@@ -120,6 +120,12 @@ func setup(t *testing.T, index int) *fixture {
 	return f
 }
 
+// deadlockTimeout is how long the workflow's goroutine may run without
+// yielding before the test environment calls it a deadlock: the SDK's
+// default, a second, is for workers; on a loaded test machine a slow
+// scheduler alone can exceed it.
+const deadlockTimeout = 10 * time.Second
+
 // newEnv starts a fresh workflow environment at start over the same stores.
 func (f *fixture) newEnv(start time.Time) {
 	var s testsuite.WorkflowTestSuite
@@ -127,11 +133,12 @@ func (f *fixture) newEnv(start time.Time) {
 	f.env.SetStartTime(start)
 	// On a busy machine one activity, or one workflow task, may take seconds.
 	f.env.SetTestTimeout(time.Minute)
-	f.env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: time.Minute})
+	f.env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: deadlockTimeout})
 	faults := &upgrade.Faults{Store: f.platform, Now: f.env.Now}
 	f.acts = &upgrade.Activities{Legacy: f.legacy, Platform: f.platform, Billing: f.billing, Notifier: f.notes,
 		Importer: smallBatches(importer.New(f.legacy, f.platform, nil)), Rules: chatlift.DefaultScheduleRules,
-		Faults: faults, Now: f.env.Now, OnStep: f.onStep}
+		Reverse: &importer.Verifier{From: f.platform, To: f.legacy, Range: 7},
+		Faults:  faults, Now: f.env.Now, OnStep: f.onStep}
 	upgrade.Register(f.env, f.acts)
 }
 

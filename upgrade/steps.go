@@ -264,7 +264,15 @@ func mapChatAgents(ctx context.Context, r *run, plan *chatlift.MergePlan) error 
 				Role: e.ChatRole, Enabled: true, Departments: []int64{}, Skills: []int64{}, CreatedAt: r.a.now()})
 		}
 	}
-	return r.a.Platform.PutAgents(ctx, changed)
+	if err := r.a.Platform.PutAgents(ctx, changed); err != nil {
+		return err
+	}
+	merged, err := r.a.Platform.Agents(ctx, r.accountID())
+	if err != nil {
+		return err
+	}
+	_, err = snapshot(ctx, r, stepMergedAgents, merged) // the base of a revert's merge of agents
+	return err
 }
 
 func unmergeUsers(ctx context.Context, r *run) error {

@@ -72,6 +72,9 @@ const (
 	// changeWatch: a cutover or rollback that runs past AttentionAfter flags
 	// the upgrade.
 	changeWatch = "watch-frozen"
+	// changeRevert: a completed upgrade waits in its revert window (see
+	// revertWindow).
+	changeRevert = "revert-window"
 )
 
 // Workflow is one attempt of an account's upgrade; a rolled-back attempt
@@ -133,7 +136,10 @@ func (w *waiter) run(in Input) error {
 	if err := workflow.ExecuteActivity(options(ctx, 24*time.Hour, 0), act.Import, in.UpgradeID).Get(ctx, nil); err != nil {
 		return err
 	}
-	return workflow.ExecuteActivity(short, act.SetState, in.UpgradeID, chatlift.UpgradeCompleted, "").Get(ctx, nil)
+	if workflow.GetVersion(ctx, changeRevert, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return workflow.ExecuteActivity(short, act.SetState, in.UpgradeID, chatlift.UpgradeCompleted, "").Get(ctx, nil)
+	}
+	return w.revertWindow()
 }
 
 // cancelUpgrade records the cancellation an operator asked for.
@@ -242,6 +248,10 @@ type waiter struct {
 	// busy: an activity that writes the upgrade's row runs (see lock).
 	busy, paused                    bool
 	starting, cancelling, cancelled bool
+	// The revert window: its end, and the revert or finish under way.
+	until                                        time.Time
+	reverting, revertStarted, finishing, retired bool
+	started                                      error // why a revert could not start
 }
 
 // scheduleAndWait books a date, waits for it (or an operator), and prepares;

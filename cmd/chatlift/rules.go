@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/upgrade"
 )
 
 // quietHours is the --quiet-hours flag: "START-END" local hours.
@@ -44,4 +46,11 @@ func checkRules(r chatlift.ScheduleRules) error {
 		return fmt.Errorf("schedule flags: %w", err)
 	}
 	return nil
+}
+
+// addRevertWindowFlag adds --revert-window: how long after the switch an
+// upgrade can be reverted (0: not at all; its legacy copy is then kept).
+func addRevertWindowFlag(c *cobra.Command, w *time.Duration) {
+	c.Flags().DurationVar(w, "revert-window", upgrade.DefaultRevertWindow,
+		"how long after the switch an upgrade can be reverted; the legacy copy is retired when it ends (0: no revert, the legacy copy kept)")
 }

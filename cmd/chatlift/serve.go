@@ -34,6 +34,9 @@ func (m *Main) serveCommand() *cobra.Command {
 			if cfg.Hold, err = holdLimits(cfg.Hold, cfg.HTTPLimits.WriteTimeout); err != nil {
 				return err
 			}
+			if cfg.RevertWindow < 0 {
+				return usagef("--revert-window cannot be negative")
+			}
 			cfg.Logger, cfg.Out, cfg.Version, cfg.Demo = log, m.Stdout, Version(), demo
 			s, err := app.StartServe(c.Context(), cfg)
 			if err != nil {
@@ -60,6 +63,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.BoolVar(&cfg.NoWorker, "no-worker", false, "serve the API only; `chatlift worker` processes run the upgrades")
 	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept /api/ops/faults, which makes chosen upgrade steps fail once (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
+	addRevertWindowFlag(c, &cfg.RevertWindow)
 	addLimitFlags(c, &cfg.HTTPLimits)
 	f.DurationVar(&cfg.Hold.For, "hold", chathome.DefaultHoldFor,
 		"longest a chat API or token request of an account frozen for its upgrade is held before it answers 503 (0: answer 503 at once)")

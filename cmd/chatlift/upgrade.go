@@ -40,7 +40,7 @@ func (m *Main) upgradeCommand() *cobra.Command {
 	f.StringVar(&cl.token, "operator-token", envOr("CHATLIFT_OPERATOR_TOKEN", ""), "operator token (default $CHATLIFT_OPERATOR_TOKEN, else read from --data)")
 	f.StringVar(&cl.dataDir, "data", "./chatlift-data", "the server's data directory, to read the operator token from")
 	c.AddCommand(m.requestCommand(cl), m.showCommand(cl), m.listCommand(cl), m.rescheduleCommand(cl), m.watchCommand(cl))
-	for _, action := range []string{"run-now", "pause", "resume", "cancel"} {
+	for _, action := range []string{"run-now", "pause", "resume", "cancel", "revert", "finish"} {
 		c.AddCommand(m.actionCommand(cl, action))
 	}
 	return c

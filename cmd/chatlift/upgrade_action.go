@@ -62,6 +62,8 @@ var actionShort = map[string]string{
 	"pause":   "Hold an upgrade at its date until resumed",
 	"resume":  "Let a paused upgrade run at its date",
 	"cancel":  "Cancel an upgrade that has not switched chat yet",
+	"revert":  "Move a completed upgrade's chat back to the legacy product, within its revert window",
+	"finish":  "End a completed upgrade's revert window now, retiring the legacy copy",
 }
 
 func (m *Main) actionCommand(cl *opsClient, action string) *cobra.Command {
@@ -96,6 +98,9 @@ func (m *Main) printAction(action, id string, asJSON bool, body []byte, err erro
 	where := whereIs(u, time.Now())
 	if action == "run-now" && u.State == chatlift.UpgradeScheduled {
 		where = "scheduled (starting now)" // the answer may still show the date it no longer waits for
+	}
+	if action == "finish" && u.Revert.RetiredAt != nil {
+		where += " (legacy copy retired)"
 	}
 	_, err = fmt.Fprintf(m.Stdout, "%s accepted: %s (account %d) is %s\n", action, u.ID, u.AccountID, where)
 	return err

@@ -42,6 +42,7 @@ func writeUpgrade(w io.Writer, u *chatlift.Upgrade) error {
 	facts.add("chat downtime", fmt.Sprintf("%d ms", u.ChatDowntimeMS))
 	facts.add("import", importLine(u.Import))
 	facts.add("verification", verificationLine(u.Verification))
+	addRevert(facts, u.Revert)
 	if u.Attention != nil {
 		facts.add("needs attention", u.Attention.Reason+" (since "+u.Attention.Since.UTC().Format(timeLayout)+")")
 	}
@@ -78,6 +79,20 @@ func tasks(list []chatlift.Task) *table {
 }
 
 // when is a time for people, or "-".
+// addRevert adds where the upgrade's revert window stands, if it has one.
+func addRevert(facts *table, r chatlift.Revert) {
+	switch {
+	case r.RevertedAt != nil:
+		facts.add("reverted", when(r.RevertedAt))
+		facts.add("revert downtime", fmt.Sprintf("%d ms", r.ChatDowntimeMS))
+		facts.add("revert verification", verificationLine(r.Verification))
+	case r.RetiredAt != nil:
+		facts.add("legacy copy", "retired "+when(r.RetiredAt))
+	case r.Until != nil:
+		facts.add("revertible until", when(r.Until))
+	}
+}
+
 func when(t *time.Time) string {
 	if t == nil {
 		return "-"

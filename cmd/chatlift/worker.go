@@ -23,6 +23,9 @@ func (m *Main) workerCommand() *cobra.Command {
 			if err := checkRules(cfg.Rules); err != nil {
 				return err
 			}
+			if cfg.RevertWindow < 0 {
+				return usagef("--revert-window cannot be negative")
+			}
 			cfg.Logger = log
 			return app.RunWorker(c.Context(), cfg)
 		},
@@ -32,5 +35,6 @@ func (m *Main) workerCommand() *cobra.Command {
 	c.Flags().StringVar(&cfg.PublicURL, "public-url", envOr("CHATLIFT_PUBLIC_URL", ""), "address customers reach the server at, for the links in emails (default $CHATLIFT_PUBLIC_URL; empty = links are paths)")
 	c.Flags().BoolVar(&cfg.FaultInjection, "fault-injection", false, "fire the faults armed through serve --fault-injection (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
+	addRevertWindowFlag(c, &cfg.RevertWindow)
 	return c
 }

@@ -35,7 +35,7 @@ func (s *API) upgradeRoutes(handle func(string, http.HandlerFunc)) {
 	handle("POST /api/v2/upgrades", s.adminOrOperator("request the upgrade", s.requestUpgrade))
 	handle("GET /api/v2/upgrades", s.Operator.Only(s.listUpgrades))
 	handle("GET /api/v2/upgrades/{id}", s.adminOrOperator("see the upgrade", s.showUpgrade))
-	for _, action := range []string{"run-now", "cancel", "pause", "resume"} {
+	for _, action := range []string{"run-now", "cancel", "pause", "resume", "revert", "finish"} {
 		handle("POST /api/ops/upgrades/{id}/"+action, s.Operator.Only(s.actOnUpgrade(action)))
 	}
 	handle("POST /api/ops/upgrades/{id}/reschedule", s.Operator.Only(s.rescheduleUpgrade))
