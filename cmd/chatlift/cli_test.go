@@ -106,7 +106,7 @@ func TestCLIUsage(t *testing.T) {
 		"SeedNeedsAccounts":   {[]string{"seed", "--accounts", "0"}, 1, `--accounts must be at least 1`},
 		"HoldPastWriteTimeout": {[]string{"serve", "--data", "/nonexistent/chatlift", "--hold", "2m"}, 2,
 			`--hold 2m0s must be shorter than --http-write-timeout 1m0s`},
-		"BadRevertWindow":     {[]string{"worker", "--temporal-address", "127.0.0.1:1", "--revert-window", "-1h"}, 2, `--revert-window cannot be negative`},
+		"BadRevertWindow": {[]string{"worker", "--temporal-address", "127.0.0.1:1", "--revert-window", "-1h"}, 2, `--revert-window cannot be negative`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
