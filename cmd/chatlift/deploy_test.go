@@ -1,0 +1,300 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/app"
+	"github.com/chatlift/chatlift/importer"
+	"github.com/chatlift/chatlift/internal/pgtest"
+)
+
+// TestDistributedDeployment runs the deployment of docs/deploy.md on one
+// machine: the workflow engine (`chatlift engine`, the Temporal server
+// persisted in PostgreSQL), chatlift's stores in PostgreSQL, one
+// `serve --no-worker` and three `chatlift worker` processes. It upgrades a
+// fleet ($CHATLIFT_DEPLOY_ACCOUNTS accounts, 200 by default, with
+// $CHATLIFT_DEPLOY_CHATS chats each, 5 by default), kills one worker with
+// SIGKILL while the upgrades run, and proves that every upgrade completed
+// once and that every account's history is in the platform, row for row
+// (the import's verifier, by key and checksum).
+func TestDistributedDeployment(t *testing.T) {
+	d := setupDeployment(t)
+	accounts, chats := envInt(t, "CHATLIFT_DEPLOY_ACCOUNTS", 200), envInt(t, "CHATLIFT_DEPLOY_CHATS", 5)
+	start := time.Now()
+
+	engine := d.start(t, "engine running", "engine", "--database-url", d.temporalURL, "--setup-schema",
+		"--port", "0", "--http-port", "0", "--history-port", "0", "--matching-port", "0", "--worker-port", "0")
+	address := engine.line["address"].(string)
+	t.Logf("engine at %s after %s", address, time.Since(start).Round(time.Millisecond))
+
+	seedStart := time.Now()
+	if out, err := exec.Command(binary, "seed", "--database-url", d.chatliftURL, "--accounts", strconv.Itoa(accounts),
+		"--chats-per-account", strconv.Itoa(chats)).CombinedOutput(); err != nil {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	t.Logf("seeded %d accounts × %d chats in %s", accounts, chats, time.Since(seedStart).Round(time.Millisecond))
+
+	backend := []string{"--database-url", d.chatliftURL, "--temporal-address", address, "--data", t.TempDir()}
+	s := startServe(t, append([]string{"--no-worker", "--no-demo", "--operator-token", "op-deploy"}, backend...)...)
+	s.waitHealthy(t, 30*time.Second)
+	var workers []*process
+	for range 3 {
+		workers = append(workers, d.start(t, "worker running", append([]string{"worker"}, backend...)...))
+	}
+
+	op := "Bearer op-deploy"
+	upStart := time.Now()
+	api(t, "POST", s.url+"/api/ops/upgrades/enroll", op, map[string]any{"all": true}, http.StatusAccepted, nil)
+	scheduled := waitUpgrades(t, s, op, accounts, "scheduled", 3*time.Minute)
+	ranNow := make(chan []string, 1)
+	go func() { ranNow <- runNow(s, op, scheduled) }()
+
+	// One worker dies while the fleet is under way: the upgrades it held
+	// are taken over by the others.
+	waitUpgrades(t, s, op, max(1, accounts/10), "completed", 5*time.Minute)
+	killed := workers[0]
+	if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SIGKILLed worker pid %d; upgrades by state then: %v", killed.cmd.Process.Pid, byState(listUpgrades(t, s, op, "")))
+	if failed := <-ranNow; len(failed) > 0 {
+		t.Fatalf("run-now failed for %d upgrades: %v", len(failed), failed)
+	}
+	done := waitUpgrades(t, s, op, accounts, "completed", 10*time.Minute)
+	elapsed := time.Since(upStart)
+	t.Logf("%d upgrades completed in %s (%.1f/s) with 3 workers, one SIGKILLed; %s in all",
+		len(done), elapsed.Round(time.Millisecond), float64(len(done))/elapsed.Seconds(), time.Since(start).Round(time.Millisecond))
+
+	t.Run("EveryAccountUpgradedOnce", func(t *testing.T) {
+		seen := map[int64]string{}
+		for _, u := range listUpgrades(t, s, op, "") {
+			if u.State != "completed" {
+				t.Errorf("upgrade %s of account %d is %s", u.ID, u.AccountID, u.State)
+			}
+			if other, ok := seen[u.AccountID]; ok {
+				t.Errorf("account %d has two upgrades: %s and %s", u.AccountID, other, u.ID)
+			}
+			seen[u.AccountID] = u.ID
+		}
+		if len(seen) != accounts {
+			t.Fatalf("%d accounts upgraded, want %d", len(seen), accounts)
+		}
+	})
+	t.Run("NothingLost", func(t *testing.T) {
+		verifyFleet(t, d.chatliftURL, done)
+	})
+}
+
+// verifyFleet compares each upgraded account's history in the legacy store
+// and the platform with the import's verifier, and their row counts.
+func verifyFleet(t *testing.T, databaseURL string, upgrades []listedUpgrade) {
+	t.Helper()
+	ctx := context.Background()
+	stores, err := app.OpenStores(ctx, "", databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stores.Close()
+	verifier := &importer.Verifier{From: stores.Legacy, To: stores.Platform}
+	now := time.Now()
+	var rows int64
+	for _, u := range upgrades {
+		job := chatlift.ImportJob{UpgradeID: u.ID, AccountID: u.AccountID, SwitchedAt: now}
+		v, err := verifier.Verify(ctx, job, false, nil)
+		if err != nil {
+			t.Fatalf("verify account %d: %v", u.AccountID, err)
+		}
+		legacy, err := stores.Legacy.CountHistory(ctx, u.AccountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		platform, err := stores.Platform.CountHistory(ctx, u.AccountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.Passed || v.Repaired != 0 || v.Rows != legacy.Total() || platform.Total() != legacy.Total() {
+			t.Errorf("account %d: passed %t, repaired %d, rows compared %d, legacy %d, platform %d: %+v",
+				u.AccountID, v.Passed, v.Repaired, v.Rows, legacy.Total(), platform.Total(), v.Tables)
+		}
+		rows += legacy.Total()
+	}
+	t.Logf("%d accounts, %d history rows: every row in the platform with the same key and checksum", len(upgrades), rows)
+}
+
+// deployment is the databases of one TestDistributedDeployment run.
+type deployment struct {
+	temporalURL, chatliftURL string
+}
+
+// setupDeployment makes a fresh database for chatlift's stores and names
+// one for the engine, which creates it and its visibility database with
+// --setup-schema; all are dropped when the test ends.
+func setupDeployment(t *testing.T) *deployment {
+	t.Helper()
+	return &deployment{temporalURL: pgtest.Database(t, "deploy_temporal", false), chatliftURL: pgtest.Database(t, "deploy_chatlift", true)}
+}
+
+// process is a running chatlift process and the log line it was waited for.
+type process struct {
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	line   map[string]any
+}
+
+// start runs the binary with args and returns once it logs msg; the
+// process is killed when the test ends.
+func (d *deployment) start(t *testing.T, msg string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(binary, args...), stderr: new(lockedBuffer)}
+	pr, pw := io.Pipe()
+	p.cmd.Stderr = io.MultiWriter(p.stderr, pw)
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- p.cmd.Wait(); pw.Close() }()
+	t.Cleanup(func() { p.cmd.Process.Kill(); <-exited })
+	found := make(chan map[string]any, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line["msg"] == msg {
+				found <- line
+			}
+		}
+		io.Copy(io.Discard, pr)
+	}()
+	select {
+	case p.line = <-found:
+		return p
+	case err := <-exited:
+		t.Fatalf("%s exited early: %v\n%s", args[0], err, p.stderr)
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%s did not log %q\n%s", args[0], msg, p.stderr)
+	}
+	return nil
+}
+
+// listedUpgrade is an upgrade as the operator's list shows it.
+type listedUpgrade struct {
+	ID        string `json:"id"`
+	AccountID int64  `json:"account_id"`
+	State     string `json:"state"`
+}
+
+// listUpgrades pages through the upgrades in state (every state when empty).
+func listUpgrades(t *testing.T, s *server, op, state string) []listedUpgrade {
+	t.Helper()
+	var all []listedUpgrade
+	after := ""
+	for {
+		var page struct {
+			Upgrades    []listedUpgrade `json:"upgrades"`
+			NextAfterID string          `json:"next_after_id"`
+		}
+		q := url.Values{"limit": {"1000"}, "state": {state}, "after_id": {after}}
+		api(t, "GET", s.url+"/api/v2/upgrades?"+q.Encode(), op, nil, http.StatusOK, &page)
+		all = append(all, page.Upgrades...)
+		if page.NextAfterID == "" {
+			return all
+		}
+		after = page.NextAfterID
+	}
+}
+
+// byState counts upgrades by state.
+func byState(list []listedUpgrade) map[string]int {
+	n := map[string]int{}
+	for _, u := range list {
+		n[u.State]++
+	}
+	return n
+}
+
+// waitUpgrades polls until at least n upgrades are in state and returns them.
+func waitUpgrades(t *testing.T, s *server, op string, n int, state string, within time.Duration) []listedUpgrade {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		list := listUpgrades(t, s, op, state)
+		if len(list) >= n {
+			return list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d upgrades %s after %s, want %d\n%s", len(list), state, within, n, s.stderr)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// runNow asks for every upgrade to run at once, a few requests at a time,
+// and returns the failures.
+func runNow(s *server, op string, upgrades []listedUpgrade) []string {
+	ids := make(chan string)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failed []string
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range ids {
+				resp, err := http.DefaultClient.Do(runNowRequest(s.url, op, id))
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("status %d", resp.StatusCode)
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					failed = append(failed, fmt.Sprintf("%s: %v", id, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, u := range upgrades {
+		ids <- u.ID
+	}
+	close(ids)
+	wg.Wait()
+	return failed
+}
+
+func runNowRequest(base, op, id string) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/ops/upgrades/"+id+"/run-now", nil)
+	req.Header.Set("Authorization", op)
+	return req
+}
+
+// envInt is the integer environment variable name, or def when unset.
+func envInt(t *testing.T, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
+}
