@@ -35,46 +35,19 @@ func TestDistributedDeployment(t *testing.T) {
 	d := setupDeployment(t)
 	accounts, chats := envInt(t, "CHATLIFT_DEPLOY_ACCOUNTS", 200), envInt(t, "CHATLIFT_DEPLOY_CHATS", 5)
 	start := time.Now()
-
-	engine := d.start(t, "engine running", "engine", "--database-url", d.temporalURL, "--setup-schema",
-		"--port", "0", "--http-port", "0", "--history-port", "0", "--matching-port", "0", "--worker-port", "0")
-	address := engine.line["address"].(string)
-	t.Logf("engine at %s after %s", address, time.Since(start).Round(time.Millisecond))
-
-	seedStart := time.Now()
-	if out, err := exec.Command(binary, "seed", "--database-url", d.chatliftURL, "--accounts", strconv.Itoa(accounts),
-		"--chats-per-account", strconv.Itoa(chats)).CombinedOutput(); err != nil {
-		t.Fatalf("seed: %v\n%s", err, out)
-	}
-	t.Logf("seeded %d accounts × %d chats in %s", accounts, chats, time.Since(seedStart).Round(time.Millisecond))
-
-	backend := []string{"--database-url", d.chatliftURL, "--temporal-address", address, "--data", t.TempDir()}
-	s := startServe(t, append([]string{"--no-worker", "--no-demo", "--operator-token", "op-deploy"}, backend...)...)
-	s.waitHealthy(t, 30*time.Second)
-	var workers []*process
-	for range 3 {
-		workers = append(workers, d.start(t, "worker running", append([]string{"worker"}, backend...)...))
-	}
-
+	s, workers := d.startAll(t, accounts, chats)
 	op := "Bearer op-deploy"
-	upStart := time.Now()
-	api(t, "POST", s.url+"/api/ops/upgrades/enroll", op, map[string]any{"all": true}, http.StatusAccepted, nil)
-	scheduled := waitUpgrades(t, s, op, accounts, "scheduled", 3*time.Minute)
-	ranNow := make(chan []string, 1)
-	go func() { ranNow <- runNow(s, op, scheduled) }()
 
-	// One worker dies while the fleet is under way: the upgrades it held
-	// are taken over by the others.
-	waitUpgrades(t, s, op, max(1, accounts/10), "completed", 5*time.Minute)
-	killed := workers[0]
-	if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("SIGKILLed worker pid %d; upgrades by state then: %v", killed.cmd.Process.Pid, byState(listUpgrades(t, s, op, "")))
-	if failed := <-ranNow; len(failed) > 0 {
-		t.Fatalf("run-now failed for %d upgrades: %v", len(failed), failed)
-	}
-	done := waitUpgrades(t, s, op, accounts, "completed", 10*time.Minute)
+	upStart := time.Now()
+	done := upgradeFleet(t, s, op, accounts, func() {
+		// One worker dies while the fleet is under way: the upgrades it
+		// held are taken over by the others.
+		killed := workers[0]
+		if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("SIGKILLed worker pid %d; upgrades by state then: %v", killed.cmd.Process.Pid, byState(listUpgrades(t, s, op, "")))
+	})
 	elapsed := time.Since(upStart)
 	t.Logf("%d upgrades completed in %s (%.1f/s) with 3 workers, one SIGKILLed; %s in all",
 		len(done), elapsed.Round(time.Millisecond), float64(len(done))/elapsed.Seconds(), time.Since(start).Round(time.Millisecond))
@@ -97,6 +70,53 @@ func TestDistributedDeployment(t *testing.T) {
 	t.Run("NothingLost", func(t *testing.T) {
 		verifyFleet(t, d.chatliftURL, done)
 	})
+}
+
+// startAll starts the engine, seeds the fleet, and starts serve and three
+// workers, each process with a data directory of its own as on machines of
+// their own.
+func (d *deployment) startAll(t *testing.T, accounts, chats int) (*server, []*process) {
+	t.Helper()
+	start := time.Now()
+	engine := d.start(t, "engine running", "engine", "--database-url", d.temporalURL, "--setup-schema",
+		"--port", "0", "--http-port", "0", "--history-port", "0", "--matching-port", "0", "--worker-port", "0")
+	address := engine.line["address"].(string)
+	t.Logf("engine at %s after %s", address, time.Since(start).Round(time.Millisecond))
+
+	seedStart := time.Now()
+	if out, err := exec.Command(binary, "seed", "--database-url", d.chatliftURL, "--accounts", strconv.Itoa(accounts),
+		"--chats-per-account", strconv.Itoa(chats)).CombinedOutput(); err != nil {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	t.Logf("seeded %d accounts × %d chats in %s", accounts, chats, time.Since(seedStart).Round(time.Millisecond))
+
+	backend := func() []string {
+		return []string{"--database-url", d.chatliftURL, "--temporal-address", address, "--data", t.TempDir()}
+	}
+	s := startServe(t, append([]string{"--no-worker", "--no-demo", "--operator-token", "op-deploy"}, backend()...)...)
+	s.waitHealthy(t, 30*time.Second)
+	var workers []*process
+	for range 3 {
+		workers = append(workers, d.start(t, "worker running", append([]string{"worker"}, backend()...)...))
+	}
+	return s, workers
+}
+
+// upgradeFleet enrolls every account, runs the scheduled upgrades now,
+// calls midway once a tenth of them have completed, and returns them all
+// once all have completed.
+func upgradeFleet(t *testing.T, s *server, op string, accounts int, midway func()) []listedUpgrade {
+	t.Helper()
+	api(t, "POST", s.url+"/api/ops/upgrades/enroll", op, map[string]any{"all": true}, http.StatusAccepted, nil)
+	scheduled := waitUpgrades(t, s, op, accounts, "scheduled", 3*time.Minute)
+	ranNow := make(chan []string, 1)
+	go func() { ranNow <- runNow(s, op, scheduled) }()
+	waitUpgrades(t, s, op, max(1, accounts/10), "completed", 5*time.Minute)
+	midway()
+	if failed := <-ranNow; len(failed) > 0 {
+		t.Fatalf("run-now failed for %d upgrades: %v", len(failed), failed)
+	}
+	return waitUpgrades(t, s, op, accounts, "completed", 10*time.Minute)
 }
 
 // verifyFleet compares each upgraded account's history in the legacy store
