@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,7 +29,8 @@ import (
 // `serve --no-worker` and three `chatlift worker` processes. It upgrades a
 // fleet ($CHATLIFT_DEPLOY_ACCOUNTS accounts, 200 by default, with
 // $CHATLIFT_DEPLOY_CHATS chats each, 5 by default), kills one worker with
-// SIGKILL while the upgrades run, and proves that every upgrade completed
+// SIGKILL while the upgrades run, later kills the engine and starts it
+// again while they still run, and proves that every upgrade completed
 // once and that every account's history is in the platform, row for row
 // (the import's verifier, by key and checksum).
 func TestDistributedDeployment(t *testing.T) {
@@ -47,9 +49,13 @@ func TestDistributedDeployment(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("SIGKILLed worker pid %d; upgrades by state then: %v", killed.cmd.Process.Pid, byState(listUpgrades(t, s, op, "")))
+	}, func() {
+		// Then the engine dies, and comes back on the same databases.
+		t.Logf("SIGKILLing the engine; upgrades by state: %v", byState(listUpgrades(t, s, op, "")))
+		d.restartEngine(t)
 	})
 	elapsed := time.Since(upStart)
-	t.Logf("%d upgrades completed in %s (%.1f/s) with 3 workers, one SIGKILLed; %s in all",
+	t.Logf("%d upgrades completed in %s (%.1f/s) with 3 workers, one SIGKILLed, and the engine SIGKILLed and restarted; %s in all",
 		len(done), elapsed.Round(time.Millisecond), float64(len(done))/elapsed.Seconds(), time.Since(start).Round(time.Millisecond))
 
 	t.Run("EveryAccountUpgradedOnce", func(t *testing.T) {
@@ -78,9 +84,12 @@ func TestDistributedDeployment(t *testing.T) {
 func (d *deployment) startAll(t *testing.T, accounts, chats int) (*server, []*process) {
 	t.Helper()
 	start := time.Now()
-	engine := d.start(t, "engine running", "engine", "--database-url", d.temporalURL, "--setup-schema",
-		"--port", "0", "--http-port", "0", "--history-port", "0", "--matching-port", "0", "--worker-port", "0")
-	address := engine.line["address"].(string)
+	d.engineArgs = []string{"engine", "--database-url", d.temporalURL, "--setup-schema"}
+	for _, flag := range []string{"--port", "--http-port", "--history-port", "--matching-port", "--worker-port"} {
+		d.engineArgs = append(d.engineArgs, flag, strconv.Itoa(freePort(t)))
+	}
+	d.engine = d.start(t, "engine running", d.engineArgs...)
+	address := d.engine.line["address"].(string)
 	t.Logf("engine at %s after %s", address, time.Since(start).Round(time.Millisecond))
 
 	seedStart := time.Now()
@@ -102,20 +111,54 @@ func (d *deployment) startAll(t *testing.T, accounts, chats int) (*server, []*pr
 	return s, workers
 }
 
-// upgradeFleet enrolls every account, runs the scheduled upgrades now,
-// calls midway once a tenth of them have completed, and returns them all
-// once all have completed.
-func upgradeFleet(t *testing.T, s *server, op string, accounts int, midway func()) []listedUpgrade {
+// restartEngine kills the engine with SIGKILL and starts it again on the
+// same ports and databases.
+func (d *deployment) restartEngine(t *testing.T) {
+	t.Helper()
+	if err := d.engine.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	d.engine = d.start(t, "engine running", d.engineArgs...)
+	t.Logf("engine SIGKILLed and running again after %s", time.Since(start).Round(time.Millisecond))
+}
+
+// freePort is a TCP port free on 127.0.0.1 a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// upgradeFleet enrolls every account and runs the scheduled upgrades now.
+// It calls atTenth once a tenth of them have completed and atThreeTenths
+// once three tenths have, run-now being held back meanwhile as an operator
+// would while the engine is down, and returns the upgrades once all have
+// completed.
+func upgradeFleet(t *testing.T, s *server, op string, accounts int, atTenth, atThreeTenths func()) []listedUpgrade {
 	t.Helper()
 	api(t, "POST", s.url+"/api/ops/upgrades/enroll", op, map[string]any{"all": true}, http.StatusAccepted, nil)
 	scheduled := waitUpgrades(t, s, op, accounts, "scheduled", 3*time.Minute)
-	ranNow := make(chan []string, 1)
-	go func() { ranNow <- runNow(s, op, scheduled) }()
+	ranNow := make(chan struct{})
+	var failed []string
+	var unavailable int
+	var hold sync.RWMutex
+	go func() { failed, unavailable = runNow(s, op, scheduled, &hold); close(ranNow) }()
 	waitUpgrades(t, s, op, max(1, accounts/10), "completed", 5*time.Minute)
-	midway()
-	if failed := <-ranNow; len(failed) > 0 {
+	atTenth()
+	waitUpgrades(t, s, op, max(1, accounts*3/10), "completed", 5*time.Minute)
+	hold.Lock()
+	atThreeTenths()
+	hold.Unlock()
+	<-ranNow
+	if len(failed) > 0 {
 		t.Fatalf("run-now failed for %d upgrades: %v", len(failed), failed)
 	}
+	t.Logf("run-now answered 503 (the workflow did not answer in time) %d times; each time the upgrade was looked at and, still scheduled, asked again", unavailable)
 	return waitUpgrades(t, s, op, accounts, "completed", 10*time.Minute)
 }
 
@@ -158,6 +201,8 @@ func verifyFleet(t *testing.T, databaseURL string, upgrades []listedUpgrade) {
 // deployment is the databases of one TestDistributedDeployment run.
 type deployment struct {
 	temporalURL, chatliftURL string
+	engineArgs               []string // to start the engine again on the same ports
+	engine                   *process
 }
 
 // setupDeployment makes a fresh database for chatlift's stores and names
@@ -264,30 +309,26 @@ func waitUpgrades(t *testing.T, s *server, op string, n int, state string, withi
 }
 
 // runNow asks for every upgrade to run at once, a few requests at a time,
-// and returns the failures.
-func runNow(s *server, op string, upgrades []listedUpgrade) []string {
+// each under hold's read lock, and returns the failures and how many times
+// the API answered 503.
+func runNow(s *server, op string, upgrades []listedUpgrade, hold *sync.RWMutex) (failed []string, unavailable int) {
 	ids := make(chan string)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	var failed []string
 	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for id := range ids {
-				resp, err := http.DefaultClient.Do(runNowRequest(s.url, op, id))
-				if err == nil {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
-						err = fmt.Errorf("status %d", resp.StatusCode)
-					}
-				}
+				hold.RLock()
+				n, err := runOneNow(s.url, op, id)
+				hold.RUnlock()
+				mu.Lock()
+				unavailable += n
 				if err != nil {
-					mu.Lock()
 					failed = append(failed, fmt.Sprintf("%s: %v", id, err))
-					mu.Unlock()
 				}
+				mu.Unlock()
 			}
 		}()
 	}
@@ -296,13 +337,52 @@ func runNow(s *server, op string, upgrades []listedUpgrade) []string {
 	}
 	close(ids)
 	wg.Wait()
-	return failed
+	return failed, unavailable
 }
 
-func runNowRequest(base, op, id string) *http.Request {
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/ops/upgrades/"+id+"/run-now", nil)
-	req.Header.Set("Authorization", op)
-	return req
+// runOneNow asks for one upgrade to run now as an operator would: a 503
+// means the workflow did not answer in time and may still carry the action
+// out, so the upgrade is looked at and the action sent again only while it
+// is still scheduled. It returns how many 503s it met.
+func runOneNow(base, op, id string) (unavailable int, err error) {
+	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); {
+		status, _, err := call(http.MethodPost, base+"/api/ops/upgrades/"+id+"/run-now", op)
+		switch {
+		case err != nil:
+			return unavailable, err
+		case status == http.StatusOK:
+			return unavailable, nil
+		case status != http.StatusServiceUnavailable:
+			return unavailable, fmt.Errorf("status %d", status)
+		}
+		unavailable++
+		var u upgradeBody
+		if status, body, err := call(http.MethodGet, base+"/api/v2/upgrades/"+id, op); err != nil || status != http.StatusOK {
+			return unavailable, fmt.Errorf("GET upgrade: %d %v", status, err)
+		} else if err := json.Unmarshal(body, &u); err != nil {
+			return unavailable, err
+		}
+		if u.Upgrade.State != "scheduled" {
+			return unavailable, nil // carried out after all
+		}
+	}
+	return unavailable, fmt.Errorf("still scheduled after 5 minutes of run-now")
+}
+
+// call sends a request without a body and returns the status and body.
+func call(method, url, auth string) (int, []byte, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", auth)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
 }
 
 // envInt is the integer environment variable name, or def when unset.
