@@ -1,6 +1,7 @@
 package temporalcluster
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -15,16 +16,16 @@ import (
 // configuration for the postgres12 plugin. sslmode becomes the TLS settings
 // (the plugin sets sslmode itself); other query parameters are passed on.
 func sqlConfig(rawURL string, maxConns int) (*config.SQL, error) {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("database URL: %w", err)
+		return nil, err
 	}
 	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
 		return nil, fmt.Errorf("database URL: scheme %q: want postgres://", u.Scheme)
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	if name == "" || u.Host == "" {
-		return nil, fmt.Errorf("database URL %s: want postgres://user@host:port/database", redact(u))
+		return nil, fmt.Errorf("database URL %s: want postgres://user@host:port/database", u.Redacted())
 	}
 	host := u.Host
 	if u.Port() == "" {
@@ -63,17 +64,28 @@ func sqlConfig(rawURL string, maxConns int) (*config.SQL, error) {
 // VisibilityURL is the database next to rawURL's, named after it with the
 // suffix _visibility, where the visibility store lives by default.
 func VisibilityURL(rawURL string) (string, error) {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
-		return "", fmt.Errorf("database URL: %w", err)
+		return "", err
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	if name == "" {
-		return "", fmt.Errorf("database URL %s names no database", redact(u))
+		return "", fmt.Errorf("database URL %s names no database", u.Redacted())
 	}
 	u.Path = "/" + name + "_visibility"
 	return u.String(), nil
 }
 
-// redact is the URL without its password, for messages.
-func redact(u *url.URL) string { return u.Redacted() }
+// parseURL parses a database URL; its error does not repeat the URL, which
+// may hold a password.
+func parseURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	return u, nil
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -71,9 +70,9 @@ func migrate(cfg *config.SQL, schemaName string, log slogLogger) error {
 // createDatabase creates the URL's database unless it exists, connecting to
 // the server's postgres database to do so.
 func createDatabase(ctx context.Context, rawURL string) error {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
-		return fmt.Errorf("database URL: %w", err)
+		return err
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	admin := *u

@@ -42,14 +42,15 @@ func TestSQLConfig(t *testing.T) {
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, u := range []string{
-			"mysql://tl@db/temporal",
-			"postgres://tl@db/",
+			"mysql://tl:s3cret@db/temporal",
+			"postgres://tl:s3cret@db/",
 			"postgres:///temporal",
-			"postgres://tl@db/temporal?sslmode=sometimes",
-			"postgres://tl@db/temporal\x7f",
+			"postgres://tl:s3cret@db/temporal?sslmode=sometimes",
+			"postgres://tl:s3cret@db/temporal\x7f",
 		} {
-			if _, err := temporalcluster.SQLConfig(u, 1); err == nil {
-				t.Errorf("%q: no error", u)
+			_, err := temporalcluster.SQLConfig(u, 1)
+			if err == nil || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%q: error %v, want one without the password", u, err)
 			}
 		}
 	})
