@@ -185,6 +185,8 @@ func TestServeErrors(t *testing.T) {
 		"UnreachableTemporal": {[]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--temporal-address", "127.0.0.1:1"}, "Temporal at 127.0.0.1:1"},
 		"BadLogLevel":         {[]string{"serve", "--log-level", "loud"}, "invalid --log-level"},
 		"WorkerNeedsCluster":  {[]string{"worker", "--data", t.TempDir()}, "--temporal-address is required"},
+		"EngineNeedsDatabase": {[]string{"engine"}, "--database-url is required"},
+		"EngineBadDatabase":   {[]string{"engine", "--database-url", "mysql://x@h/db"}, "want postgres://"},
 		"BadQuietHours":       {[]string{"serve", "--quiet-hours", "25-3"}, "hours 0 to 23"},
 		"BadSlotCapacity":     {[]string{"serve", "--slot-capacity", "0"}, "at least one upgrade"},
 	} {

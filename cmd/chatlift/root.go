@@ -42,7 +42,7 @@ func NewMain(stdout, stderr io.Writer) *Main {
 	m.root.SetOut(stdout)
 	m.root.SetErr(stderr)
 	m.root.PersistentFlags().StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	m.root.AddCommand(m.serveCommand(), m.workerCommand(), m.seedCommand(), m.upgradeCommand(), m.benchCommand(), m.versionCommand())
+	m.root.AddCommand(m.serveCommand(), m.workerCommand(), m.engineCommand(), m.seedCommand(), m.upgradeCommand(), m.benchCommand(), m.versionCommand())
 	strictArgs(m.root)
 	return m
 }

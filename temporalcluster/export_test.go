@@ -1,0 +1,4 @@
+package temporalcluster
+
+// SQLConfig exposes sqlConfig to the tests.
+var SQLConfig = sqlConfig
