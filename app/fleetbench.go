@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/upgrade"
 )
@@ -33,6 +34,8 @@ type FleetBench struct {
 	Baseline time.Duration
 	// Submitters send the operator's request and run-now at once.
 	Submitters int
+	// Worker bounds the serve's worker (zero fields: the SDK's defaults).
+	Worker engine.Concurrency
 	// DataDir holds the run's data dir (a temporary directory when empty);
 	// it is removed afterwards unless Keep.
 	DataDir string
@@ -72,8 +75,22 @@ type FleetBenchReport struct {
 	// p99s down by kind of request: create, show, list.
 	SupportP99ByRequestMS         map[string]float64 `json:"support_p99_by_request_ms"`
 	SupportBaselineP99ByRequestMS map[string]float64 `json:"support_baseline_p99_by_request_ms"`
-	GOMAXPROCS                    int                `json:"gomaxprocs"`
-	PeakRSSBytes                  int64              `json:"peak_rss_bytes"`
+	// Where the time went, alone and while upgrading: the p99 of how long
+	// a runnable goroutine waited for a CPU, the summed waits for a
+	// connection of the platform database's pool, and the process's CPU
+	// seconds (user + system).
+	SchedBaselineP99MS float64 `json:"sched_baseline_p99_ms"`
+	SchedP99MS         float64 `json:"sched_p99_ms"`
+	PoolWaitBaselineMS float64 `json:"pool_wait_baseline_ms"`
+	PoolWaitMS         float64 `json:"pool_wait_ms"`
+	CPUBaselineS       float64 `json:"cpu_baseline_s"`
+	CPUS               float64 `json:"cpu_s"`
+	GOMAXPROCS         int     `json:"gomaxprocs"`
+	// WorkerWorkflowTasks and WorkerActivities are the worker's bounds
+	// (0: the SDK's own).
+	WorkerWorkflowTasks int   `json:"worker_workflow_tasks"`
+	WorkerActivities    int   `json:"worker_activities"`
+	PeakRSSBytes        int64 `json:"peak_rss_bytes"`
 }
 
 func (b *FleetBench) defaults() error {
@@ -108,7 +125,7 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 	defer logFile.Close()
 	s, err := StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "chatlift", NoDemo: true,
 		Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})), Out: io.Discard,
-		Version: "bench", Rules: chatlift.DefaultScheduleRules})
+		Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker})
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +133,8 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 
 	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, SupportClients: b.SupportClients,
 		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs()}
+	opts := b.Worker.WorkerOptions()
+	r.WorkerWorkflowTasks, r.WorkerActivities = opts.MaxConcurrentWorkflowTaskExecutionSize, opts.MaxConcurrentActivityExecutionSize
 	creds, err := b.seed(ctx, s, r)
 	if err != nil {
 		return nil, err
@@ -123,7 +142,10 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 	load := b.load(s, creds)
 
 	b.phase("support baseline (seconds)", int64(b.Baseline/time.Second))
+	before := snapshot(s.Stores.Platform.SQL())
 	base := b.baseline(ctx, load)
+	alone := before.since(s.Stores.Platform.SQL())
+	r.SchedBaselineP99MS, r.PoolWaitBaselineMS, r.CPUBaselineS = ms(alone.SchedP99), ms(alone.PoolWait), alone.CPU.Seconds()
 	r.SupportBaselineReqs, r.SupportErrors, r.SupportFirstError = base.Requests, base.Errors, base.FirstErr
 	r.SupportBaselineP50MS, r.SupportBaselineP99MS = ms(base.P50), ms(base.P99)
 	r.SupportBaselineP99ByRequestMS = msBy(base.P99By)
@@ -135,12 +157,14 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 	loadCtx, endLoad := context.WithCancel(ctx)
 	under := make(chan loadFigures, 1)
 	go func() { under <- load.run(loadCtx) }()
-	start := time.Now()
+	start, before := time.Now(), snapshot(s.Stores.Platform.SQL())
 	err = b.upgradeAll(ctx, s, creds)
 	r.TotalS = time.Since(start).Seconds()
 	endLoad()
 	stop()
 	f := <-under
+	during := before.since(s.Stores.Platform.SQL())
+	r.SchedP99MS, r.PoolWaitMS, r.CPUS = ms(during.SchedP99), ms(during.PoolWait), during.CPU.Seconds()
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/chatlift/chatlift/app"
+	"github.com/chatlift/chatlift/engine"
 )
 
 func (m *Main) benchFleetCommand() *cobra.Command {
@@ -38,6 +39,7 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 	f.Float64Var(&b.SupportRate, "support-rate", 40, "support API requests per second, all callers together")
 	f.DurationVar(&b.Baseline, "baseline", 20*time.Second, "how long the support load runs alone first")
 	f.IntVar(&b.Submitters, "submitters", 8, "operator requests (request + run-now) in flight at once")
+	addWorkerFlags(c, &b.Worker)
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	f.BoolVar(&quiet, "quiet", false, "no progress bars")
 	f.BoolVar(&b.Keep, "keep", false, "keep the data dir (its serve.log has the server's warnings)")
@@ -60,7 +62,18 @@ func (m *Main) printFleetBench(r *app.FleetBenchReport) error {
 		fmt.Fprintf(w, "  p99 of %s\t%.1f ms alone, %.1f ms while upgrading\n", kind, r.SupportBaselineP99ByRequestMS[kind], r.SupportP99ByRequestMS[kind])
 	}
 	fmt.Fprintf(w, "support errors\t%d\t%s\n", r.SupportErrors, r.SupportFirstError)
-	fmt.Fprintf(w, "GOMAXPROCS\t%d\n", r.GOMAXPROCS)
+	fmt.Fprintf(w, "goroutines' wait for a CPU\tp99 %.1f ms alone, %.1f ms while upgrading\n", r.SchedBaselineP99MS, r.SchedP99MS)
+	fmt.Fprintf(w, "platform pool waits\t%.0f ms alone, %.0f ms while upgrading (summed)\n", r.PoolWaitBaselineMS, r.PoolWaitMS)
+	fmt.Fprintf(w, "CPU\t%.1f s alone, %.1f s while upgrading\n", r.CPUBaselineS, r.CPUS)
+	fmt.Fprintf(w, "GOMAXPROCS\t%d (worker: %d workflow tasks, %d activities at once; 0 is the SDK's default)\n",
+		r.GOMAXPROCS, r.WorkerWorkflowTasks, r.WorkerActivities)
 	fmt.Fprintf(w, "peak RSS\t%.0f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
 	return w.Flush()
+}
+
+// addWorkerFlags adds the flags that bound what the worker runs at once.
+func addWorkerFlags(c *cobra.Command, w *engine.Concurrency) {
+	f := c.Flags()
+	f.IntVar(&w.WorkflowTasks, "worker-workflow-tasks", 0, "workflow tasks the worker processes at once (0: the SDK's default, 1000)")
+	f.IntVar(&w.Activities, "worker-activities", 0, "activities the worker runs at once (0: the SDK's default, 1000)")
 }
