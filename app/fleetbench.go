@@ -107,30 +107,15 @@ func (b *FleetBench) defaults() error {
 // process, runs the support load alone for Baseline, then requests and
 // runs now every account's upgrade under the same load until all have
 // completed (or ctx ends).
-func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
+func (b *FleetBench) Run(ctx context.Context) (*FleetBenchReport, error) {
 	if err := b.defaults(); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(b.DataDir, "chatlift-fleet-bench-") // "" is the temporary directory
-	if err != nil {
-		return nil, fmt.Errorf("bench directory: %w", err)
-	}
-	if !b.Keep {
-		defer os.RemoveAll(dir)
-	}
-	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
-	if err != nil {
-		return nil, fmt.Errorf("bench log: %w", err)
-	}
-	defer logFile.Close()
-	s, err := StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "chatlift", NoDemo: true,
-		Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})), Out: io.Discard,
-		Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker})
+	s, cleanup, err := b.start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close(context.Background())
-
+	defer cleanup()
 	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, SupportClients: b.SupportClients,
 		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs()}
 	opts := b.Worker.WorkerOptions()
@@ -140,7 +125,50 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 		return nil, err
 	}
 	load := b.load(s, creds)
+	b.measureBaseline(ctx, s, load, r)
+	if err := b.measureUpgrades(ctx, s, load, creds, r); err != nil {
+		return nil, err
+	}
+	if err := b.upgradeFigures(ctx, s, r); err != nil {
+		return nil, err
+	}
+	r.PeakRSSBytes = peakRSS()
+	return r, nil
+}
 
+// start starts the serve in a fresh data dir; cleanup stops it and
+// removes the dir (unless Keep).
+func (b *FleetBench) start(ctx context.Context) (s *Serve, cleanup func(), err error) {
+	dir, err := os.MkdirTemp(b.DataDir, "chatlift-fleet-bench-") // "" is the temporary directory
+	if err != nil {
+		return nil, nil, fmt.Errorf("bench directory: %w", err)
+	}
+	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err == nil {
+		s, err = StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "chatlift", NoDemo: true,
+			Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})), Out: io.Discard,
+			Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker})
+	}
+	cleanup = func() {
+		if s != nil {
+			s.Close(context.Background())
+		}
+		if logFile != nil {
+			logFile.Close()
+		}
+		if !b.Keep {
+			os.RemoveAll(dir)
+		}
+	}
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return s, cleanup, nil
+}
+
+// measureBaseline runs the support load alone.
+func (b *FleetBench) measureBaseline(ctx context.Context, s *Serve, load *supportLoad, r *FleetBenchReport) {
 	b.phase("support baseline (seconds)", int64(b.Baseline/time.Second))
 	before := snapshot(s.Stores.Platform.SQL())
 	base := b.baseline(ctx, load)
@@ -149,10 +177,13 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 	r.SupportBaselineReqs, r.SupportErrors, r.SupportFirstError = base.Requests, base.Errors, base.FirstErr
 	r.SupportBaselineP50MS, r.SupportBaselineP99MS = ms(base.P50), ms(base.P99)
 	r.SupportBaselineP99ByRequestMS = msBy(base.P99By)
+}
 
+// measureUpgrades upgrades the fleet under the support load.
+func (b *FleetBench) measureUpgrades(ctx context.Context, s *Serve, load *supportLoad, creds []*seed.Credentials, r *FleetBenchReport) error {
 	stop, err := b.profile()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	loadCtx, endLoad := context.WithCancel(ctx)
 	under := make(chan loadFigures, 1)
@@ -166,7 +197,7 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 	during := before.since(s.Stores.Platform.SQL())
 	r.SchedP99MS, r.PoolWaitMS, r.CPUS = ms(during.SchedP99), ms(during.PoolWait), during.CPU.Seconds()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	r.SupportRequests, r.SupportErrors = f.Requests, r.SupportErrors+f.Errors
 	if r.SupportFirstError == "" {
@@ -177,11 +208,7 @@ func (b *FleetBench) Run(ctx context.Context) (_ *FleetBenchReport, err error) {
 	if r.SupportBaselineP99MS > 0 {
 		r.SupportP99Ratio = r.SupportP99MS / r.SupportBaselineP99MS
 	}
-	if err := b.upgradeFigures(ctx, s, r); err != nil {
-		return nil, err
-	}
-	r.PeakRSSBytes = peakRSS()
-	return r, nil
+	return nil
 }
 
 // seed loads the fleet and returns its credentials.

@@ -17,8 +17,10 @@ import (
 // supportLoad is a steady load on the support API: each client, acting as
 // one account's support owner, sends a request every interval (a ticket
 // created, shown, then the tickets listed, in turn) and records how long
-// each answer took. A request that falls due while the one before is still
-// out waits for it: the load never piles up beyond one request per client.
+// each answer took. A client has at most one request out: one tick that
+// falls meanwhile waits for it, further ones are dropped (so a slow span
+// sends fewer requests, and its p99 understates what an open-loop caller
+// would see).
 type supportLoad struct {
 	base     string // the server's URL
 	http     *http.Client
