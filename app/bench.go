@@ -25,8 +25,12 @@ type ImportBench struct {
 	DataDir, DatabaseURL string
 	// Keep leaves the databases behind.
 	Keep bool
-	// Phase is told when a phase starts (with its row count) and Progress
-	// how far it has come.
+	BenchProgress
+}
+
+// BenchProgress is told how a benchmark comes along: Phase when a phase
+// starts (with its total), Progress how far it has come. Either may be nil.
+type BenchProgress struct {
 	Phase    func(name string, total int64)
 	Progress func(done int64)
 }
@@ -136,13 +140,13 @@ func (b *ImportBench) importAndVerify(ctx context.Context, legacy, platform *sql
 	return nil
 }
 
-func (b *ImportBench) phase(name string, total int64) {
+func (b *BenchProgress) phase(name string, total int64) {
 	if b.Phase != nil {
 		b.Phase(name, total)
 	}
 }
 
-func (b *ImportBench) progress(done int64) {
+func (b *BenchProgress) progress(done int64) {
 	if b.Progress != nil {
 		b.Progress(done)
 	}

@@ -57,6 +57,9 @@ type ServeConfig struct {
 	// (https://chat.example.com): the links in emails are absolute under it.
 	// Empty means the listen URL.
 	PublicURL string
+	// Worker bounds what this process's worker runs at once; zero fields
+	// leave the SDK's defaults.
+	Worker engine.Concurrency
 }
 
 // Serve is a running `chatlift serve`.
@@ -201,7 +204,7 @@ func (s *Serve) startEngine(ctx context.Context) error {
 	if s.cfg.NoWorker { // API only: `chatlift worker` processes run the workflows
 		return s.startUpgrades(ctx)
 	}
-	if s.worker, err = engine.StartWorker(c, upgrades); err != nil {
+	if s.worker, err = engine.StartWorkerWith(c, s.cfg.Worker, upgrades); err != nil {
 		return err
 	}
 	if err := engine.CheckRoundTrip(dialCtx, c); err != nil {

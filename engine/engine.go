@@ -90,7 +90,12 @@ type Registrar interface {
 // StartWorker starts a worker on TaskQueue with everything the registrars
 // add, and the engine's own health check. Stop it with worker.Stop.
 func StartWorker(c client.Client, regs ...Registrar) (worker.Worker, error) {
-	w := worker.New(c, TaskQueue, worker.Options{})
+	return StartWorkerWith(c, Concurrency{}, regs...)
+}
+
+// StartWorkerWith is StartWorker within the given bounds.
+func StartWorkerWith(c client.Client, limits Concurrency, regs ...Registrar) (worker.Worker, error) {
+	w := worker.New(c, TaskQueue, limits.WorkerOptions())
 	w.RegisterWorkflowWithOptions(HealthWorkflow, workflow.RegisterOptions{Name: HealthWorkflowName})
 	for _, r := range regs {
 		r.Register(w)

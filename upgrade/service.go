@@ -174,8 +174,9 @@ func (s *Service) update(ctx context.Context, upgradeID, action string, args ...
 	if err == nil {
 		err = h.Get(uctx, nil)
 	}
+	var gaveUp *client.WorkflowUpdateServiceTimeoutOrCanceledError // the engine's own wait ran out first
 	switch {
-	case err != nil && uctx.Err() != nil && ctx.Err() == nil:
+	case err != nil && (uctx.Err() != nil || errors.As(err, &gaveUp)) && ctx.Err() == nil:
 		return nil, chatlift.Errorf(chatlift.EUNAVAILABLE, "the upgrade's workflow did not answer %s within %s (is a worker running?); "+
 			"it may still carry it out: look at the upgrade before sending it again", action, timeout)
 	case err != nil:

@@ -41,3 +41,24 @@ func TestActNoAnswer(t *testing.T) {
 		}
 	})
 }
+
+// shortPollEngine is a workflow engine whose call gives up on its own
+// before the action's timeout, as the SDK's does when its long poll for an
+// Update's outcome runs out.
+type shortPollEngine struct{ client.Client }
+
+func (shortPollEngine) UpdateWorkflow(context.Context, client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	return nil, client.NewWorkflowUpdateServiceTimeoutOrCanceledError(context.DeadlineExceeded)
+}
+
+// TestActEngineGaveUp: an engine that stops waiting for the workflow's
+// answer before the action's timeout is "unavailable" too, not an internal
+// error.
+func TestActEngineGaveUp(t *testing.T) {
+	t.Parallel()
+	f := setup(t, 0)
+	s := &upgrade.Service{Legacy: f.legacy, Platform: f.platform, Temporal: shortPollEngine{}, Rules: chatlift.DefaultScheduleRules}
+	if _, err := s.Act(context.Background(), "u1", upgrade.ActionRunNow); chatlift.ErrorCode(err) != chatlift.EUNAVAILABLE {
+		t.Fatalf("%v, want unavailable", err)
+	}
+}

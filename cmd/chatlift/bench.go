@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/schollz/progressbar/v3"
@@ -17,7 +18,7 @@ func (m *Main) benchCommand() *cobra.Command {
 		Short: "Measure chatlift's throughput on this machine",
 		Args:  cobra.NoArgs,
 	}
-	c.AddCommand(m.benchImportCommand())
+	c.AddCommand(m.benchImportCommand(), m.benchFleetCommand())
 	return c
 }
 
@@ -37,40 +38,7 @@ func (m *Main) benchImportCommand() *cobra.Command {
 			"they are removed afterwards unless --keep.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			var bar *progressbar.ProgressBar
-			if !quiet {
-				b.Phase = func(name string, total int64) {
-					if bar != nil {
-						bar.Finish()
-						fmt.Fprintln(m.Stderr)
-					}
-					bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionSetDescription(name),
-						progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200_000_000))
-				}
-				b.Progress = func(done int64) { bar.Set64(done) }
-			}
-			r, err := b.Run(c.Context())
-			if bar != nil {
-				bar.Finish()
-				fmt.Fprintln(m.Stderr)
-			}
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return json.NewEncoder(m.Stdout).Encode(r)
-			}
-			w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(w, "store\t%s\n", r.Store)
-			fmt.Fprintf(w, "rows\t%d (%d chats × %d messages, visitors, analytics events; %.1f MiB of bodies)\n", r.Rows, r.Chats, r.MessagesPerChat, float64(r.Bytes)/(1<<20))
-			fmt.Fprintf(w, "seed\t%.1f s\n", r.SeedSeconds)
-			fmt.Fprintf(w, "import\t%.1f s\t%.0f rows/s\n", r.ImportSeconds, r.ImportRowsPerS)
-			fmt.Fprintf(w, "raw batched insert\t%.1f s\t%.0f rows/s (mean of %.1f s before the import and %.1f s after)\n",
-				r.RawSeconds, r.RawRowsPerS, r.RawRunsSeconds[0], r.RawRunsSeconds[1])
-			fmt.Fprintf(w, "ratio (import / raw)\t%.2f\n", r.Ratio)
-			fmt.Fprintf(w, "verify\t%.1f s\t%.0f rows/s (passed: %v)\n", r.VerifySeconds, r.VerifyRowsPerS, r.Verified)
-			fmt.Fprintf(w, "peak RSS\t%.0f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
-			return w.Flush()
+			return runBench(m, &b.BenchProgress, quiet, asJSON, func() (*app.ImportBenchReport, error) { return b.Run(c.Context()) }, m.printImportBench)
 		},
 	}
 	f := c.Flags()
@@ -83,4 +51,77 @@ func (m *Main) benchImportCommand() *cobra.Command {
 	f.StringVar(&b.DataDir, "data", "", "directory for the SQLite files (default: a temporary directory)")
 	addBackendFlags(c, &b.DatabaseURL, nil, nil)
 	return c
+}
+
+func (m *Main) printImportBench(r *app.ImportBenchReport) error {
+	w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "store\t%s\n", r.Store)
+	fmt.Fprintf(w, "rows\t%d (%d chats × %d messages, visitors, analytics events; %.1f MiB of bodies)\n", r.Rows, r.Chats, r.MessagesPerChat, float64(r.Bytes)/(1<<20))
+	fmt.Fprintf(w, "seed\t%.1f s\n", r.SeedSeconds)
+	fmt.Fprintf(w, "import\t%.1f s\t%.0f rows/s\n", r.ImportSeconds, r.ImportRowsPerS)
+	fmt.Fprintf(w, "raw batched insert\t%.1f s\t%.0f rows/s (mean of %.1f s before the import and %.1f s after)\n",
+		r.RawSeconds, r.RawRowsPerS, r.RawRunsSeconds[0], r.RawRunsSeconds[1])
+	fmt.Fprintf(w, "ratio (import / raw)\t%.2f\n", r.Ratio)
+	fmt.Fprintf(w, "verify\t%.1f s\t%.0f rows/s (passed: %v)\n", r.VerifySeconds, r.VerifyRowsPerS, r.Verified)
+	fmt.Fprintf(w, "peak RSS\t%.0f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
+	return w.Flush()
+}
+
+// runBench runs a benchmark with its progress bars on stderr, then prints
+// its report: as one JSON object with asJSON, else with print.
+func runBench[R any](m *Main, p *app.BenchProgress, quiet, asJSON bool, run func() (R, error), print func(R) error) error {
+	bars := m.phaseBars(quiet)
+	p.Phase, p.Progress = bars.phase, bars.progress
+	r, err := run()
+	bars.finish()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(m.Stdout).Encode(r)
+	}
+	return print(r)
+}
+
+// phaseBars shows a progress bar with its ETA on stderr for each phase of
+// a long operation (none when quiet).
+type phaseBars struct {
+	m     *Main
+	quiet bool
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+}
+
+func (m *Main) phaseBars(quiet bool) *phaseBars { return &phaseBars{m: m, quiet: quiet} }
+
+// phase ends the bar of the phase before and starts one of total steps.
+func (p *phaseBars) phase(name string, total int64) {
+	if p.quiet {
+		return
+	}
+	p.finish()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(p.m.Stderr), progressbar.OptionSetDescription(name),
+		progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200_000_000))
+}
+
+// progress moves the current bar to done.
+func (p *phaseBars) progress(done int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		p.bar.Set64(done)
+	}
+}
+
+// finish ends the current bar, if any.
+func (p *phaseBars) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		p.bar.Finish()
+		fmt.Fprintln(p.m.Stderr)
+		p.bar = nil
+	}
 }

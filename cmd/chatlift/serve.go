@@ -61,6 +61,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.IntVar(&demo.ChatsPerAccount, "demo-chats", 25, "chats per demo account")
 	f.Int64Var(&demo.Seed, "demo-seed", 1, "seed of the demo fleet")
 	f.BoolVar(&cfg.NoWorker, "no-worker", false, "serve the API only; `chatlift worker` processes run the upgrades")
+	addWorkerFlags(c, &cfg.Worker)
 	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept /api/ops/faults, which makes chosen upgrade steps fail once (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
 	addRevertWindowFlag(c, &cfg.RevertWindow)
