@@ -25,7 +25,7 @@ func dumpLegacy(t *testing.T, data string, accounts []int64) map[int64]legacyDum
 	defer stores.Close()
 	out := map[int64]legacyDump{}
 	for _, id := range accounts {
-		d, err := dumpAccount(context.Background(), stores.Legacy, id)
+		d, err := dumpAccount(context.Background(), stores, id)
 		if err != nil {
 			t.Fatalf("dump legacy account %d: %v", id, err)
 		}
@@ -43,18 +43,24 @@ func openStores(t *testing.T, data string) *app.Stores {
 	return stores
 }
 
-// dumpAccount reads every row of a chat account: the account, its agents
-// (with their password hashes), configuration objects, OAuth clients and
-// tokens (with their secrets' hashes) and every history row.
-func dumpAccount(ctx context.Context, s chatlift.ChatStore, id int64) (legacyDump, error) {
-	d := legacyDump{}
-	put := func(key string, v any) {
-		b, err := json.Marshal(v)
-		if err != nil {
-			panic(err) // the store's own types always encode
-		}
-		d[key] = b
+// put adds v's JSON under key.
+func (d legacyDump) put(key string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // the stores' own types always encode
 	}
+	d[key] = b
+}
+
+// dumpAccount reads every row of a legacy chat account: the account, its
+// agents (with their password hashes), configuration objects, OAuth
+// clients and tokens (with their secrets' hashes) and every history row;
+// and what an upgrade changes on the platform before its switch: the
+// account's support users and its billing (billing accounts,
+// subscriptions, invoices).
+func dumpAccount(ctx context.Context, stores *app.Stores, id int64) (legacyDump, error) {
+	d, s := legacyDump{}, stores.Legacy
+	put := d.put
 	a, err := s.ChatAccount(ctx, id)
 	if err != nil {
 		return nil, err
@@ -84,7 +90,43 @@ func dumpAccount(ctx context.Context, s chatlift.ChatStore, id int64) (legacyDum
 	for _, k := range tokens {
 		put(fmt.Sprintf("oauth_token/%d", k.ID), []any{k, k.TokenHash, k.RefreshHash})
 	}
+	if err := dumpBilling(ctx, stores.Platform, id, d); err != nil {
+		return nil, err
+	}
 	return d, dumpHistory(ctx, s, id, d)
+}
+
+// dumpBilling adds the account's support users and billing on the platform.
+func dumpBilling(ctx context.Context, p chatlift.PlatformStore, id int64, d legacyDump) error {
+	users, err := p.Users(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		d.put(fmt.Sprintf("platform/user/%d", u.ID), u)
+	}
+	accounts, err := p.BillingAccounts(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, b := range accounts {
+		d.put(fmt.Sprintf("platform/billing_account/%d", b.ID), b)
+		subs, err := p.Subscriptions(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range subs {
+			d.put(fmt.Sprintf("platform/subscription/%d/%d", b.ID, s.ID), s)
+		}
+		invoices, err := p.Invoices(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		for _, inv := range invoices {
+			d.put(fmt.Sprintf("platform/invoice/%d/%d", b.ID, inv.ID), inv)
+		}
+	}
+	return nil
 }
 
 // dumpObjects adds the account's configuration objects, each by kind and id.
@@ -151,6 +193,9 @@ func (d *drill) prove(final map[string]drillUpgrade) (completed, rolledBack int,
 	defer stores.Close()
 	for _, account := range d.accounts {
 		u := final[d.upgrades[account]]
+		if step, ok := d.failing[account]; ok && u.State == chatlift.UpgradeCompleted {
+			d.t.Logf("account %d was armed to fail at %s and completed: a kill took the failure before the engine had it, and the retry ran before the fault was armed again", account, step)
+		}
 		switch {
 		case u.State == chatlift.UpgradeCompleted:
 			completed++
@@ -210,11 +255,12 @@ func proveCompleted(t *testing.T, stores *app.Stores, account int64) int64 {
 	return from.Total()
 }
 
-// proveRolledBack: the legacy account is byte-identical to its dump from
-// before the drill, and the platform holds none of its chat data.
+// proveRolledBack: the legacy account, with its support users and billing,
+// is byte-identical to its dump from before the drill, and the platform
+// holds none of its chat data.
 func proveRolledBack(t *testing.T, stores *app.Stores, account int64, before legacyDump) {
 	ctx := context.Background()
-	after, err := dumpAccount(ctx, stores.Legacy, account)
+	after, err := dumpAccount(ctx, stores, account)
 	if err != nil {
 		t.Fatal(err)
 	}
