@@ -105,8 +105,13 @@ func TestCrashDrill(t *testing.T) {
 	final := d.settle(4*time.Minute + time.Duration(len(d.accounts))*time.Second)
 	t.Logf("crash drill: every upgrade settled %s after the last kill", time.Since(settling).Round(time.Second))
 	d.s.cmd.Process.Signal(os.Interrupt)
-	if err := <-d.s.exited; err != nil {
-		t.Fatalf("serve did not stop cleanly after the drill: %v\n%s", err, d.s.stderr)
+	select {
+	case err := <-d.s.exited:
+		if err != nil {
+			t.Fatalf("serve did not stop cleanly after the drill: %v\n%s", err, d.s.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop within 30s of SIGINT after the drill\n%s", d.s.stderr)
 	}
 	completed, rolledBack, rows := d.prove(final)
 	t.Logf("crash drill: %d kills in %s; %d upgrades completed (%d history rows verified), %d rolled back and rescheduled; kills by aim: %s",
