@@ -18,6 +18,7 @@ func (m *Main) benchCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	c.AddCommand(m.benchImportCommand())
+	c.AddCommand(m.benchCutoverCommand())
 	return c
 }
 
