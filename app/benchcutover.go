@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/upgrade"
 )
@@ -53,6 +54,7 @@ type CutoverBenchReport struct {
 	APIRequests             int64    `json:"api_requests"`
 	API5xx                  int64    `json:"api_5xx"`
 	API429                  int64    `json:"api_429"`
+	APINoAnswer             int64    `json:"api_no_answer"` // the connection failed before an answer
 	Reauthorizations        int64    `json:"reauthorizations"`
 	RequestsHeld            int64    `json:"requests_held"` // held through a freeze (docs/hold.md)
 	StreamReconnects        int64    `json:"stream_reconnects"`
@@ -133,7 +135,8 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	}
 	stopStreams()
 	r.RequestsHeld = ops.counter(ctx, "chatlift_hold_requests_held_total")
-	r.APIRequests, r.API5xx, r.API429, r.Reauthorizations = stats.requests, stats.fiveXX, stats.x429, stats.reauthorizations
+	r.APIRequests, r.API5xx, r.API429, r.APINoAnswer = stats.requests, stats.fiveXX, stats.x429, stats.broken
+	r.Reauthorizations = stats.reauthorizations
 	r.MaxAddedLatencyMS = stats.maxAddedLatency().Milliseconds()
 	r.Errors = stats.errors
 	r.Seconds = time.Since(began).Seconds()
@@ -149,11 +152,21 @@ func (b *CutoverBench) start(ctx context.Context, dir string) (*Serve, error) {
 	srv, err := StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "default",
 		Demo:   seed.Spec{Accounts: b.Accounts, ChatsPerAccount: benchChats, Seed: 1},
 		Logger: logger, Out: io.Discard, Version: "bench", Rules: chatlift.DefaultScheduleRules,
-		RevertWindow: upgrade.DefaultRevertWindow})
+		RevertWindow: upgrade.DefaultRevertWindow, HTTPLimits: httpapi.Limits{MaxConnections: b.connections()}})
 	if err != nil {
 		return nil, fmt.Errorf("start the server: %w", err)
 	}
 	return srv, nil
+}
+
+// connections is the server's --http-max-connections for the bench's
+// clients: each visitor holds two connections (its stream and its sends),
+// each account's agent up to one per conversation and its poller's, and
+// the operator a few. A server sized below its clients would keep new
+// connections waiting until others close.
+func (b *CutoverBench) connections() int {
+	need := b.Accounts*(3*b.ConversationsPerAccount+1) + 16
+	return max(need, httpapi.DefaultLimits().MaxConnections)
 }
 
 // open reads the fleet's credentials, gives every account its agent and

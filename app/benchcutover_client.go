@@ -23,6 +23,7 @@ import (
 type benchStats struct {
 	mu                     sync.Mutex
 	requests, fiveXX, x429 int64
+	broken                 int64 // no answer: the connection failed
 	reauthorizations       int64
 	latency                map[string][]time.Duration
 	errors                 []string // the first few unexpected answers
@@ -40,6 +41,9 @@ func (s *benchStats) record(kind string, d time.Duration, status int, what strin
 	}
 	s.latency[kind] = append(s.latency[kind], d)
 	switch {
+	case status == 0:
+		s.broken++
+		s.noteLocked(what + ": no answer")
 	case status >= 500:
 		s.fiveXX++
 		s.noteLocked(fmt.Sprintf("%s: %d %s", what, status, bytes.TrimSpace(body)))
@@ -87,7 +91,9 @@ type benchHTTP struct {
 func newBenchHTTP(base string, stats *benchStats, n int) *benchHTTP {
 	ip := net.IPv4(127, byte(n>>16), byte(n>>8), byte(n))
 	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
-	transport := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second}
+	// At most half the server's connections per address: requests beyond
+	// wait for a connection here instead of being refused there.
+	transport := &http.Transport{DialContext: dialer.DialContext, MaxConnsPerHost: 32, MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second}
 	return &benchHTTP{base: base, stats: stats, hc: &http.Client{Transport: transport}}
 }
 

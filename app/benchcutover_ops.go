@@ -45,20 +45,20 @@ func (o *benchOps) await(ctx context.Context, id, act, state string) (*chatlift.
 	for {
 		if act != "" {
 			status, _, err := o.upgrade(ctx, "POST", "/api/ops/upgrades/"+id+"/"+act, nil)
-			if err == nil {
+			if again, _ := retryable(status, err); err == nil {
 				act = ""
-			} else if status != http.StatusConflict {
+			} else if status != http.StatusConflict && !again {
 				return nil, err
 			}
 		}
-		_, u, err := o.upgrade(ctx, "GET", "/api/v2/upgrades/"+id, nil)
-		if err != nil {
+		status, u, err := o.upgrade(ctx, "GET", "/api/v2/upgrades/"+id, nil)
+		if again, _ := retryable(status, err); err != nil && !again {
 			return nil, err
 		}
-		if u.State == state && act == "" {
+		if err == nil && u.State == state && act == "" {
 			return u, nil
 		}
-		if chatlift.Terminal(u.State) && u.State != chatlift.UpgradeCompleted || time.Now().After(deadline) {
+		if err == nil && chatlift.Terminal(u.State) && u.State != chatlift.UpgradeCompleted || time.Now().After(deadline) {
 			return nil, fmt.Errorf("upgrade %s of account %d is %s (%s), not %s", id, u.AccountID, u.State, u.Error, state)
 		}
 		if err := sleepCtx(ctx, 250*time.Millisecond); err != nil {

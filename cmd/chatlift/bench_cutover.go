@@ -58,7 +58,7 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 			fmt.Fprintf(w, "conversations\t%d\n", r.Conversations)
 			fmt.Fprintf(w, "messages\t%d sent, %d delivered by the streams (%d reconnects)\n", r.MessagesSent, r.MessagesDelivered, r.StreamReconnects)
 			fmt.Fprintf(w, "lost / duplicated / out of order\t%d / %d / %d\n", r.MessagesLost, r.MessagesDuplicated, r.MessagesOutOfOrder)
-			fmt.Fprintf(w, "API requests\t%d (%d 5xx, %d 429; %d re-authorizations)\n", r.APIRequests, r.API5xx, r.API429, r.Reauthorizations)
+			fmt.Fprintf(w, "API requests\t%d (%d 5xx, %d 429, %d without an answer; %d re-authorizations)\n", r.APIRequests, r.API5xx, r.API429, r.APINoAnswer, r.Reauthorizations)
 			fmt.Fprintf(w, "longest added latency\t%d ms (%d requests held through a freeze)\n", r.MaxAddedLatencyMS, r.RequestsHeld)
 			fmt.Fprintf(w, "chat downtime p99\t%d ms (cutover), %d ms (revert)\n", r.ChatDowntimeP99MS, r.RevertDowntimeP99MS)
 			fmt.Fprintf(w, "revert\t%d rows synced back and verified, %d lost\n", r.RevertRowsReverseSynced, r.RevertRowsLost)

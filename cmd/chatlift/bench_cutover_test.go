@@ -30,7 +30,7 @@ func TestBenchCutover(t *testing.T) {
 		if r.Accounts != 4 || r.Conversations != 8 || r.Upgrades != 4 || r.Reverts != 1 {
 			t.Fatalf("not every upgrade and revert done: %s", out)
 		}
-		if r.MessagesLost != 0 || r.MessagesDuplicated != 0 || r.MessagesOutOfOrder != 0 || r.SendsFailed != 0 || r.API5xx != 0 || r.RevertRowsLost != 0 {
+		if r.MessagesLost != 0 || r.MessagesDuplicated != 0 || r.MessagesOutOfOrder != 0 || r.SendsFailed != 0 || r.API5xx != 0 || r.APINoAnswer != 0 || r.RevertRowsLost != 0 {
 			t.Fatalf("the targets are missed: %s", out)
 		}
 		// Each conversation's visitor and agent sent at least once before
