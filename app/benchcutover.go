@@ -135,10 +135,7 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	}
 	stopStreams()
 	r.RequestsHeld = ops.counter(ctx, "chatlift_hold_requests_held_total")
-	r.APIRequests, r.API5xx, r.API429, r.APINoAnswer = stats.requests, stats.fiveXX, stats.x429, stats.broken
-	r.Reauthorizations = stats.reauthorizations
-	r.MaxAddedLatencyMS = stats.maxAddedLatency().Milliseconds()
-	r.Errors = stats.errors
+	stats.report(r)
 	r.Seconds = time.Since(began).Seconds()
 	return r, nil
 }

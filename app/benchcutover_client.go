@@ -64,6 +64,13 @@ func (s *benchStats) noteLocked(msg string) {
 	}
 }
 
+// report puts the counts into r.
+func (s *benchStats) report(r *CutoverBenchReport) {
+	r.APIRequests, r.API5xx, r.API429, r.APINoAnswer = s.requests, s.fiveXX, s.x429, s.broken
+	r.Reauthorizations, r.Errors = s.reauthorizations, s.errors
+	r.MaxAddedLatencyMS = s.maxAddedLatency().Milliseconds()
+}
+
 // maxAddedLatency is the longest any request took beyond the median of
 // its kind: how long the slowest request was held.
 func (s *benchStats) maxAddedLatency() time.Duration {

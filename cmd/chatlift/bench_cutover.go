@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
@@ -53,20 +54,7 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 			if asJSON {
 				return json.NewEncoder(m.Stdout).Encode(r)
 			}
-			w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(w, "accounts\t%d (%d upgraded, %d of them reverted)\n", r.Accounts, r.Upgrades, r.Reverts)
-			fmt.Fprintf(w, "conversations\t%d\n", r.Conversations)
-			fmt.Fprintf(w, "messages\t%d sent, %d delivered by the streams (%d reconnects)\n", r.MessagesSent, r.MessagesDelivered, r.StreamReconnects)
-			fmt.Fprintf(w, "lost / duplicated / out of order\t%d / %d / %d\n", r.MessagesLost, r.MessagesDuplicated, r.MessagesOutOfOrder)
-			fmt.Fprintf(w, "API requests\t%d (%d 5xx, %d 429, %d without an answer; %d re-authorizations)\n", r.APIRequests, r.API5xx, r.API429, r.APINoAnswer, r.Reauthorizations)
-			fmt.Fprintf(w, "longest added latency\t%d ms (%d requests held through a freeze)\n", r.MaxAddedLatencyMS, r.RequestsHeld)
-			fmt.Fprintf(w, "chat downtime p99\t%d ms (cutover), %d ms (revert)\n", r.ChatDowntimeP99MS, r.RevertDowntimeP99MS)
-			fmt.Fprintf(w, "revert\t%d rows synced back and verified, %d lost\n", r.RevertRowsReverseSynced, r.RevertRowsLost)
-			fmt.Fprintf(w, "took\t%.1f s\n", r.Seconds)
-			for _, e := range r.Errors {
-				fmt.Fprintf(w, "unexpected\t%s\n", e)
-			}
-			return w.Flush()
+			return printCutoverReport(m.Stdout, r)
 		},
 	}
 	f := c.Flags()
@@ -78,4 +66,22 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 	f.BoolVar(&b.Keep, "keep", false, "keep the data directory")
 	f.StringVar(&b.DataDir, "data", "", "where the data directory is made (default: the temporary directory)")
 	return c
+}
+
+// printCutoverReport prints the bench's report for people.
+func printCutoverReport(out io.Writer, r *app.CutoverBenchReport) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "accounts\t%d (%d upgraded, %d of them reverted)\n", r.Accounts, r.Upgrades, r.Reverts)
+	fmt.Fprintf(w, "conversations\t%d\n", r.Conversations)
+	fmt.Fprintf(w, "messages\t%d sent, %d delivered by the streams (%d reconnects)\n", r.MessagesSent, r.MessagesDelivered, r.StreamReconnects)
+	fmt.Fprintf(w, "lost / duplicated / out of order\t%d / %d / %d\n", r.MessagesLost, r.MessagesDuplicated, r.MessagesOutOfOrder)
+	fmt.Fprintf(w, "API requests\t%d (%d 5xx, %d 429, %d without an answer; %d re-authorizations)\n", r.APIRequests, r.API5xx, r.API429, r.APINoAnswer, r.Reauthorizations)
+	fmt.Fprintf(w, "longest added latency\t%d ms (%d requests held through a freeze)\n", r.MaxAddedLatencyMS, r.RequestsHeld)
+	fmt.Fprintf(w, "chat downtime p99\t%d ms (cutover), %d ms (revert)\n", r.ChatDowntimeP99MS, r.RevertDowntimeP99MS)
+	fmt.Fprintf(w, "revert\t%d rows synced back and verified, %d lost\n", r.RevertRowsReverseSynced, r.RevertRowsLost)
+	fmt.Fprintf(w, "took\t%.1f s\n", r.Seconds)
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "unexpected\t%s\n", e)
+	}
+	return w.Flush()
 }
