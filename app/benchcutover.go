@@ -100,6 +100,7 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.progress(1)
 	defer func() {
 		closing, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

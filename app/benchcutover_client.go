@@ -218,7 +218,7 @@ func (a *benchAgent) call(ctx context.Context, kind, method, path string, body a
 	for {
 		token, gen := a.current()
 		status, b, err := a.benchHTTP.call(ctx, kind, method, path, "Bearer "+token, body)
-		if status == http.StatusUnauthorized {
+		if status == http.StatusUnauthorized && time.Now().Before(deadline) {
 			if err := a.reauthorize(ctx, gen); err != nil {
 				return status, b, err
 			}
