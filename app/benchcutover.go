@@ -70,7 +70,7 @@ type CutoverBenchReport struct {
 // benchChats is how many chats of history each account is seeded with.
 const benchChats = 10
 
-// benchAccount is one account of the cutover bench.
+// benchAccountLoad is one account of the cutover bench: its agent and its conversations.
 type benchAccountLoad struct {
 	cred  *seed.Credentials
 	agent *benchAgent
