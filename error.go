@@ -17,6 +17,13 @@ const (
 	ETOOLARGE     = "too_large" // a request body over the server's limit
 )
 
+// ErrFrozen is in the chain of the error of a write refused because its
+// account was frozen (its chat moving between products, or not active):
+// refused whole, before anything was written, so the request that tried it
+// can be served again once the freeze ends, whatever the freeze ended in.
+// The error also holds an EUNAVAILABLE *Error for the user.
+var ErrFrozen = errors.New("the account is frozen")
+
 // Error is an error meant for the user: a code from the list above and a
 // message that can be shown as it is. Any other error is internal.
 type Error struct {

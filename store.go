@@ -24,8 +24,9 @@ type ChatStore interface {
 	// had. It waits for every InAccountWrite of the account in flight.
 	SetChatAccountState(ctx context.Context, id int64, state string) (previous string, err error)
 	// InAccountWrite runs fn on a view of the store within one transaction,
-	// only while the account is active (else EUNAVAILABLE): a write either
-	// lands before the account is frozen or not at all.
+	// only while the account is active (else EUNAVAILABLE, with ErrFrozen
+	// in the chain): a write either lands before the account is frozen or
+	// not at all.
 	InAccountWrite(ctx context.Context, accountID int64, fn func(ChatStore) error) error
 
 	PutAgents(ctx context.Context, agents []*Agent) error

@@ -12,6 +12,7 @@ package chathome
 
 import (
 	"context"
+	"errors"
 
 	"github.com/chatlift/chatlift"
 )
@@ -128,15 +129,14 @@ func (r *Router[S]) Await(ctx context.Context, find func() (*Home, error)) (*Hom
 	return find()
 }
 
-// Moved reports whether the account is no longer served on side: frozen,
-// or moved to the other side, since a request was authenticated there. A
-// write such a request tried was refused whole (the freeze waits for
-// writes in flight, and none starts on a frozen account), so the request
-// can be served again through Await.
-func (r *Router[S]) Moved(ctx context.Context, accountID int64, side Side) bool {
-	home, err := r.Home(ctx, accountID)
-	return err == nil && home.Side != side
-}
+// Refused reports whether err is a write that a freeze of its account
+// refused (chatlift.ErrFrozen): the account froze after the request was
+// authenticated. The write was refused whole (the freeze waits for writes
+// in flight, and none starts on a frozen account), so the request can be
+// served again through Await, whatever became of the freeze meanwhile:
+// held while it lasts, then served by the side that serves the account,
+// the other after a switch or the same after a rollback.
+func Refused(err error) bool { return errors.Is(err, chatlift.ErrFrozen) }
 
 // Store returns the side's store; the zero S (nil) for Frozen.
 func (r *Router[S]) Store(side Side) S {

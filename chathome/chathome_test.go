@@ -2,6 +2,8 @@ package chathome_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/chatlift/chatlift"
@@ -197,17 +199,24 @@ func TestImporting(t *testing.T) {
 	t.Run("DoneByTheAccount", func(t *testing.T) { want(t, "") })
 }
 
-func TestMoved(t *testing.T) {
+// TestRefused: only a write the freeze refused (ErrFrozen in its chain)
+// is served again; the hold's own refusals and other errors are not.
+func TestRefused(t *testing.T) {
 	t.Parallel()
-	r, _, _, _ := setup(t)
-	ctx := context.Background()
+	frozen := fmt.Errorf("%w: %w", chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account 1 is maintenance"), chatlift.ErrFrozen)
 	for _, c := range []struct {
-		id    int64
-		side  chathome.Side
-		moved bool
-	}{{1, chathome.Legacy, false}, {2, chathome.Legacy, true}, {3, chathome.Legacy, true}, {3, chathome.Platform, false}, {9, chathome.Legacy, false}} {
-		if got := r.Moved(ctx, c.id, c.side); got != c.moved {
-			t.Errorf("account %d authenticated on %s: moved = %v, want %v", c.id, c.side, got, c.moved)
+		name    string
+		err     error
+		refused bool
+	}{
+		{"RefusedByTheFreeze", frozen, true},
+		{"Wrapped", fmt.Errorf("add a message: %w", frozen), true},
+		{"PastTheHold", chatlift.Errorf(chatlift.EUNAVAILABLE, "chat is being upgraded for this account; retry shortly"), false},
+		{"Other", errors.New("disk full"), false},
+		{"None", nil, false},
+	} {
+		if got := chathome.Refused(c.err); got != c.refused {
+			t.Errorf("%s: Refused(%v) = %v, want %v", c.name, c.err, got, c.refused)
 		}
 	}
 }

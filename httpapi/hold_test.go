@@ -370,16 +370,7 @@ func TestHoldAWriteTheFreezeRefused(t *testing.T) {
 		e := setup(t, 1, 0)
 		id, token := e.Creds[0].AccountID, e.Creds[0].ChatAccessToken
 		const body = `{"name":"Held through the freeze"}`
-		req, err := http.NewRequest("POST", e.URL+"/api/v2/chat/departments",
-			&freezingBody{t: t, e: e, id: id, body: strings.NewReader(body)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.ContentLength = int64(len(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Expect", "100-continue")
-		created := sendAsync(req)
+		created := e.postAsync(t, "/api/v2/chat/departments", token, &freezingBody{t: t, e: e, id: id, body: strings.NewReader(body)}, len(body))
 		e.untilHeld(t, 1)
 		e.setState(t, id, chatlift.ChatAccountActive)
 		if r := answered(t, created); r.status != http.StatusCreated || !bytes.Contains(r.body, []byte("Held through the freeze")) {
@@ -397,14 +388,9 @@ func TestHoldAWriteTheFreezeRefused(t *testing.T) {
 				return bcrypt.CompareHashAndPassword(hash, password)
 			}
 		})
-		c := e.Creds[0]
-		client := e.NewClient(t, c.ChatAccessToken, nil)
-		form := url.Values{"grant_type": {"password"}, "username": {c.ChatOwnerEmail}, "password": {c.ChatOwnerPassword}, "scope": {"read"}}
-		req := e.tokenRequest(t, client.ClientIdentifier, client.ClientSecret)
-		req.Body, req.ContentLength = io.NopCloser(strings.NewReader(form.Encode())), int64(len(form.Encode()))
-		issued := sendAsync(req)
+		issued := e.passwordGrant(t)
 		e.untilHeld(t, 1)
-		e.setState(t, c.AccountID, chatlift.ChatAccountActive)
+		e.setState(t, e.Creds[0].AccountID, chatlift.ChatAccountActive)
 		if r := answered(t, issued); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("access_token")) {
 			t.Fatalf("grant refused by the freeze: %d %s; want it granted once the freeze ended", r.status, r.body)
 		}

@@ -27,7 +27,7 @@ func (d *DB) InAccountWrite(ctx context.Context, accountID int64, fn func(chatli
 			return fmt.Errorf("lock chat account %d: %w", accountID, interpret(err))
 		}
 		if state != chatlift.ChatAccountActive {
-			return chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account %d is %s", accountID, state)
+			return fmt.Errorf("%w: %w", chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account %d is %s", accountID, state), chatlift.ErrFrozen)
 		}
 		view := *d
 		view.tx = q.(*sql.Tx)

@@ -69,8 +69,12 @@ func testAccountWrite(t *testing.T, s chatlift.PlatformStore) {
 		}
 	})
 	t.Run("ErrUnavailableWhenFrozen", func(t *testing.T) {
-		wantCode(t, write("w4"), chatlift.EUNAVAILABLE)
-		_, err := s.Chat(ctx, 1, "w4")
+		err := write("w4")
+		wantCode(t, err, chatlift.EUNAVAILABLE)
+		if !errors.Is(err, chatlift.ErrFrozen) {
+			t.Fatalf("a write refused by the freeze: %v, want ErrFrozen in its chain", err)
+		}
+		_, err = s.Chat(ctx, 1, "w4")
 		wantCode(t, err, chatlift.ENOTFOUND)
 		prev, err := s.SetChatAccountState(ctx, 1, chatlift.ChatAccountActive)
 		must(t, err)

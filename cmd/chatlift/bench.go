@@ -18,7 +18,7 @@ func (m *Main) benchCommand() *cobra.Command {
 		Short: "Measure chatlift's throughput on this machine",
 		Args:  cobra.NoArgs,
 	}
-	c.AddCommand(m.benchImportCommand(), m.benchFleetCommand())
+	c.AddCommand(m.benchImportCommand(), m.benchFleetCommand(), m.benchCutoverCommand())
 	return c
 }
 

@@ -79,7 +79,7 @@ func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 		if err == nil {
 			err = h(w, r, c)
 		}
-		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && c != nil && a.Homes.Moved(r.Context(), c.Account.ID, c.side()) {
+		if c != nil && chathome.Refused(err) {
 			// The account froze after the request was authenticated, and
 			// its write was refused whole: serve it again, held.
 			body.Rewind()
@@ -139,14 +139,6 @@ func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
 	}
 	return &ChatCaller[S]{Token: tok, Agent: agent, Account: home.Account, Store: store,
 		Platform: home.Side == chathome.Platform, Now: a.now().UTC()}, nil
-}
-
-// side is the side that served c's account when c was authenticated.
-func (c *ChatCaller[S]) side() chathome.Side {
-	if c.Platform {
-		return chathome.Platform
-	}
-	return chathome.Legacy
 }
 
 // ReplayBody records what is read of a request's body (within the body

@@ -141,7 +141,7 @@ func (a *API) serveWidget(w http.ResponseWriter, r *http.Request, h widgetHandle
 	if err == nil {
 		err = h(w, r, c)
 	}
-	if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && c != nil && a.Auth.Homes.Moved(r.Context(), c.Account.ID, c.Side) {
+	if c != nil && chathome.Refused(err) {
 		// The account froze after the request found its home, and its
 		// write was refused whole: serve it again, held.
 		body.Rewind()

@@ -99,10 +99,8 @@ func (s *Server) accessTokenLifetime() time.Duration {
 // oauthTarget is an OAuth client and the store that serves its account.
 type oauthTarget struct {
 	client *chatlift.OAuthClient
-	// store is nil while the account is frozen for its upgrade; side is
-	// the side it is.
+	// store is nil while the account is frozen for its upgrade.
 	store Store
-	side  chathome.Side
 }
 
 // serving fails with EUNAVAILABLE while the client's account is frozen.
@@ -139,7 +137,7 @@ func (s *Server) oauthClient(ctx context.Context, identifier string, authenticat
 		return nil, err
 	}
 	if home.Serving() == nil {
-		t.store, t.side = s.Auth.Homes.Store(home.Side), home.Side
+		t.store = s.Auth.Homes.Store(home.Side)
 	}
 	return t, nil
 }

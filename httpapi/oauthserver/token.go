@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/httpapi/api"
 )
 
@@ -81,7 +82,7 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, 
 		return nil, err
 	}
 	resp, err := s.grantTo(r, t, form)
-	if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE && t.store != nil && s.Auth.Homes.Moved(r.Context(), t.client.AccountID, t.side) {
+	if t.store != nil && chathome.Refused(err) {
 		// The account froze after the client was authenticated, and the
 		// grant's write was refused whole: grant again, held.
 		if t, err = s.authenticateClient(r, form); err != nil {
