@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -209,17 +210,17 @@ func (d *DB) rebind(q string) string {
 	if d.dialect != Postgres {
 		return q
 	}
-	var b strings.Builder
+	b := make([]byte, 0, len(q)+strings.Count(q, "?")*4)
 	n := 0
-	for _, r := range q {
-		if r == '?' {
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
 			n++
-			fmt.Fprintf(&b, "$%d", n)
+			b = strconv.AppendInt(append(b, '$'), int64(n), 10)
 			continue
 		}
-		b.WriteRune(r)
+		b = append(b, q[i])
 	}
-	return b.String()
+	return string(b)
 }
 
 // q is what queries run on: the view's transaction, or the pool.
