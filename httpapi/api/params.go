@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"hash/crc32"
@@ -55,6 +56,17 @@ func PathID(r *http.Request) (int64, error) {
 		return 0, chatlift.Errorf(chatlift.EINVALID, "the id in the path must be a positive integer in plain decimal digits")
 	}
 	return id, nil
+}
+
+// PathResource is the account's resource of the path's {id}, read with
+// find (a store's by-id lookup, such as Agent or Group).
+func PathResource[T any](r *http.Request, accountID int64, find func(ctx context.Context, accountID, id int64) (T, error)) (T, error) {
+	id, err := PathID(r)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return find(r.Context(), accountID, id)
 }
 
 // NonNil makes an empty list encode as [] rather than null.

@@ -49,11 +49,7 @@ func agentDoc(a *chatlift.Agent) *AgentDoc {
 }
 
 func findAgent(r *http.Request, store Store, accountID int64) (*chatlift.Agent, error) {
-	id, err := api.PathID(r)
-	if err != nil {
-		return nil, err
-	}
-	return store.Agent(r.Context(), accountID, id)
+	return api.PathResource(r, accountID, store.Agent)
 }
 
 func getAgent(w http.ResponseWriter, r *http.Request, c *chatCaller) error {

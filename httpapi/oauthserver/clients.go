@@ -67,11 +67,7 @@ func listOAuthClients(w http.ResponseWriter, r *http.Request, c *api.ChatCaller[
 }
 
 func findOAuthClient(r *http.Request, store Store, accountID int64) (*chatlift.OAuthClient, error) {
-	id, err := api.PathID(r)
-	if err != nil {
-		return nil, err
-	}
-	return store.OAuthClient(r.Context(), accountID, id)
+	return api.PathResource(r, accountID, store.OAuthClient)
 }
 
 func getOAuthClient(w http.ResponseWriter, r *http.Request, c *api.ChatCaller[Store]) error {

@@ -142,11 +142,7 @@ func getMe(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
 }
 
 func getUser(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := api.PathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := c.store.User(r.Context(), c.Account.ID, id)
+	u, err := api.PathResource(r, c.Account.ID, c.store.User)
 	if err != nil {
 		return err
 	}

@@ -51,11 +51,7 @@ func listGroups(w http.ResponseWriter, r *http.Request, c *supportCaller) error 
 }
 
 func getGroup(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := api.PathID(r)
-	if err != nil {
-		return err
-	}
-	g, err := c.store.Group(r.Context(), c.Account.ID, id)
+	g, err := api.PathResource(r, c.Account.ID, c.store.Group)
 	if err != nil {
 		return err
 	}
@@ -122,11 +118,7 @@ func listOrganizations(w http.ResponseWriter, r *http.Request, c *supportCaller)
 }
 
 func getOrganization(w http.ResponseWriter, r *http.Request, c *supportCaller) error {
-	id, err := api.PathID(r)
-	if err != nil {
-		return err
-	}
-	o, err := c.store.Organization(r.Context(), c.Account.ID, id)
+	o, err := api.PathResource(r, c.Account.ID, c.store.Organization)
 	if err != nil {
 		return err
 	}
