@@ -36,34 +36,34 @@ func (s Settings) EnableAccountAssumption(ctx context.Context, accountID int64) 
 // one of its active users, and the chat account still active: the merge
 // step reads the choices when it runs.
 func (s Settings) ChooseMerge(ctx context.Context, accountID int64, c chatlift.MergeChoice) error {
-	chat, err := s.Legacy.ChatAccount(ctx, accountID)
-	if err != nil {
-		return err
-	}
-	if chat.State != chatlift.ChatAccountActive {
-		return chatlift.Errorf(chatlift.EUNAVAILABLE, "chat account %d is %s: the merge can no longer change", accountID, chat.State)
-	}
-	if _, err := s.Legacy.Agent(ctx, accountID, c.ChatAgentID); err != nil {
-		return err
-	}
-	if c.UserID != 0 {
-		u, err := s.Platform.User(ctx, accountID, c.UserID)
-		if err != nil {
-			return err
-		} else if !u.Active || u.Role == chatlift.UserRoleEndUser {
-			return chatlift.Errorf(chatlift.EINVALID, "support user %s is not an active agent or admin", u.Email)
-		}
-	}
-	choices, err := s.Platform.MergeChoices(ctx, accountID)
-	if err != nil {
-		return err
-	}
-	choices = slices.DeleteFunc(choices, func(x chatlift.MergeChoice) bool { return x.ChatAgentID == c.ChatAgentID })
 	if c.UserID != 0 || c.Skip {
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		choices = append(choices, c)
 	}
-	return s.Platform.PutMergeChoices(ctx, accountID, choices)
+	// Inside the legacy account's write, so that a freeze (which waits for
+	// it) comes wholly before or after: a choice is never stored once the
+	// merge may have read the choices.
+	return s.Legacy.InAccountWrite(ctx, accountID, func(tx chatlift.ChatStore) error {
+		if _, err := tx.Agent(ctx, accountID, c.ChatAgentID); err != nil {
+			return err
+		}
+		if c.UserID != 0 {
+			u, err := s.Platform.User(ctx, accountID, c.UserID)
+			if err != nil {
+				return err
+			} else if !u.Active || u.Role == chatlift.UserRoleEndUser {
+				return chatlift.Errorf(chatlift.EINVALID, "support user %s is not an active agent or admin", u.Email)
+			}
+		}
+		choices, err := s.Platform.MergeChoices(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		choices = slices.DeleteFunc(choices, func(x chatlift.MergeChoice) bool { return x.ChatAgentID == c.ChatAgentID })
+		if c.UserID != 0 || c.Skip {
+			choices = append(choices, c)
+		}
+		return s.Platform.PutMergeChoices(ctx, accountID, choices)
+	})
 }

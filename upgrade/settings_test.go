@@ -170,3 +170,42 @@ func TestChooseMerge(t *testing.T) {
 		}
 	})
 }
+
+// freezingLegacy freezes the account for its cutover when the agent is
+// looked up outside the account's write: a freeze that comes between a
+// choice's checks and its write.
+type freezingLegacy struct {
+	chatlift.ChatStore
+	froze bool
+}
+
+func (l *freezingLegacy) Agent(ctx context.Context, accountID, id int64) (*chatlift.Agent, error) {
+	if !l.froze {
+		l.froze = true
+		if _, err := l.ChatStore.SetChatAccountState(ctx, accountID, chatlift.ChatAccountMaintenance); err != nil {
+			return nil, err
+		}
+	}
+	return l.ChatStore.Agent(ctx, accountID, id)
+}
+
+// TestChooseMergeAgainstAFreeze: a choice is stored wholly before the
+// cutover's freeze or not at all; never once the merge may have read the
+// choices.
+func TestChooseMergeAgainstAFreeze(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := setup(t, 0)
+	s := upgrade.Settings{Legacy: &freezingLegacy{ChatStore: f.legacy}, Platform: f.platform}
+	err := s.ChooseMerge(ctx, f.account, chatlift.MergeChoice{ChatAgentID: 2, Skip: true})
+	acct, aerr := f.legacy.ChatAccount(ctx, f.account)
+	must(t, aerr)
+	choices, cerr := f.platform.MergeChoices(ctx, f.account)
+	must(t, cerr)
+	if acct.State != chatlift.ChatAccountActive && len(choices) != 0 {
+		t.Fatalf("a choice was stored after the freeze (ChooseMerge answered %v)", err)
+	}
+	if err == nil && len(choices) != 1 {
+		t.Fatalf("ChooseMerge answered yes and stored %+v", choices)
+	}
+}
