@@ -26,8 +26,10 @@ const (
 // once the copy has made progress.
 const StepImport = "import_history"
 
-// FaultSteps lists where a fault can be armed, in the order an upgrade
+// FaultSteps lists the upgrade's fault points, in the order an upgrade
 // reaches them: the billing consolidation, each cutover step, the import.
+// Faults can also be armed at a revert's steps and at retiring the legacy
+// copy (see checkStep).
 func FaultSteps() []string {
 	return slices.Concat([]string{StepBilling}, StepNames(), []string{StepImport})
 }
@@ -62,9 +64,14 @@ func (f *Faults) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Set arms a fault; the step must be one of FaultSteps.
+// Set arms a fault at one of FaultSteps, a revert step or retiring.
 func (f *Faults) Set(ctx context.Context, accountID int64, step, mode string) error {
-	if err := checkFault(step, mode); err != nil {
+	switch mode {
+	case FaultError, FaultTransient, FaultTimeout, FaultCrash:
+	default:
+		return chatlift.Errorf(chatlift.EINVALID, "mode must be error, transient, timeout or crash")
+	}
+	if err := checkStep(step); err != nil {
 		return err
 	}
 	return f.Store.ArmFault(ctx, &chatlift.Fault{AccountID: accountID, Step: step, Mode: mode, ArmedAt: f.now()})
@@ -75,18 +82,14 @@ func (f *Faults) List(ctx context.Context) ([]*chatlift.Fault, error) { return f
 
 // Clear disarms the account's fault at step.
 func (f *Faults) Clear(ctx context.Context, accountID int64, step string) error {
-	if err := checkFault(step, FaultError); err != nil {
+	if err := checkStep(step); err != nil {
 		return err
 	}
 	return f.Store.DisarmFault(ctx, accountID, step)
 }
 
-func checkFault(step, mode string) error {
-	switch mode {
-	case FaultError, FaultTransient, FaultTimeout, FaultCrash:
-	default:
-		return chatlift.Errorf(chatlift.EINVALID, "mode must be error, transient, timeout or crash")
-	}
+// checkStep: a fault can be armed at step.
+func checkStep(step string) error {
 	if steps := slices.Concat(FaultSteps(), RevertStepNames(), []string{StepRetireLegacy}); !slices.Contains(steps, step) {
 		return chatlift.Errorf(chatlift.EINVALID, "unknown step %q; steps are %v", step, steps)
 	}

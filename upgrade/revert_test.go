@@ -519,8 +519,11 @@ func TestRevertWithoutMergeSnapshot(t *testing.T) {
 	ctx := context.Background()
 	f := revertable(t)
 	changes := f.changeAfterImport(t, func() {
-		if _, err := f.platform.SQL().ExecContext(ctx, "DELETE FROM upgrade_snapshots WHERE snapshot_key LIKE '%/merge_users/agents'"); err != nil {
+		res, err := f.platform.SQL().ExecContext(ctx, "DELETE FROM upgrade_snapshots WHERE snapshot_key LIKE '%/merge_users/agents'")
+		if err != nil {
 			t.Error(err)
+		} else if n, _ := res.RowsAffected(); n != 1 {
+			t.Errorf("deleted %d merge snapshots of agents, want the one", n)
 		}
 	})
 	f.runAndRevert(t)
