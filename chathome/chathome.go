@@ -185,8 +185,10 @@ func (r *Router[S]) Client(ctx context.Context, identifier string) (*chatlift.OA
 	if identifier == "" {
 		return nil, nil, notFound
 	}
+	side := Legacy
 	c, err := r.Legacy.OAuthClientByIdentifier(ctx, identifier)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
+		side = Platform
 		c, err = r.Platform.OAuthClientByIdentifier(ctx, identifier)
 	}
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
@@ -199,6 +201,9 @@ func (r *Router[S]) Client(ctx context.Context, identifier string) (*chatlift.OA
 		return nil, nil, notFound
 	} else if err != nil || home.Side == Frozen {
 		return c, home, err
+	}
+	if home.Side == side && c.AccountID == home.Account.ID {
+		return c, home, nil // found on the side that serves its account
 	}
 	c, err = r.Store(home.Side).OAuthClientByIdentifier(ctx, identifier)
 	if chatlift.ErrorCode(err) == chatlift.ENOTFOUND || err == nil && c.AccountID != home.Account.ID {

@@ -259,14 +259,7 @@ func (d *DB) CopyConversations(ctx context.Context, convs []*chatlift.Conversati
 
 // DeleteConversations implements chatlift.ConversationStore.
 func (d *DB) DeleteConversations(ctx context.Context, accountID int64) error {
-	return d.inTx(ctx, func(tx querier) error { return deleteConversations(ctx, d, tx, accountID) })
-}
-
-func deleteConversations(ctx context.Context, d *DB, tx querier, accountID int64) error {
-	for _, t := range []string{"conversation_messages", "conversations", "conversation_changes", "widget_keys"} {
-		if _, err := tx.ExecContext(ctx, d.rebind("DELETE FROM "+t+" WHERE account_id = ?"), accountID); err != nil {
-			return fmt.Errorf("delete %s of account %d: %w", t, accountID, err)
-		}
-	}
-	return nil
+	return d.inTx(ctx, func(tx querier) error {
+		return d.deleteAccountRows(ctx, tx, accountID, "conversation_messages", "conversations", "conversation_changes", "widget_keys")
+	})
 }

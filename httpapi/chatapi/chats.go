@@ -66,10 +66,15 @@ func bulkChats(w http.ResponseWriter, r *http.Request, c *chatCaller) error {
 		return chatlift.Errorf(chatlift.EINVALID, "ids names more than %d chats", maxBulkIDs)
 	}
 	var found []*chatlift.Chat
+	seen := map[string]bool{}
 	for _, id := range ids {
 		if !chatlift.ValidKey(id) {
 			return chatlift.Errorf(chatlift.EINVALID, "ids must be chat ids separated by commas")
 		}
+		if seen[id] {
+			continue // read once: the answer is keyed by id
+		}
+		seen[id] = true
 		ch, err := c.chat(r.Context(), id)
 		if chatlift.ErrorCode(err) == chatlift.ENOTFOUND {
 			continue

@@ -10,9 +10,10 @@ import (
 
 // The scopes of the chat API's OAuth are the reference's: read and write
 // for the REST API, and chat, which the reference grants for taking part in
-// chats through its real-time Conversations API. chatlift has no such API:
-// chat is granted to every client that asks, as the reference does, and on
-// the REST API it allows nothing by itself (reads need read, writes write).
+// chats through its real-time Conversations API. chatlift's own live
+// conversations (docs/conversations.md) take read and write like the REST
+// API: chat is granted to every client that asks, as the reference does,
+// and allows nothing by itself (reads need read, writes write).
 var knownScopes = []string{"read", "write", "chat"}
 
 // clientScopes returns the scopes a client is granted for a request of the
