@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/chatlift/chatlift"
@@ -85,7 +86,7 @@ func setup(t *testing.T) (*chathome.Router[*side], *side, *side, *imports) {
 	return &chathome.Router[*side]{Legacy: legacy, Platform: platform, Imports: im}, legacy, platform, im
 }
 
-func itoa(i int64) string { return string(rune('0' + i)) }
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 
 func TestHome(t *testing.T) {
 	t.Parallel()

@@ -149,7 +149,10 @@ func (p *Pages) allow(w http.ResponseWriter, r *http.Request, key string, bucket
 }
 
 // check returns the active support admin with the email and password;
-// EUNAUTHORIZED otherwise. Exactly one bcrypt comparison is made either way.
+// EUNAUTHORIZED otherwise. An unknown email costs one bcrypt comparison, as
+// does a wrong password for an email with a password in one account; an
+// email with passwords in several accounts costs one per account tried
+// until one matches.
 func (p *Pages) check(r *http.Request, email, password string) (*owner, error) {
 	ctx := r.Context()
 	creds, err := p.Store.SupportPasswords(ctx, email)

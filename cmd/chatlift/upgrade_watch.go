@@ -32,7 +32,7 @@ func (m *Main) watchCommand(cl *opsClient) *cobra.Command {
 					return refused("watch", args[0], err)
 				}
 				w.show(u)
-				if u.State == chatlift.UpgradeCompleted || u.State == chatlift.UpgradeCancelled || u.State == chatlift.UpgradeReverted {
+				if chatlift.Terminal(u.State) {
 					return nil
 				}
 				select {

@@ -1,6 +1,7 @@
 package supportapi
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -92,7 +93,7 @@ func pageSlice[T any](r *http.Request, p pager, all []T, id func(T) int64) ([]T,
 // offsetFields are next_page, previous_page and count of a list of total.
 func (p pager) offsetFields(r *http.Request, total int) pageFields {
 	link := func(page int) *string {
-		v := cloneValues(p.query)
+		v := maps.Clone(p.query) // only Set follows: the slices are replaced, never changed
 		v.Set("page", strconv.Itoa(page))
 		v.Set("per_page", strconv.Itoa(p.perPage))
 		u := pageURL(r, v)
@@ -125,21 +126,13 @@ func cursorFields[T any](r *http.Request, p pager, items []T, more bool, id func
 		meta.AfterCursor, meta.BeforeCursor = &after, &before
 	}
 	if meta.HasMore = more; more {
-		v := cloneValues(p.query)
+		v := maps.Clone(p.query) // only Set follows: the slices are replaced, never changed
 		v.Set("page[size]", strconv.Itoa(p.size))
 		v.Set("page[after]", *meta.AfterCursor)
 		u := pageURL(r, v)
 		next = &u
 	}
 	return pageFields{"meta": meta, "links": map[string]*string{"next": next, "prev": nil}}
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := url.Values{}
-	for k, x := range v {
-		out[k] = append([]string(nil), x...)
-	}
-	return out
 }
 
 // writePage answers a list: its items under key, and the paging fields.
