@@ -264,5 +264,5 @@ func p99(xs []int64) int64 {
 	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	return s[(len(s)*99+99)/100-1]
+	return percentile(s, 0.99)
 }
