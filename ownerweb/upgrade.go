@@ -89,23 +89,36 @@ func reschedulable(u *chatlift.Upgrade) bool {
 	return u != nil && (u.State == chatlift.UpgradeScheduled || u.State == chatlift.UpgradeRequested && u.ScheduledFor != nil)
 }
 
-func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, error) {
+// loadProgress is what the live progress shows: the account's current
+// upgrade, its date in the account's time zone. It is read every few
+// seconds while the page is open, so it reads nothing else.
+func (p *Pages) loadProgress(ctx context.Context, s *session) (*upgradeData, *time.Location, error) {
 	id := s.User.AccountID
 	d := &upgradeData{CSRF: s.CSRF}
-	var err error
-	if d.Account, err = p.Store.SupportAccount(ctx, id); err != nil {
-		return nil, err
-	}
 	loc, err := p.zone(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d.Zone = loc.String()
 	list, err := p.Store.Upgrades(ctx, chatlift.UpgradeFilter{AccountID: id, Limit: chatlift.MaxLimit})
 	if err != nil {
+		return nil, nil, err
+	}
+	if d.U = current(list); d.U != nil && d.U.ScheduledFor != nil {
+		d.Date = d.U.ScheduledFor.In(loc).Format(dateLayout)
+	}
+	return d, loc, nil
+}
+
+func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, error) {
+	id := s.User.AccountID
+	d, loc, err := p.loadProgress(ctx, s)
+	if err != nil {
 		return nil, err
 	}
-	d.U = current(list)
+	if d.Account, err = p.Store.SupportAccount(ctx, id); err != nil {
+		return nil, err
+	}
 	d.Switched = switched(d.U)
 	if d.Tasks, err = p.tasks(ctx, id, d.U); err != nil {
 		return nil, err
@@ -117,9 +130,6 @@ func (p *Pages) loadUpgrade(ctx context.Context, s *session) (*upgradeData, erro
 	}
 	if d.U == nil {
 		return d, nil
-	}
-	if d.U.ScheduledFor != nil {
-		d.Date = d.U.ScheduledFor.In(loc).Format(dateLayout)
 	}
 	notices, err := p.Store.Notifications(ctx, id)
 	if err != nil {
@@ -162,7 +172,7 @@ func (p *Pages) upgradePage(w http.ResponseWriter, r *http.Request, s *session) 
 // progress is the live part of the upgrade page, which htmx asks for again
 // until the upgrade is finished.
 func (p *Pages) progress(w http.ResponseWriter, r *http.Request, s *session) {
-	d, err := p.loadUpgrade(r.Context(), s)
+	d, _, err := p.loadProgress(r.Context(), s)
 	if err != nil {
 		p.fail(w, r, s, err)
 		return
