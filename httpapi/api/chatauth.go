@@ -107,8 +107,8 @@ func (a *ChatAuth[S]) May(action chatlift.ChatAction, h ChatHandler[S]) http.Han
 }
 
 func (a *ChatAuth[S]) caller(r *http.Request) (*ChatCaller[S], error) {
-	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || bearer == "" {
+	bearer, ok := BearerToken(r)
+	if !ok {
 		return nil, chatlift.Errorf(chatlift.EUNAUTHORIZED, "a bearer access token is required")
 	}
 	ctx := r.Context()
@@ -181,6 +181,12 @@ func ReadAhead(r *http.Request) error {
 	}
 	b.Rewind()
 	return nil
+}
+
+// BearerToken is the request's bearer token; false when it has none.
+func BearerToken(r *http.Request) (string, bool) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return token, ok && token != ""
 }
 
 // tokenAgent returns the agent tok acts for, read on every request so that

@@ -238,7 +238,7 @@ func (a *API) takeRate(w http.ResponseWriter, key, remote string) bool {
 // conversation's visitor token.
 func (a *API) visitor(h widgetHandler) http.HandlerFunc {
 	return a.widget(func(w http.ResponseWriter, r *http.Request, c *widgetCaller) error {
-		token, ok := bearer(r)
+		token, ok := api.BearerToken(r)
 		if !ok && r.Method == http.MethodGet {
 			token = r.URL.Query().Get("token")
 		}
@@ -252,13 +252,4 @@ func (a *API) visitor(h widgetHandler) http.HandlerFunc {
 		c.Conversation = conv
 		return h(w, r, c)
 	})
-}
-
-func bearer(r *http.Request) (string, bool) {
-	const prefix = "Bearer "
-	h := r.Header.Get("Authorization")
-	if len(h) > len(prefix) && h[:len(prefix)] == prefix {
-		return h[len(prefix):], true
-	}
-	return "", false
 }
