@@ -36,6 +36,9 @@ type FleetBench struct {
 	Submitters int
 	// Worker bounds the serve's worker (zero fields: the SDK's defaults).
 	Worker engine.Concurrency
+	// Children runs the serve's engine and worker in child processes (as
+	// `chatlift serve` does by default); its zero value: in this process.
+	Children Children
 	// DataDir holds the run's data dir (a temporary directory when empty);
 	// it is removed afterwards unless Keep.
 	DataDir string
@@ -86,6 +89,11 @@ type FleetBenchReport struct {
 	CPUBaselineS       float64 `json:"cpu_baseline_s"`
 	CPUS               float64 `json:"cpu_s"`
 	GOMAXPROCS         int     `json:"gomaxprocs"`
+	// EngineProcess and WorkerProcesses say whether the engine and how many
+	// workers ran in child processes, their niceness raised by ChildNice.
+	EngineProcess   bool `json:"engine_process"`
+	WorkerProcesses int  `json:"worker_processes"`
+	ChildNice       int  `json:"child_nice"`
 	// WorkerWorkflowTasks and WorkerActivities are the worker's bounds
 	// (0: the SDK's own).
 	WorkerWorkflowTasks int   `json:"worker_workflow_tasks"`
@@ -117,7 +125,8 @@ func (b *FleetBench) Run(ctx context.Context) (*FleetBenchReport, error) {
 	}
 	defer cleanup()
 	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, SupportClients: b.SupportClients,
-		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs()}
+		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs(),
+		EngineProcess: b.Children.Engine, WorkerProcesses: b.Children.Workers, ChildNice: b.Children.Nice}
 	opts := b.Worker.WorkerOptions()
 	r.WorkerWorkflowTasks, r.WorkerActivities = opts.MaxConcurrentWorkflowTaskExecutionSize, opts.MaxConcurrentActivityExecutionSize
 	creds, err := b.seed(ctx, s, r)
@@ -147,7 +156,7 @@ func (b *FleetBench) start(ctx context.Context) (s *Serve, cleanup func(), err e
 	if err == nil {
 		s, err = StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "chatlift", NoDemo: true,
 			Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})), Out: io.Discard,
-			Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker})
+			Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker, Children: b.Children})
 	}
 	cleanup = func() {
 		if s != nil {

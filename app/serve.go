@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"github.com/chatlift/chatlift/engine"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/importer"
+	"github.com/chatlift/chatlift/internal/childproc"
 	"github.com/chatlift/chatlift/mailer"
 	"github.com/chatlift/chatlift/seed"
 	"github.com/chatlift/chatlift/temporalserver"
@@ -60,6 +63,32 @@ type ServeConfig struct {
 	// Worker bounds what this process's worker runs at once; zero fields
 	// leave the SDK's defaults.
 	Worker engine.Concurrency
+	// Children runs the embedded engine and the worker in child processes
+	// at a lower CPU priority; its zero value runs them in this one.
+	Children Children
+}
+
+// Children is how serve runs its engine and workers as child processes
+// (docs/reliability.md#one-serve-under-load): `Program engine --data DIR
+// --temporal-namespace NS --port N` and `Program worker WorkerArgs... --data
+// DIR --temporal-address A --temporal-namespace NS --public-url U`, each
+// with its niceness raised by Nice, so the kernel gives the API's threads
+// the CPUs first when the upgrades keep them busy. The children die with
+// serve, even a SIGKILLed one, and are started again if they exit on their
+// own.
+type Children struct {
+	// Program is this program and its global flags (the log level).
+	Program []string
+	// Engine runs the embedded engine (no TemporalAddress) in a child.
+	Engine bool
+	// Workers is how many worker children run the upgrades instead of this
+	// process's worker; 0 keeps the worker here.
+	Workers int
+	// WorkerArgs are the flags each worker child gets besides the
+	// backend's: schedule rules, revert window, bounds, fault injection.
+	WorkerArgs []string
+	Nice       int
+	Stderr     io.Writer // the children's logs; nil discards them
 }
 
 // Serve is a running `chatlift serve`.
@@ -69,7 +98,8 @@ type Serve struct {
 	Stores   *Stores
 	HTTP     *httpapi.Server
 	Temporal client.Client
-	embedded *temporalserver.Server
+	embedded interface{ Stop() error } // the embedded engine, in this process or a child
+	workers  []*childproc.Process      // worker children, when Children.Workers
 	worker   worker.Worker
 	upgrades *upgrade.Service
 	faults   *upgrade.Faults // set with FaultInjection
@@ -186,12 +216,10 @@ func (s *Serve) startHTTP() {
 func (s *Serve) startEngine(ctx context.Context) error {
 	address := s.cfg.TemporalAddress
 	if address == "" {
-		srv, err := temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(s.cfg.DataDir, "temporal"),
-			Namespace: s.cfg.Namespace, Logger: s.log.With("component", "temporal")})
-		if err != nil {
+		var err error
+		if address, err = s.startEmbedded(ctx); err != nil {
 			return fmt.Errorf("embedded Temporal server: %w", err)
 		}
-		s.embedded, address = srv, srv.Address()
 	}
 	dialCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -204,13 +232,66 @@ func (s *Serve) startEngine(ctx context.Context) error {
 	if s.cfg.NoWorker { // API only: `chatlift worker` processes run the workflows
 		return s.startUpgrades(ctx)
 	}
-	if s.worker, err = engine.StartWorkerWith(c, s.cfg.Worker, upgrades); err != nil {
+	if s.cfg.Children.Workers > 0 {
+		if err := s.startWorkerChildren(ctx, address); err != nil {
+			return err
+		}
+	} else if s.worker, err = engine.StartWorkerWith(c, s.cfg.Worker, upgrades); err != nil {
 		return err
 	}
 	if err := engine.CheckRoundTrip(dialCtx, c); err != nil {
 		return fmt.Errorf("workflow engine: %w", err)
 	}
 	return s.startUpgrades(ctx)
+}
+
+// startEmbedded starts the embedded engine, in a child process when
+// configured so, and returns its address.
+func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
+	if c := s.cfg.Children; c.Engine {
+		port, err := temporalserver.FreePort()
+		if err != nil {
+			return "", err
+		}
+		cmd := append(slices.Clip(c.Program), "engine", "--data", s.cfg.DataDir, "--temporal-namespace", s.cfg.Namespace, "--port", strconv.Itoa(port))
+		proc, err := childproc.Start(ctx, childproc.Config{Name: "engine", Command: cmd, Ready: temporalserver.ReadyPrefix,
+			Nice: c.Nice, Stderr: c.Stderr, Logger: s.log})
+		if err != nil {
+			return "", err
+		}
+		s.embedded = proc
+		return proc.Ready(), nil
+	}
+	srv, err := temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(s.cfg.DataDir, "temporal"),
+		Namespace: s.cfg.Namespace, Logger: s.log.With("component", "temporal")})
+	if err != nil {
+		return "", err
+	}
+	s.embedded = srv
+	return srv.Address(), nil
+}
+
+// startWorkerChildren starts the worker children against the engine at
+// address; the database URL goes in their environment, not on a command
+// line anyone may read.
+func (s *Serve) startWorkerChildren(ctx context.Context, address string) error {
+	c := s.cfg.Children
+	var env []string
+	if s.cfg.DatabaseURL != "" {
+		env = append(env, "CHATLIFT_DATABASE_URL="+s.cfg.DatabaseURL)
+	}
+	for i := range c.Workers {
+		cmd := append(slices.Clip(c.Program), "worker")
+		cmd = append(cmd, c.WorkerArgs...)
+		cmd = append(cmd, "--data", s.cfg.DataDir, "--temporal-address", address, "--temporal-namespace", s.cfg.Namespace, "--public-url", s.publicURL)
+		w, err := childproc.Start(ctx, childproc.Config{Name: fmt.Sprintf("worker %d", i+1), Command: cmd, Ready: WorkerReady,
+			Env: env, Nice: c.Nice, Stderr: c.Stderr, Logger: s.log})
+		if err != nil {
+			return err
+		}
+		s.workers = append(s.workers, w)
+	}
+	return nil
 }
 
 // seedDemo loads a demo fleet when the platform holds no account yet.
@@ -263,6 +344,9 @@ func (s *Serve) Close(ctx context.Context) error {
 	}
 	if s.worker != nil {
 		s.worker.Stop()
+	}
+	for _, w := range s.workers {
+		errs = append(errs, w.Stop())
 	}
 	if s.Temporal != nil {
 		s.Temporal.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -28,7 +29,15 @@ type WorkerConfig struct {
 	// FaultInjection fires the faults armed through serve's
 	// POST /api/ops/faults (tests and drills).
 	FaultInjection bool
+	// Worker bounds what the worker runs at once; zero fields leave the
+	// SDK's defaults.
+	Worker engine.Concurrency
+	// Out gets WorkerReady and the task queue once the worker polls.
+	Out io.Writer
 }
+
+// WorkerReady starts the line RunWorker prints once its worker polls.
+const WorkerReady = "worker polling task queue "
 
 // RunWorker runs workers against an external Temporal cluster and the
 // stores until ctx ends.
@@ -61,11 +70,14 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 	acts.RevertWindow = cfg.RevertWindow
 	acts.Requester = &upgrade.Service{Legacy: stores.Legacy, Platform: stores.Platform, Temporal: c,
 		TaskQueue: engine.TaskQueue, Rules: cfg.Rules, Log: cfg.Logger}
-	w, err := engine.StartWorker(c, upgrade.Registrar{Activities: acts})
+	w, err := engine.StartWorkerWith(c, cfg.Worker, upgrade.Registrar{Activities: acts})
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
 	cfg.Logger.Info("worker running", "temporal", cfg.TemporalAddress, "task_queue", engine.TaskQueue)
+	if cfg.Out != nil {
+		fmt.Fprintln(cfg.Out, WorkerReady+engine.TaskQueue)
+	}
 	<-ctx.Done()
 	w.Stop()
 	return nil

@@ -58,13 +58,16 @@ type Server struct {
 	namespace string
 
 	logOff   *atomic.Bool // silences server logs once Stop begins
+	unlock   func()       // lets the next server use the data dir
 	stopOnce sync.Once
 	stopErr  error
 }
 
 // Start starts a Temporal server as configured by cfg and returns once its
 // frontend passes a health check. It gives up, stopping the server, when ctx
-// is done or after 30 seconds.
+// is done or after 30 seconds. One server at a time uses a data dir: Start
+// first waits up to 15 s for the server before it, in this process or
+// another, to have stopped.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("temporalserver: DataDir is required")
@@ -81,6 +84,20 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := checkWritableDir(cfg.DataDir); err != nil {
 		return nil, fmt.Errorf("temporalserver: data dir %q: %w", cfg.DataDir, err)
 	}
+	unlock, err := lockDir(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("temporalserver: data dir %q: %w", cfg.DataDir, err)
+	}
+	s, err := start(ctx, cfg, logger, logOff)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	s.unlock = unlock
+	return s, nil
+}
+
+func start(ctx context.Context, cfg Config, logger *slog.Logger, logOff *atomic.Bool) (*Server, error) {
 	port, err := frontendPort(cfg.Port)
 	if err != nil {
 		return nil, fmt.Errorf("temporalserver: frontend port: %w", err)
@@ -148,6 +165,9 @@ func (s *Server) Stop() error {
 			}
 		}()
 		s.srv.Stop()
+		if s.unlock != nil {
+			s.unlock()
+		}
 	})
 	return s.stopErr
 }
@@ -162,6 +182,14 @@ func startDevServer(opts devserver.StartOptions) (srv *devserver.Server, err err
 	}()
 	return devserver.Start(opts)
 }
+
+// FreePort is a port free on the loopback address now, for a server to be
+// started in another process.
+func FreePort() (int, error) { return devserver.GetFreePort(host) }
+
+// ReadyPrefix starts the line `chatlift engine` prints on its standard
+// output once its frontend serves; the address follows.
+const ReadyPrefix = "engine listening on "
 
 // frontendPort returns port if it is free on the loopback address, or a free
 // port if port is 0.

@@ -14,6 +14,7 @@ import (
 func (m *Main) benchFleetCommand() *cobra.Command {
 	b := &app.FleetBench{}
 	var asJSON, quiet bool
+	var cf childFlags
 	c := &cobra.Command{
 		Use:   "fleet",
 		Short: "Upgrade a seeded fleet on one serve and measure support's latency meanwhile",
@@ -28,6 +29,11 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 			"and the process's peak memory.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			var err error
+			if b.Children, err = m.children(c, cf); err != nil {
+				return err
+			}
+			b.Children.Stderr = nil // their warnings would break the bars and the JSON
 			return runBench(m, &b.BenchProgress, quiet, asJSON, func() (*app.FleetBenchReport, error) { return b.Run(c.Context()) }, m.printFleetBench)
 		},
 	}
@@ -40,6 +46,7 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 	f.DurationVar(&b.Baseline, "baseline", 20*time.Second, "how long the support load runs alone first")
 	f.IntVar(&b.Submitters, "submitters", 8, "operator requests (request + run-now) in flight at once")
 	addWorkerFlags(c, &b.Worker)
+	addChildFlags(c, &cf)
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	f.BoolVar(&quiet, "quiet", false, "no progress bars")
 	f.BoolVar(&b.Keep, "keep", false, "keep the data dir (its serve.log has the server's warnings)")
@@ -67,6 +74,7 @@ func (m *Main) printFleetBench(r *app.FleetBenchReport) error {
 	fmt.Fprintf(w, "CPU\t%.1f s alone, %.1f s while upgrading\n", r.CPUBaselineS, r.CPUS)
 	fmt.Fprintf(w, "GOMAXPROCS\t%d (worker: %d workflow tasks, %d activities at once; 0 is the SDK's default)\n",
 		r.GOMAXPROCS, r.WorkerWorkflowTasks, r.WorkerActivities)
+	fmt.Fprintf(w, "processes\t%s\n", processes(r))
 	fmt.Fprintf(w, "peak RSS\t%.0f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
 	return w.Flush()
 }
@@ -76,4 +84,20 @@ func addWorkerFlags(c *cobra.Command, w *engine.Concurrency) {
 	f := c.Flags()
 	f.IntVar(&w.WorkflowTasks, "worker-workflow-tasks", 0, "workflow tasks the worker processes at once (0: the SDK's default, 1000)")
 	f.IntVar(&w.Activities, "worker-activities", 0, "activities the worker runs at once (0: the SDK's default, 1000)")
+}
+
+// processes says where the serve's engine and workers ran.
+func processes(r *app.FleetBenchReport) string {
+	engine := "engine in the serve's process"
+	if r.EngineProcess {
+		engine = "engine in a child process"
+	}
+	workers := "worker in the serve's process"
+	if r.WorkerProcesses > 0 {
+		workers = fmt.Sprintf("%d worker child process(es)", r.WorkerProcesses)
+	}
+	if !r.EngineProcess && r.WorkerProcesses == 0 {
+		return engine + ", " + workers
+	}
+	return fmt.Sprintf("%s, %s; children's niceness +%d", engine, workers, r.ChildNice)
 }

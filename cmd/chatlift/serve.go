@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/chatlift/chatlift/app"
 	"github.com/chatlift/chatlift/chathome"
@@ -15,6 +18,7 @@ import (
 func (m *Main) serveCommand() *cobra.Command {
 	var cfg app.ServeConfig
 	var demo seed.Spec
+	var cf childFlags
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run chatlift: API, operator console, workflow engine and workers",
@@ -38,6 +42,9 @@ func (m *Main) serveCommand() *cobra.Command {
 				return usagef("--revert-window cannot be negative")
 			}
 			cfg.Logger, cfg.Out, cfg.Version, cfg.Demo = log, m.Stdout, Version(), demo
+			if cfg.Children, err = m.children(c, cf); err != nil {
+				return err
+			}
 			s, err := app.StartServe(c.Context(), cfg)
 			if err != nil {
 				return err
@@ -62,6 +69,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.Int64Var(&demo.Seed, "demo-seed", 1, "seed of the demo fleet")
 	f.BoolVar(&cfg.NoWorker, "no-worker", false, "serve the API only; `chatlift worker` processes run the upgrades")
 	addWorkerFlags(c, &cfg.Worker)
+	addChildFlags(c, &cf)
 	f.BoolVar(&cfg.FaultInjection, "fault-injection", false, "accept /api/ops/faults, which makes chosen upgrade steps fail once (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
 	addRevertWindowFlag(c, &cfg.RevertWindow)
@@ -109,4 +117,48 @@ func addBackendFlags(c *cobra.Command, databaseURL, temporalAddress, namespace *
 		f.StringVar(temporalAddress, "temporal-address", envOr("CHATLIFT_TEMPORAL_ADDRESS", ""), "Temporal frontend host:port (default $CHATLIFT_TEMPORAL_ADDRESS; empty = embedded server)")
 		f.StringVar(namespace, "temporal-namespace", "chatlift", "Temporal namespace")
 	}
+}
+
+// childFlags are the flags choosing which parts of serve run in child
+// processes.
+type childFlags struct {
+	engineInProcess bool
+	workers, nice   int
+}
+
+func addChildFlags(c *cobra.Command, cf *childFlags) {
+	f := c.Flags()
+	f.BoolVar(&cf.engineInProcess, "engine-in-process", false, "run the embedded engine in this process rather than in a child process")
+	f.IntVar(&cf.workers, "worker-processes", 1, "worker child processes running the upgrades (0: the worker runs in this process)")
+	f.IntVar(&cf.nice, "child-nice", 10, "niceness added to the child processes, so API requests get the CPUs first (0-19)")
+}
+
+// children is how serve's parts are run as child processes: this
+// program's `engine` and `worker` commands, logging at this one's level to
+// the same standard error. The workers get every flag of c set on the
+// command line that `worker` knows, except those serve gives them itself.
+func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
+	if cf.nice < 0 || cf.nice > 19 {
+		return app.Children{}, usagef("--child-nice must be from 0 to 19")
+	}
+	if cf.workers < 0 {
+		return app.Children{}, usagef("--worker-processes cannot be negative")
+	}
+	if cf.engineInProcess && cf.workers == 0 {
+		return app.Children{}, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return app.Children{}, fmt.Errorf("child processes: %w", err)
+	}
+	ch := app.Children{Program: []string{exe, "--log-level", m.logLevel}, Engine: !cf.engineInProcess, Workers: cf.workers,
+		Nice: cf.nice, Stderr: m.Stderr}
+	worker := m.workerCommand().Flags()
+	own := map[string]bool{"data": true, "database-url": true, "temporal-address": true, "temporal-namespace": true, "public-url": true}
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if worker.Lookup(f.Name) != nil && !own[f.Name] {
+			ch.WorkerArgs = append(ch.WorkerArgs, "--"+f.Name+"="+f.Value.String())
+		}
+	})
+	return ch, nil
 }

@@ -26,7 +26,7 @@ func (m *Main) workerCommand() *cobra.Command {
 			if cfg.RevertWindow < 0 {
 				return usagef("--revert-window cannot be negative")
 			}
-			cfg.Logger = log
+			cfg.Logger, cfg.Out = log, m.Stdout
 			return app.RunWorker(c.Context(), cfg)
 		},
 	}
@@ -36,5 +36,6 @@ func (m *Main) workerCommand() *cobra.Command {
 	c.Flags().BoolVar(&cfg.FaultInjection, "fault-injection", false, "fire the faults armed through serve --fault-injection (tests and drills)")
 	addScheduleFlags(c, &cfg.Rules)
 	addRevertWindowFlag(c, &cfg.RevertWindow)
+	addWorkerFlags(c, &cfg.Worker)
 	return c
 }
