@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/chatlift/chatlift"
@@ -39,6 +41,10 @@ type FleetBench struct {
 	// Children runs the serve's engine and worker in child processes (as
 	// `chatlift serve` does by default); its zero value: in this process.
 	Children Children
+	// DatabaseURL, when set, is a PostgreSQL server on which a database is
+	// made for the run's stores (and dropped after it, unless Keep);
+	// empty: SQLite in the data dir.
+	DatabaseURL string
 	// DataDir holds the run's data dir (a temporary directory when empty);
 	// it is removed afterwards unless Keep.
 	DataDir string
@@ -53,6 +59,7 @@ type FleetBench struct {
 type FleetBenchReport struct {
 	Accounts             int     `json:"accounts"`
 	ChatsPerAccount      int     `json:"chats_per_account"`
+	Store                string  `json:"store"` // sqlite or postgres
 	Completed            int     `json:"completed"`
 	SeedS                float64 `json:"seed_s"`
 	TotalS               float64 `json:"total_s"` // from the first request to the last completion
@@ -90,10 +97,12 @@ type FleetBenchReport struct {
 	CPUS               float64 `json:"cpu_s"`
 	GOMAXPROCS         int     `json:"gomaxprocs"`
 	// EngineProcess and WorkerProcesses say whether the engine and how many
-	// workers ran in child processes, their niceness raised by ChildNice.
+	// workers ran in child processes, their niceness raised by EngineNice
+	// and WorkerNice.
 	EngineProcess   bool `json:"engine_process"`
 	WorkerProcesses int  `json:"worker_processes"`
-	ChildNice       int  `json:"child_nice"`
+	EngineNice      int  `json:"engine_nice"`
+	WorkerNice      int  `json:"worker_nice"`
 	// WorkerWorkflowTasks and WorkerActivities are the worker's bounds
 	// (0: the SDK's own).
 	WorkerWorkflowTasks int   `json:"worker_workflow_tasks"`
@@ -124,9 +133,13 @@ func (b *FleetBench) Run(ctx context.Context) (*FleetBenchReport, error) {
 		return nil, err
 	}
 	defer cleanup()
-	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, SupportClients: b.SupportClients,
+	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, Store: "sqlite", SupportClients: b.SupportClients,
 		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs(),
-		EngineProcess: b.Children.Engine, WorkerProcesses: b.Children.Workers, ChildNice: b.Children.Nice}
+		EngineProcess: b.Children.Engine, WorkerProcesses: b.Children.Workers,
+		EngineNice: b.Children.EngineNice, WorkerNice: b.Children.WorkerNice}
+	if b.DatabaseURL != "" {
+		r.Store = "postgres"
+	}
 	opts := b.Worker.WorkerOptions()
 	r.WorkerWorkflowTasks, r.WorkerActivities = opts.MaxConcurrentWorkflowTaskExecutionSize, opts.MaxConcurrentActivityExecutionSize
 	creds, err := b.seed(ctx, s, r)
@@ -152,9 +165,13 @@ func (b *FleetBench) start(ctx context.Context) (s *Serve, cleanup func(), err e
 	if err != nil {
 		return nil, nil, fmt.Errorf("bench directory: %w", err)
 	}
+	databaseURL, dropDatabase := "", func() {}
 	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err == nil && b.DatabaseURL != "" {
+		databaseURL, dropDatabase, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_fleet_bench")
+	}
 	if err == nil {
-		s, err = StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "chatlift", NoDemo: true,
+		s, err = StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: databaseURL, Namespace: "chatlift", NoDemo: true,
 			Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})), Out: io.Discard,
 			Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker, Children: b.Children})
 	}
@@ -167,6 +184,7 @@ func (b *FleetBench) start(ctx context.Context) (s *Serve, cleanup func(), err e
 		}
 		if !b.Keep {
 			os.RemoveAll(dir)
+			dropDatabase()
 		}
 	}
 	if err != nil {
@@ -393,4 +411,28 @@ func msBy(by map[string]time.Duration) map[string]float64 {
 		out[k] = ms(d)
 	}
 	return out
+}
+
+// benchDatabase makes a database of a new name beginning with prefix on the
+// PostgreSQL server at baseURL, and returns its URL and what drops it.
+func benchDatabase(ctx context.Context, baseURL, prefix string) (string, func(), error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("--database-url: %w", err)
+	}
+	name := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
+	admin := func(stmt string) error {
+		conn, err := pgx.Connect(ctx, baseURL)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		_, err = conn.Exec(ctx, stmt)
+		return err
+	}
+	if err := admin("CREATE DATABASE " + pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", nil, fmt.Errorf("create the bench's database: %w", err)
+	}
+	u.Path = "/" + name
+	return u.String(), func() { _ = admin("DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " WITH (FORCE)") }, nil
 }

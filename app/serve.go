@@ -69,13 +69,16 @@ type ServeConfig struct {
 }
 
 // Children is how serve runs its engine and workers as child processes
-// (docs/reliability.md#one-serve-under-load): `Program engine --data DIR
+// (docs/reliability.md#support-under-load): `Program engine --data DIR
 // --temporal-namespace NS --port N` and `Program worker WorkerArgs... --data
-// DIR --temporal-address A --temporal-namespace NS --public-url U`, each
-// with its niceness raised by Nice, so the kernel gives the API's threads
-// the CPUs first when the upgrades keep them busy. The children die with
-// serve, even a SIGKILLed one, and are started again if they exit on their
-// own.
+// DIR --temporal-address A --temporal-namespace NS --public-url U`. The
+// engine's niceness is raised by EngineNice, so the kernel gives the API's
+// threads (and the workers') the CPUs first when it keeps them busy. The
+// workers' writes to SQLite give way to the API's (sqlstore's write queue);
+// a worker holds the write lock while it writes, so its niceness
+// (WorkerNice) is best left at the API's: lowered, a worker preempted in
+// its transaction keeps the API waiting. The children die with serve, even
+// a SIGKILLed one, and are started again if they exit on their own.
 type Children struct {
 	// Program is this program and its global flags (the log level).
 	Program []string
@@ -86,9 +89,9 @@ type Children struct {
 	Workers int
 	// WorkerArgs are the flags each worker child gets besides the
 	// backend's: schedule rules, revert window, bounds, fault injection.
-	WorkerArgs []string
-	Nice       int
-	Stderr     io.Writer // the children's logs; nil discards them
+	WorkerArgs             []string
+	EngineNice, WorkerNice int
+	Stderr                 io.Writer // the children's logs; nil discards them
 }
 
 // Serve is a running `chatlift serve`.
@@ -255,7 +258,7 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 		}
 		cmd := append(slices.Clip(c.Program), "engine", "--data", s.cfg.DataDir, "--temporal-namespace", s.cfg.Namespace, "--port", strconv.Itoa(port))
 		proc, err := childproc.Start(ctx, childproc.Config{Name: "engine", Command: cmd, Ready: temporalserver.ReadyPrefix,
-			Nice: c.Nice, Stderr: c.Stderr, Logger: s.log})
+			Nice: c.EngineNice, Stderr: c.Stderr, Logger: s.log})
 		if err != nil {
 			return "", err
 		}
@@ -285,7 +288,7 @@ func (s *Serve) startWorkerChildren(ctx context.Context, address string) error {
 		cmd = append(cmd, c.WorkerArgs...)
 		cmd = append(cmd, "--data", s.cfg.DataDir, "--temporal-address", address, "--temporal-namespace", s.cfg.Namespace, "--public-url", s.publicURL)
 		w, err := childproc.Start(ctx, childproc.Config{Name: fmt.Sprintf("worker %d", i+1), Command: cmd, Ready: WorkerReady,
-			Env: env, Nice: c.Nice, Stderr: c.Stderr, Logger: s.log})
+			Env: env, Nice: c.WorkerNice, Stderr: c.Stderr, Logger: s.log})
 		if err != nil {
 			return err
 		}

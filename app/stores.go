@@ -22,10 +22,16 @@ type Stores struct {
 // OpenStores opens both databases: SQLite files under dataDir, or with a
 // databaseURL the PostgreSQL schemas legacy_chat and platform in it.
 func OpenStores(ctx context.Context, dataDir, databaseURL string) (*Stores, error) {
+	return openStores(ctx, dataDir, databaseURL, false)
+}
+
+// openStores is OpenStores for background work (a worker process) when
+// background is set: its SQLite writes give way to the other processes'.
+func openStores(ctx context.Context, dataDir, databaseURL string, background bool) (*Stores, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	legacy := sqlstore.Config{URL: databaseURL, Schema: "legacy_chat", Path: filepath.Join(dataDir, "legacy-chat.db"), Role: sqlstore.RoleChat}
-	platform := sqlstore.Config{URL: databaseURL, Schema: "platform", Path: filepath.Join(dataDir, "platform.db"), Role: sqlstore.RolePlatform}
+	legacy := sqlstore.Config{URL: databaseURL, Schema: "legacy_chat", Path: filepath.Join(dataDir, "legacy-chat.db"), Role: sqlstore.RoleChat, Background: background}
+	platform := sqlstore.Config{URL: databaseURL, Schema: "platform", Path: filepath.Join(dataDir, "platform.db"), Role: sqlstore.RolePlatform, Background: background}
 	l, err := sqlstore.Open(ctx, legacy)
 	if err != nil {
 		return nil, fmt.Errorf("legacy chat database: %w", err)

@@ -54,7 +54,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 			return err
 		}
 	}
-	stores, err := OpenStores(ctx, cfg.DataDir, cfg.DatabaseURL)
+	stores, err := openStores(ctx, cfg.DataDir, cfg.DatabaseURL, true)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,10 @@ const (
 // ChatStore tables).
 type DB struct {
 	db      *sql.DB
-	tx      *sql.Tx // set on the view of one transaction (see InAccountWrite)
+	tx      *sql.Tx       // set on the view of one transaction (see InAccountWrite)
+	writers *writeQueue   // SQLite's writers line up here
+	stopCkp chan struct{} // ends the checkpointer (SQLite)
+	ckpDone chan struct{}
 	dialect string
 	role    string
 	now     func() time.Time
@@ -65,6 +68,10 @@ type Config struct {
 	Path string
 	// Role is RoleChat or RolePlatform.
 	Role string
+	// Background marks the writes of background work, a worker process's
+	// upgrades: on SQLite they give way to the other processes' (see
+	// writeQueue).
+	Background bool
 }
 
 // Open connects to the database, checks that it answers and applies every
@@ -86,17 +93,26 @@ func openAt(ctx context.Context, cfg Config, version int64) (*DB, error) {
 	} else {
 		d.dialect = SQLite
 		d.db, err = openSQLite(cfg.Path)
+		if err == nil {
+			if d.writers, err = openWriteQueue(cfg.Path, cfg.Background); err != nil {
+				d.db.Close()
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := d.db.PingContext(ctx); err != nil {
-		d.db.Close()
+		d.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.dialect, err)
 	}
 	if err := d.migrate(ctx, version); err != nil {
-		d.db.Close()
+		d.Close()
 		return nil, err
+	}
+	if d.writers != nil {
+		d.stopCkp, d.ckpDone = make(chan struct{}), make(chan struct{})
+		go checkpoint(d.db, d.stopCkp, d.ckpDone)
 	}
 	return d, nil
 }
@@ -109,7 +125,9 @@ func openSQLite(path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+	// No checkpoint inside a COMMIT: the store's checkpointer runs them
+	// (see writeQueue).
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)", "wal_autocheckpoint(0)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -202,8 +220,18 @@ func (d *DB) SetClock(now func() time.Time) { d.now = now }
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
-// Close closes the pool.
-func (d *DB) Close() error { return d.db.Close() }
+// Close closes the pool (and ends the checkpointer, SQLite).
+func (d *DB) Close() error {
+	if d.stopCkp != nil {
+		close(d.stopCkp)
+		<-d.ckpDone
+	}
+	err := d.db.Close()
+	if d.writers != nil {
+		err = errors.Join(err, d.writers.close())
+	}
+	return err
+}
 
 // rebind turns ? placeholders into the dialect's.
 func (d *DB) rebind(q string) string {
@@ -228,6 +256,9 @@ func (d *DB) q() querier {
 	if d.tx != nil {
 		return d.tx
 	}
+	if d.writers != nil {
+		return queuedPool{d.db, d.writers}
+	}
 	return d.db
 }
 
@@ -236,6 +267,12 @@ func (d *DB) q() querier {
 func (d *DB) inTx(ctx context.Context, fn func(tx querier) error) error {
 	if d.tx != nil {
 		return fn(d.tx)
+	}
+	if d.writers != nil {
+		if err := d.writers.acquire(ctx); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer d.writers.release()
 	}
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {

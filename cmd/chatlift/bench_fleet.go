@@ -50,6 +50,7 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	f.BoolVar(&quiet, "quiet", false, "no progress bars")
 	f.BoolVar(&b.Keep, "keep", false, "keep the data dir (its serve.log has the server's warnings)")
+	f.StringVar(&b.DatabaseURL, "database-url", "", "PostgreSQL server on which the run's stores get a database of their own, dropped after (default: SQLite in the data dir)")
 	f.StringVar(&b.DataDir, "data", "", "directory in which the run's data dir is made (default: the temporary directory)")
 	f.StringVar(&b.CPUProfile, "cpu-profile", "", "write a CPU profile of the upgrade phase to this file")
 	return c
@@ -57,7 +58,7 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 
 func (m *Main) printFleetBench(r *app.FleetBenchReport) error {
 	w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "fleet\t%d accounts, %d chats each (seeded in %.1f s)\n", r.Accounts, r.ChatsPerAccount, r.SeedS)
+	fmt.Fprintf(w, "fleet\t%d accounts, %d chats each (seeded in %.1f s), %s stores\n", r.Accounts, r.ChatsPerAccount, r.SeedS, r.Store)
 	fmt.Fprintf(w, "completed\t%d in %.1f s\t%.1f upgrades/s\n", r.Completed, r.TotalS, r.UpgradesPerS)
 	fmt.Fprintf(w, "one upgrade\tp50 %.0f ms, mean %.0f ms (started → completed, history imported)\n", r.UpgradeP50MS, r.UpgradeMeanMS)
 	fmt.Fprintf(w, "chat downtime\tp50 %d ms, p99 %d ms, max %d ms\n", r.ChatDowntimeP50MS, r.ChatDowntimeP99MS, r.ChatDowntimeMaxMS)
@@ -90,14 +91,11 @@ func addWorkerFlags(c *cobra.Command, w *engine.Concurrency) {
 func processes(r *app.FleetBenchReport) string {
 	engine := "engine in the serve's process"
 	if r.EngineProcess {
-		engine = "engine in a child process"
+		engine = fmt.Sprintf("engine in a child process (niceness +%d)", r.EngineNice)
 	}
 	workers := "worker in the serve's process"
 	if r.WorkerProcesses > 0 {
-		workers = fmt.Sprintf("%d worker child process(es)", r.WorkerProcesses)
+		workers = fmt.Sprintf("%d worker child process(es) (niceness +%d)", r.WorkerProcesses, r.WorkerNice)
 	}
-	if !r.EngineProcess && r.WorkerProcesses == 0 {
-		return engine + ", " + workers
-	}
-	return fmt.Sprintf("%s, %s; children's niceness +%d", engine, workers, r.ChildNice)
+	return engine + ", " + workers
 }

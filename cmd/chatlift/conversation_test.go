@@ -21,7 +21,7 @@ import (
 // chat on the platform holds the whole history.
 func TestConversationSurvivesCrash(t *testing.T) {
 	data := t.TempDir()
-	s := startServe(t, "--data", data, "--fault-injection", "--operator-token", "op-e2e")
+	s := startServe(t, "--data", data, "--fault-injection", "--operator-token", "op-e2e", "--worker-processes", "0") // the crash is serve's
 	s.waitHealthy(t, 20*time.Second)
 	op := "Bearer op-e2e"
 	var creds fullCredentials

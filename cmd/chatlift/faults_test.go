@@ -28,7 +28,9 @@ func TestFaultMatrixCrash(t *testing.T) {
 	started := time.Now()
 	steps := upgrade.FaultSteps()
 	data, op, addr := t.TempDir(), "Bearer op-e2e", freeAddr(t)
-	args := []string{"--addr", addr, "--data", data, "--fault-injection", "--operator-token", "op-e2e",
+	// The worker runs in serve's process: each crash is serve's (a worker
+	// child's crash is TestServeChildren's).
+	args := []string{"--addr", addr, "--data", data, "--fault-injection", "--operator-token", "op-e2e", "--worker-processes", "0",
 		"--demo-accounts", fmt.Sprint(len(steps)), "--demo-chats", "12"}
 	s := startServe(t, args...)
 	s.waitHealthy(t, 20*time.Second)

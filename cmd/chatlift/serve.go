@@ -122,15 +122,16 @@ func addBackendFlags(c *cobra.Command, databaseURL, temporalAddress, namespace *
 // childFlags are the flags choosing which parts of serve run in child
 // processes.
 type childFlags struct {
-	engineInProcess bool
-	workers, nice   int
+	engineInProcess                 bool
+	workers, engineNice, workerNice int
 }
 
 func addChildFlags(c *cobra.Command, cf *childFlags) {
 	f := c.Flags()
 	f.BoolVar(&cf.engineInProcess, "engine-in-process", false, "run the embedded engine in this process rather than in a child process")
 	f.IntVar(&cf.workers, "worker-processes", 1, "worker child processes running the upgrades (0: the worker runs in this process)")
-	f.IntVar(&cf.nice, "child-nice", 10, "niceness added to the child processes, so API requests get the CPUs first (0-19)")
+	f.IntVar(&cf.engineNice, "engine-nice", 10, "niceness added to the engine's child process, so API requests and workers get the CPUs first (0-19)")
+	f.IntVar(&cf.workerNice, "worker-nice", 0, "niceness added to the worker child processes (0-19; lowered, a worker preempted while it writes keeps API requests waiting)")
 }
 
 // children is how serve's parts are run as child processes: this
@@ -138,8 +139,8 @@ func addChildFlags(c *cobra.Command, cf *childFlags) {
 // the same standard error. The workers get every flag of c set on the
 // command line that `worker` knows, except those serve gives them itself.
 func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
-	if cf.nice < 0 || cf.nice > 19 {
-		return app.Children{}, usagef("--child-nice must be from 0 to 19")
+	if cf.engineNice < 0 || cf.engineNice > 19 || cf.workerNice < 0 || cf.workerNice > 19 {
+		return app.Children{}, usagef("--engine-nice and --worker-nice must be from 0 to 19")
 	}
 	if cf.workers < 0 {
 		return app.Children{}, usagef("--worker-processes cannot be negative")
@@ -152,7 +153,7 @@ func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
 		return app.Children{}, fmt.Errorf("child processes: %w", err)
 	}
 	ch := app.Children{Program: []string{exe, "--log-level", m.logLevel}, Engine: !cf.engineInProcess, Workers: cf.workers,
-		Nice: cf.nice, Stderr: m.Stderr}
+		EngineNice: cf.engineNice, WorkerNice: cf.workerNice, Stderr: m.Stderr}
 	worker := m.workerCommand().Flags()
 	own := map[string]bool{"data": true, "database-url": true, "temporal-address": true, "temporal-namespace": true, "public-url": true}
 	c.Flags().Visit(func(f *pflag.Flag) {

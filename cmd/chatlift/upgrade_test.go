@@ -96,7 +96,7 @@ func waitState(t *testing.T, s *server, op, id, state string, within time.Durati
 // in the middle of the cutover; after a restart the upgrade completes.
 func TestUpgradeSurvivesCrash(t *testing.T) {
 	data := t.TempDir()
-	s := startServe(t, "--data", data, "--fault-injection", "--operator-token", "op-e2e")
+	s := startServe(t, "--data", data, "--fault-injection", "--operator-token", "op-e2e", "--worker-processes", "0") // the crash is serve's
 	s.waitHealthy(t, 20*time.Second)
 	op := "Bearer op-e2e"
 	creds := readCredentials(t, data)

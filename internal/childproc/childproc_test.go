@@ -1,0 +1,178 @@
+package childproc
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary is also the children: CHILDPROC_ROLE says which.
+//   - child: prints "ready <pid>" and waits for SIGTERM; exits 3 at once
+//     when CHILDPROC_FAIL is set.
+//   - parent: starts a child through Start, prints "child <pid>", and
+//     waits to be killed.
+func TestMain(m *testing.M) {
+	switch os.Getenv("CHILDPROC_ROLE") {
+	case "child":
+		if os.Getenv("CHILDPROC_FAIL") != "" {
+			os.Exit(3)
+		}
+		term := make(chan os.Signal, 1)
+		signal.Notify(term, syscall.SIGTERM)
+		fmt.Printf("starting\nready %d\n", os.Getpid())
+		<-term
+		os.Exit(0)
+	case "parent":
+		p, err := Start(context.Background(), childConfig(0))
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		fmt.Printf("child %s\n", p.Ready())
+		select {}
+	}
+	os.Exit(m.Run())
+}
+
+func childConfig(nice int) Config {
+	exe, _ := os.Executable()
+	return Config{Name: "test child", Command: []string{exe}, Env: []string{"CHILDPROC_ROLE=child"}, Ready: "ready ", Nice: nice,
+		Timeout: 20 * time.Second}
+}
+
+func TestChild(t *testing.T) {
+	base := niceness(t, os.Getpid())
+	p, err := Start(context.Background(), childConfig(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := p.Pid()
+	if p.Ready() != strconv.Itoa(pid) {
+		t.Fatalf("ready %q, pid %d", p.Ready(), pid)
+	}
+
+	t.Run("LowerPriority", func(t *testing.T) {
+		if got, want := niceness(t, pid), base+7; got != want {
+			t.Fatalf("child's niceness %d, want %d", got, want)
+		}
+		// Only the thread waiting for the child was lowered.
+		tasks, err := os.ReadDir("/proc/self/task")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lowered := 0
+		for _, task := range tasks {
+			tid, _ := strconv.Atoi(task.Name())
+			if n := niceness(t, tid); n != base {
+				lowered++
+			}
+		}
+		if lowered != 1 {
+			t.Fatalf("%d of this process's %d threads have their niceness changed, want 1 (the child's waiter)", lowered, len(tasks))
+		}
+	})
+
+	t.Run("StartedAgain", func(t *testing.T) {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for p.Pid() == pid || !alive(p.Pid()) {
+			if time.Now().After(deadline) {
+				t.Fatal("the killed child was not started again")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got, want := niceness(t, p.Pid()), base+7; got != want {
+			t.Fatalf("restarted child's niceness %d, want %d", got, want)
+		}
+	})
+
+	t.Run("Stop", func(t *testing.T) {
+		last := p.Pid()
+		if err := p.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if alive(last) {
+			t.Fatalf("child %d still running after Stop", last)
+		}
+	})
+}
+
+// TestChildDiesWithParent SIGKILLs a parent: its child goes too.
+func TestChildDiesWithParent(t *testing.T) {
+	exe, _ := os.Executable()
+	parent := exec.Command(exe)
+	parent.Env = append(os.Environ(), "CHILDPROC_ROLE=parent")
+	var out bytes.Buffer
+	parent.Stdout = &out
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer parent.Process.Kill()
+	var child int
+	deadline := time.Now().Add(20 * time.Second)
+	for child == 0 {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(out.String()), "child "); ok {
+			child, _ = strconv.Atoi(rest)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("parent printed %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !alive(child) {
+		t.Fatalf("child %d not running", child)
+	}
+	parent.Process.Kill()
+	parent.Wait()
+	for deadline = time.Now().Add(10 * time.Second); alive(child); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			syscall.Kill(child, syscall.SIGKILL)
+			t.Fatalf("child %d outlived its SIGKILLed parent", child)
+		}
+	}
+}
+
+func TestChildNeverReady(t *testing.T) {
+	cfg := childConfig(0)
+	cfg.Env = append(cfg.Env, "CHILDPROC_FAIL=1")
+	_, err := Start(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "test child process exited before it was ready") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// niceness is field 19 of /proc/pid/stat.
+func niceness(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // after "pid (comm) "
+	n, err := strconv.Atoi(fields[16])                            // field 19 overall
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// alive reports whether pid runs (a zombie does not count).
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	return !strings.HasPrefix(s[strings.LastIndexByte(s, ')')+2:], "Z")
+}

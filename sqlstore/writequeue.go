@@ -1,0 +1,150 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/chatlift/chatlift"
+)
+
+// writeQueue lines up the writers of one SQLite file, in this process and
+// in the others sharing it (serve and its worker processes).
+//
+// Left to SQLite, a writer that finds the file locked sleeps and tries
+// again (1, 2, 5, 10 ms ...): under the steady stream of short write
+// transactions of a fleet's upgrades, a support request's write sleeps
+// through the gaps between them and waits far longer than any one of them.
+// Here writers wait in the kernel instead (flock on path.writers) and are
+// woken the moment the writer before them is done.
+//
+// Writers of background work (a worker process's upgrades) also give way:
+// before each transaction they pass through a gate (path.gate) that the
+// other writers hold shared for as long as they wait and write, so a
+// request waits for at most the one background transaction under way.
+//
+// The transaction holds the file lock from BEGIN to COMMIT, so SQLite's
+// checkpoints, which run inside the COMMIT that crosses the WAL's size, are
+// taken out of the COMMIT: the store turns them off on its connections and
+// runs them from checkpoint, outside the queue.
+type writeQueue struct {
+	turn       chan struct{} // this process's writers, one at a time
+	lock, gate *os.File
+	background bool
+}
+
+// turnWait bounds a writer's wait for its turn in this process, as
+// busy_timeout bounds SQLite's.
+const turnWait = 10 * time.Second
+
+func openWriteQueue(path string, background bool) (*writeQueue, error) {
+	lock, err := os.OpenFile(path+".writers", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	gate, err := os.OpenFile(path+".gate", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return &writeQueue{turn: make(chan struct{}, 1), lock: lock, gate: gate, background: background}, nil
+}
+
+// acquire waits for this writer's turn, in this process then in all; ctx
+// bounds the wait in this process only (the kernel's is not interrupted,
+// and lasts one transaction of another process at most, or a few when they
+// give way to requests).
+func (q *writeQueue) acquire(ctx context.Context) error {
+	wait := time.NewTimer(turnWait)
+	defer wait.Stop()
+	select {
+	case q.turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-wait.C:
+		return chatlift.Errorf(chatlift.EUNAVAILABLE, "the database is busy: no turn to write within %s", turnWait)
+	}
+	err := q.pass()
+	if err == nil {
+		err = flock(q.lock, syscall.LOCK_EX)
+	}
+	if err != nil {
+		q.leaveGate()
+		<-q.turn
+		return err
+	}
+	return nil
+}
+
+// pass is the gate: background writers wait until no other writer waits
+// or writes; the others hold it shared until they are done.
+func (q *writeQueue) pass() error {
+	if !q.background {
+		return flock(q.gate, syscall.LOCK_SH)
+	}
+	if err := flock(q.gate, syscall.LOCK_EX); err != nil {
+		return err
+	}
+	return flock(q.gate, syscall.LOCK_UN)
+}
+
+func (q *writeQueue) leaveGate() {
+	if !q.background {
+		_ = flock(q.gate, syscall.LOCK_UN)
+	}
+}
+
+func (q *writeQueue) release() {
+	_ = flock(q.lock, syscall.LOCK_UN)
+	q.leaveGate()
+	<-q.turn
+}
+
+func (q *writeQueue) close() error { return errors.Join(q.lock.Close(), q.gate.Close()) }
+
+func flock(f *os.File, how int) error {
+	for {
+		if err := syscall.Flock(int(f.Fd()), how); !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
+}
+
+// queuedPool is the pool whose statements outside a transaction wait their
+// turn in the queue when they write.
+type queuedPool struct {
+	*sql.DB
+	writers *writeQueue
+}
+
+func (p queuedPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := p.writers.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer p.writers.release()
+	return p.DB.ExecContext(ctx, query, args...)
+}
+
+// checkpointEvery is how often checkpoint copies the WAL back into the
+// database file.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpoint copies the WAL's committed pages into the database file every
+// checkpointEvery until stop is closed (PASSIVE: it waits for no reader or
+// writer, and a checkpoint of another process meanwhile is left to finish).
+func checkpoint(db *sql.DB, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			_, _ = db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
+}
