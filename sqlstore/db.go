@@ -49,8 +49,7 @@ type DB struct {
 	db      *sql.DB
 	tx      *sql.Tx       // set on the view of one transaction (see InAccountWrite)
 	writers *writeQueue   // SQLite's writers line up here
-	stopCkp chan struct{} // ends the checkpointer (SQLite)
-	ckpDone chan struct{}
+	ckp     *checkpointer // SQLite
 	dialect string
 	role    string
 	now     func() time.Time
@@ -111,8 +110,7 @@ func openAt(ctx context.Context, cfg Config, version int64) (*DB, error) {
 		return nil, err
 	}
 	if d.writers != nil {
-		d.stopCkp, d.ckpDone = make(chan struct{}), make(chan struct{})
-		go checkpoint(d.db, d.stopCkp, d.ckpDone)
+		d.ckp = startCheckpointer(d.db)
 	}
 	return d, nil
 }
@@ -220,11 +218,11 @@ func (d *DB) SetClock(now func() time.Time) { d.now = now }
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
-// Close closes the pool (and ends the checkpointer, SQLite).
+// Close closes the pool (and ends the checkpointer, SQLite); closing again
+// does nothing.
 func (d *DB) Close() error {
-	if d.stopCkp != nil {
-		close(d.stopCkp)
-		<-d.ckpDone
+	if d.ckp != nil {
+		d.ckp.stop()
 	}
 	err := d.db.Close()
 	if d.writers != nil {

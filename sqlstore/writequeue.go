@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -34,6 +35,8 @@ type writeQueue struct {
 	turn       chan struct{} // this process's writers, one at a time
 	lock, gate *os.File
 	background bool
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // turnWait bounds a writer's wait for its turn in this process, as
@@ -103,7 +106,10 @@ func (q *writeQueue) release() {
 	<-q.turn
 }
 
-func (q *writeQueue) close() error { return errors.Join(q.lock.Close(), q.gate.Close()) }
+func (q *writeQueue) close() error {
+	q.closeOnce.Do(func() { q.closeErr = errors.Join(q.lock.Close(), q.gate.Close()) })
+	return q.closeErr
+}
 
 func flock(f *os.File, how int) error {
 	for {
@@ -128,23 +134,37 @@ func (p queuedPool) ExecContext(ctx context.Context, query string, args ...any) 
 	return p.DB.ExecContext(ctx, query, args...)
 }
 
-// checkpointEvery is how often checkpoint copies the WAL back into the
+// checkpointEvery is how often the checkpointer copies the WAL back into the
 // database file.
 const checkpointEvery = 250 * time.Millisecond
 
-// checkpoint copies the WAL's committed pages into the database file every
-// checkpointEvery until stop is closed (PASSIVE: it waits for no reader or
-// writer, and a checkpoint of another process meanwhile is left to finish).
-func checkpoint(db *sql.DB, stop <-chan struct{}, done chan<- struct{}) {
-	defer close(done)
-	t := time.NewTicker(checkpointEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-			_, _ = db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+// checkpointer copies the WAL's committed pages into the database file
+// every checkpointEvery (PASSIVE: it waits for no reader or writer, and a
+// checkpoint of another process meanwhile is left to finish).
+type checkpointer struct {
+	once       sync.Once
+	quit, done chan struct{}
+}
+
+func startCheckpointer(db *sql.DB) *checkpointer {
+	c := &checkpointer{quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(checkpointEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.quit:
+				return
+			case <-t.C:
+				_, _ = db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			}
 		}
-	}
+	}()
+	return c
+}
+
+func (c *checkpointer) stop() {
+	c.once.Do(func() { close(c.quit) })
+	<-c.done
 }

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// TestServeChildren: serve runs its engine and worker as child processes
-// at a lower priority; a worker killed at a step (an injected crash) is
+// TestServeChildren: serve runs its engine (at a lower priority) and its
+// worker as child processes; a worker killed at a step (an injected crash) is
 // started again by serve, which never stops, and the upgrade completes in
 // its first attempt; a SIGKILLed serve takes its children with it.
 func TestServeChildren(t *testing.T) {
@@ -25,8 +25,8 @@ func TestServeChildren(t *testing.T) {
 	if len(kids) != 2 || engine == 0 || worker == 0 {
 		t.Fatalf("serve's children: %v, want one engine and one worker", kids)
 	}
-	for name, pid := range kids {
-		if got, want := niceness(t, pid), niceness(t, serve)+10; got != want {
+	for name, add := range map[string]int{"engine": 10, "worker": 0} { // --engine-nice, --worker-nice
+		if got, want := niceness(t, kids[name]), niceness(t, serve)+add; got != want {
 			t.Errorf("%s child's niceness %d, want %d", name, got, want)
 		}
 	}
