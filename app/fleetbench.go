@@ -107,7 +107,10 @@ type FleetBenchReport struct {
 	// (0: the SDK's own).
 	WorkerWorkflowTasks int   `json:"worker_workflow_tasks"`
 	WorkerActivities    int   `json:"worker_activities"`
-	PeakRSSBytes        int64 `json:"peak_rss_bytes"`
+	// PeakRSSBytes is the serve's process and its children's together;
+	// ChildrenPeakRSSBytes the children's (engine, workers) alone.
+	PeakRSSBytes         int64 `json:"peak_rss_bytes"`
+	ChildrenPeakRSSBytes int64 `json:"children_peak_rss_bytes"`
 }
 
 func (b *FleetBench) defaults() error {
@@ -154,7 +157,8 @@ func (b *FleetBench) Run(ctx context.Context) (*FleetBenchReport, error) {
 	if err := b.upgradeFigures(ctx, s, r); err != nil {
 		return nil, err
 	}
-	r.PeakRSSBytes = peakRSS()
+	r.ChildrenPeakRSSBytes = s.ChildrenPeakRSS()
+	r.PeakRSSBytes = peakRSS() + r.ChildrenPeakRSSBytes
 	return r, nil
 }
 

@@ -297,6 +297,19 @@ func (s *Serve) startWorkerChildren(ctx context.Context, address string) error {
 	return nil
 }
 
+// ChildrenPeakRSS sums the peak resident memory of serve's child
+// processes (engine, workers), in bytes.
+func (s *Serve) ChildrenPeakRSS() int64 {
+	var sum int64
+	if p, ok := s.embedded.(*childproc.Process); ok {
+		sum += p.PeakRSS()
+	}
+	for _, w := range s.workers {
+		sum += w.PeakRSS()
+	}
+	return sum
+}
+
 // seedDemo loads a demo fleet when the platform holds no account yet.
 func (s *Serve) seedDemo(ctx context.Context) error {
 	if s.cfg.NoDemo {

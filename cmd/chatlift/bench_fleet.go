@@ -76,7 +76,7 @@ func (m *Main) printFleetBench(r *app.FleetBenchReport) error {
 	fmt.Fprintf(w, "GOMAXPROCS\t%d (worker: %d workflow tasks, %d activities at once; 0 is the SDK's default)\n",
 		r.GOMAXPROCS, r.WorkerWorkflowTasks, r.WorkerActivities)
 	fmt.Fprintf(w, "processes\t%s\n", processes(r))
-	fmt.Fprintf(w, "peak RSS\t%.0f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
+	fmt.Fprintf(w, "peak RSS\t%.0f MiB (child processes %.0f MiB of it)\n", float64(r.PeakRSSBytes)/(1<<20), float64(r.ChildrenPeakRSSBytes)/(1<<20))
 	return w.Flush()
 }
 

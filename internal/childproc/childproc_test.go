@@ -80,6 +80,12 @@ func TestChild(t *testing.T) {
 		}
 	})
 
+	t.Run("PeakRSS", func(t *testing.T) {
+		if rss := p.PeakRSS(); rss < 1<<20 || rss > 1<<32 {
+			t.Fatalf("child's peak RSS %d bytes", rss)
+		}
+	})
+
 	t.Run("StartedAgain", func(t *testing.T) {
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
