@@ -88,27 +88,57 @@ func TestSetupSchema(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.Database(t, "schema_temporal", false)
 	cfg := temporalcluster.Config{DatabaseURL: db}
-	for range 2 {
-		if err := temporalcluster.SetupSchema(ctx, cfg); err != nil {
-			t.Fatal(err)
-		}
+	if err := temporalcluster.SetupSchema(ctx, cfg); err != nil {
+		t.Fatal(err)
 	}
 	vis, err := temporalcluster.VisibilityURL(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for db, want := range map[string]string{db: "1.18", vis: "1.9"} {
-		conn, err := pgx.Connect(ctx, db)
-		if err != nil {
-			t.Fatal(err)
+	want := map[string]string{db: "1.18", vis: "1.9"}
+	first := map[string]schemaState{}
+	for db, version := range want {
+		first[db] = readSchemaState(t, db)
+		if first[db].version != version {
+			t.Fatalf("%s: schema version %q, want %s", db, first[db].version, version)
 		}
-		var version string
-		var updates int
-		err = conn.QueryRow(ctx, "SELECT curr_version, (SELECT count(*) FROM schema_update_history) FROM schema_version").Scan(&version, &updates)
-		conn.Close(ctx)
-		if err != nil || version != want {
-			t.Fatalf("%s: schema version %q (%v), want %s", db, version, err, want)
-		}
-		t.Logf("%s: version %s after %d recorded updates", db, version, updates)
+		t.Logf("%s: version %s after %d recorded updates, %d columns", db, first[db].version, first[db].updates, first[db].columns)
 	}
+	// Again: nothing changes, not a version, an update recorded or a column.
+	if err := temporalcluster.SetupSchema(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for db := range want {
+		if again := readSchemaState(t, db); again != first[db] {
+			t.Fatalf("%s: the second setup changed the schema: %+v, then %+v", db, first[db], again)
+		}
+	}
+}
+
+// schemaState is what a schema setup leaves in a database: the version,
+// the updates recorded, and its tables' columns (count and digest).
+type schemaState struct {
+	version          string
+	updates, columns int
+	digest           string
+}
+
+func readSchemaState(t *testing.T, db string) schemaState {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var s schemaState
+	err = conn.QueryRow(ctx, `SELECT curr_version, (SELECT count(*) FROM schema_update_history),
+		(SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public'),
+		(SELECT md5(string_agg(table_name || '.' || column_name || ':' || data_type, ',' ORDER BY table_name, column_name))
+			FROM information_schema.columns WHERE table_schema = 'public')
+		FROM schema_version`).Scan(&s.version, &s.updates, &s.columns, &s.digest)
+	if err != nil {
+		t.Fatalf("%s: %v", db, err)
+	}
+	return s
 }
