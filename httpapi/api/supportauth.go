@@ -2,16 +2,13 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/chatlift/chatlift"
-	"github.com/chatlift/chatlift/ratelimit"
 )
 
 // SupportStore is what authenticating a support account's caller reads.
@@ -67,8 +64,7 @@ type SupportAuth struct {
 	// minute, in bursts of as many; 0 means DefaultSupportRequestsPerMinute.
 	RequestsPerMinute int
 
-	rateOnce sync.Once
-	rate     *ratelimit.Keyed
+	rate RateLimit
 }
 
 func (a *SupportAuth) now() time.Time {
@@ -98,22 +94,12 @@ func (a *SupportAuth) Serve(h SupportHandler) http.HandlerFunc {
 // takeRate spends one request of the caller's API token; past the limit it
 // answers 429 with Retry-After and returns false.
 func (a *SupportAuth) takeRate(w http.ResponseWriter, c *SupportCaller) bool {
-	a.rateOnce.Do(func() {
-		perMinute := a.RequestsPerMinute
-		if perMinute <= 0 {
-			perMinute = DefaultSupportRequestsPerMinute
-		}
-		a.rate = ratelimit.New(time.Minute/time.Duration(perMinute), perMinute, supportRateKeys)
-	})
-	ok, wait := a.rate.Take(strconv.FormatInt(c.Token.AccountID, 10)+"/"+strconv.FormatInt(c.Token.ID, 10), a.now())
-	if ok {
-		return true
+	perMinute := a.RequestsPerMinute
+	if perMinute <= 0 {
+		perMinute = DefaultSupportRequestsPerMinute
 	}
-	th := &Throttled{Wait: wait}
-	th.SetRetryAfter(w)
-	WriteJSON(w, http.StatusTooManyRequests, ErrorResponse{Error: "too_many_requests",
-		Description: fmt.Sprintf("rate limit of this API token exceeded; retry in %d seconds", th.Seconds())})
-	return false
+	return a.rate.Take(w, RateConfig{PerMinute: perMinute, Keys: supportRateKeys},
+		strconv.FormatInt(c.Token.AccountID, 10)+"/"+strconv.FormatInt(c.Token.ID, 10), a.now(), "rate limit of this API token exceeded")
 }
 
 var errSupportAuth = chatlift.Errorf(chatlift.EUNAUTHORIZED, "couldn't authenticate you: use Basic email/token:API_TOKEN or a Bearer API token")

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -70,8 +69,7 @@ type API struct {
 	// PollInterval and StreamLifetime are 0 for their defaults.
 	PollInterval, StreamLifetime time.Duration
 
-	rateOnce sync.Once
-	rate     *ratelimit.Keyed
+	rate api.RateLimit
 }
 
 func (a *API) now() time.Time {
@@ -212,25 +210,15 @@ func preflight(w http.ResponseWriter, r *http.Request) {
 // takeRate spends one request of the client address on the widget; past
 // the limit it answers 429 with Retry-After and returns false.
 func (a *API) takeRate(w http.ResponseWriter, key, remote string) bool {
-	a.rateOnce.Do(func() {
-		perMinute := a.VisitorRequestsPerMinute
-		if perMinute <= 0 {
-			perMinute = DefaultVisitorRequestsPerMinute
-		}
-		a.rate = ratelimit.New(time.Minute/time.Duration(perMinute), VisitorBurst, visitorRateKeys)
-	})
+	perMinute := a.VisitorRequestsPerMinute
+	if perMinute <= 0 {
+		perMinute = DefaultVisitorRequestsPerMinute
+	}
 	if len(key) > chatlift.MaxKeyBytes {
 		key = key[:chatlift.MaxKeyBytes]
 	}
-	ok, wait := a.rate.Take(key+"|"+ratelimit.ClientKey(remote), a.now())
-	if ok {
-		return true
-	}
-	th := &api.Throttled{Wait: wait}
-	th.SetRetryAfter(w)
-	api.WriteJSON(w, http.StatusTooManyRequests, api.ErrorResponse{Error: "too_many_requests",
-		Description: "too many requests from this address on this widget; retry in " + strconv.Itoa(th.Seconds()) + " seconds"})
-	return false
+	return a.rate.Take(w, api.RateConfig{PerMinute: perMinute, Burst: VisitorBurst, Keys: visitorRateKeys},
+		key+"|"+ratelimit.ClientKey(remote), a.now(), "too many requests from this address on this widget")
 }
 
 // visitor serves a request on one conversation: a widget request whose
