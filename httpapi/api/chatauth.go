@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +41,9 @@ type ChatCaller[S ChatCallerStore] struct {
 // sent in the error shape.
 type ChatHandler[S ChatCallerStore] func(w http.ResponseWriter, r *http.Request, c *ChatCaller[S]) error
 
-// ChatRetryAfter is what a frozen account's clients are told to wait.
+// ChatRetryAfter is what the clients of an unavailable answer (a frozen
+// account held past the hold's bounds, an engine that did not answer in
+// time) are told to wait.
 const ChatRetryAfter = 5 * time.Second
 
 // ChatAuth authenticates chat API callers by their bearer access tokens,
@@ -73,27 +74,32 @@ func (a *ChatAuth[S]) now() time.Time {
 // request's body is read (within the body limit) before it waits.
 func (a *ChatAuth[S]) Serve(h ChatHandler[S]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body := NewReplayBody(r.Body)
-		r.Body = body
-		c, err := a.caller(r)
-		if err == nil {
-			err = h(w, r, c)
-		}
-		if c != nil && chathome.Refused(err) {
-			// The account froze after the request was authenticated, and
-			// its write was refused whole: serve it again, held.
-			body.Rewind()
-			if c, err = a.caller(r); err == nil {
-				err = h(w, r, c)
-			}
-		}
-		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
-			w.Header().Set("Retry-After", strconv.Itoa(int(ChatRetryAfter.Seconds())))
-		}
+		err := ServeHeld(r, a.caller, func(c *ChatCaller[S]) error { return h(w, r, c) })
 		if err != nil {
 			WriteError(w, r, a.Logger, err)
 		}
 	}
+}
+
+// ServeHeld finds r's caller (held while its account is frozen, see
+// chathome.Router.Await) and serves it with h. When the account froze
+// after the caller was found and the freeze refused h's write whole
+// (chathome.Refused), the caller is found again, held, and h serves the
+// request again from its start: r's body is kept for that.
+func ServeHeld[C any](r *http.Request, find func(*http.Request) (*C, error), h func(*C) error) error {
+	body := NewReplayBody(r.Body)
+	r.Body = body
+	c, err := find(r)
+	if err == nil {
+		err = h(c)
+	}
+	if c != nil && chathome.Refused(err) {
+		body.Rewind()
+		if c, err = find(r); err == nil {
+			err = h(c)
+		}
+	}
+	return err
 }
 
 // May is Serve for the callers whose role allows action.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/chatlift/chatlift"
 )
@@ -38,10 +39,21 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == chatlift.EUNAUTHORIZED {
+	switch code {
+	case chatlift.EUNAUTHORIZED:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chatlift"`)
+	case chatlift.EUNAVAILABLE:
+		RetryLater(w)
 	}
 	WriteJSON(w, status, ErrorResponse{Error: code, Description: msg})
+}
+
+// RetryLater tells the client of an unavailable answer when to ask again:
+// in ChatRetryAfter, unless the answer already says.
+func RetryLater(w http.ResponseWriter) {
+	if w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", strconv.Itoa(int(ChatRetryAfter.Seconds())))
+	}
 }
 
 // WriteJSON sends v as JSON with the status. v is encoded before anything

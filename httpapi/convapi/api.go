@@ -11,7 +11,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/chatlift/chatlift"
@@ -118,36 +117,16 @@ type widgetHandler func(w http.ResponseWriter, r *http.Request, c *widgetCaller)
 func (a *API) widget(h widgetHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
-		err := a.serveWidget(w, r, h)
-		if chatlift.ErrorCode(err) == chatlift.EUNAVAILABLE {
-			w.Header().Set("Retry-After", strconv.Itoa(int(api.ChatRetryAfter.Seconds())))
+		key := r.PathValue("key")
+		if !a.takeRate(w, key, r.RemoteAddr) {
+			return
 		}
-		if err != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxVisitorBodyBytes)
+		find := func(r *http.Request) (*widgetCaller, error) { return a.widgetCaller(r, key) }
+		if err := api.ServeHeld(r, find, func(c *widgetCaller) error { return h(w, r, c) }); err != nil {
 			api.WriteError(w, r, a.Logger, err)
 		}
 	}
-}
-
-func (a *API) serveWidget(w http.ResponseWriter, r *http.Request, h widgetHandler) error {
-	key := r.PathValue("key")
-	if !a.takeRate(w, key, r.RemoteAddr) {
-		return nil
-	}
-	body := api.NewReplayBody(http.MaxBytesReader(w, r.Body, MaxVisitorBodyBytes))
-	r.Body = body
-	c, err := a.widgetCaller(r, key)
-	if err == nil {
-		err = h(w, r, c)
-	}
-	if c != nil && chathome.Refused(err) {
-		// The account froze after the request found its home, and its
-		// write was refused whole: serve it again, held.
-		body.Rewind()
-		if c, err = a.widgetCaller(r, key); err == nil {
-			err = h(w, r, c)
-		}
-	}
-	return err
 }
 
 // widgetCaller is the caller of a widget request, once its account is

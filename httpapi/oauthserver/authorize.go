@@ -304,7 +304,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
 	if code == chatlift.EUNAVAILABLE {
-		w.Header().Set("Retry-After", strconv.Itoa(int(api.ChatRetryAfter.Seconds())))
+		api.RetryLater(w)
 	}
 	status, ok := api.StatusOf[code]
 	if !ok {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/chathome"
@@ -320,7 +319,7 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, r *http.Request, err err
 		msg := chatlift.ErrorMessage(err)
 		switch chatlift.ErrorCode(err) {
 		case chatlift.EUNAVAILABLE:
-			w.Header().Set("Retry-After", strconv.Itoa(int(api.ChatRetryAfter.Seconds())))
+			api.RetryLater(w)
 			oe = oauthErrorf(http.StatusServiceUnavailable, "temporarily_unavailable", "%s", msg)
 		case chatlift.EINVALID:
 			oe = oauthErrorf(http.StatusBadRequest, "invalid_request", "%s", msg)
