@@ -142,7 +142,7 @@ func (d *DB) AddConversationMessage(ctx context.Context, m *chatlift.Conversatio
 			return err
 		}
 		added = true
-		return nil
+		return conversations.put(ctx, v, v.tx, []*chatlift.Conversation{c})
 	})
 	return stored, added, err
 }
@@ -154,8 +154,10 @@ func first[T any](list []*T) *T {
 	return list[0]
 }
 
-// appendMessage numbers m after c's last message and stores both, unless
-// c already holds max messages. Sends leave room for the leave message.
+// appendMessage numbers m after c's last message and stores it, unless c
+// already holds max messages; c is moved on in memory, for the caller to
+// store with whatever else it changes. Sends leave room for the leave
+// message.
 func (v *DB) appendMessage(ctx context.Context, c *chatlift.Conversation, m *chatlift.ConversationMessage, max int64) (*chatlift.ConversationMessage, error) {
 	switch {
 	case c.State != chatlift.ConversationOpen:
@@ -175,10 +177,7 @@ func (v *DB) appendMessage(ctx context.Context, c *chatlift.Conversation, m *cha
 	if err := conversationMessages.put(ctx, v, v.tx, []*chatlift.ConversationMessage{&s}); err != nil {
 		return nil, err
 	}
-	if err := v.stamp(ctx, c); err != nil {
-		return nil, err
-	}
-	return &s, conversations.put(ctx, v, v.tx, []*chatlift.Conversation{c})
+	return &s, v.stamp(ctx, c)
 }
 
 // ConversationMessages implements chatlift.ConversationStore.
