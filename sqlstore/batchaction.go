@@ -48,59 +48,60 @@ func (d *DB) CreateBatchAction(ctx context.Context, b *chatlift.BatchAction, upg
 
 // BatchAction implements chatlift.PlatformStore.
 func (d *DB) BatchAction(ctx context.Context, id string) (*chatlift.BatchAction, error) {
-	var body string
-	var finished sql.NullInt64
-	err := d.q().QueryRowContext(ctx, d.rebind("SELECT body, finished_at FROM batch_actions WHERE id = ?"), id).Scan(&body, &finished)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "no batch %s", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("read batch %s: %w", id, err)
-	}
-	b := &chatlift.BatchAction{}
-	if err := json.Unmarshal([]byte(body), b); err != nil {
-		return nil, fmt.Errorf("decode batch %s: %w", id, err)
-	}
-	if finished.Valid {
-		at := time.UnixMilli(finished.Int64).UTC()
-		b.Finished = &at
-	}
-	err = d.q().QueryRowContext(ctx, d.rebind(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN result <> '' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN result = ? THEN 1 ELSE 0 END), 0) FROM batch_items WHERE batch_id = ?`),
-		chatlift.BatchResultAccepted, id).Scan(&b.Total, &b.Done, &b.Accepted)
+	list, err := d.batchActions(ctx, "a.id = ?", id)
 	if err != nil {
-		return nil, fmt.Errorf("count the upgrades of batch %s: %w", id, err)
+		return nil, err
 	}
-	return b, nil
+	if len(list) == 0 {
+		return nil, chatlift.Errorf(chatlift.ENOTFOUND, "no batch %s", id)
+	}
+	return list[0], nil
 }
 
 // UnfinishedBatchActions implements chatlift.PlatformStore.
 func (d *DB) UnfinishedBatchActions(ctx context.Context) ([]*chatlift.BatchAction, error) {
-	rows, err := d.q().QueryContext(ctx, d.rebind("SELECT id FROM batch_actions WHERE finished_at IS NULL ORDER BY id LIMIT ?"), chatlift.MaxLimit)
+	list, err := d.batchActions(ctx, "a.finished_at IS NULL")
 	if err != nil {
-		return nil, fmt.Errorf("list unfinished batches: %w", err)
+		return nil, err
 	}
-	var ids []string
+	slices.SortStableFunc(list, func(a, b *chatlift.BatchAction) int { return a.Started.Compare(b.Started) })
+	return list, nil
+}
+
+// batchActions reads the batches where where holds (of batch_actions a),
+// each with its upgrades counted, in one query.
+func (d *DB) batchActions(ctx context.Context, where string, args ...any) ([]*chatlift.BatchAction, error) {
+	rows, err := d.q().QueryContext(ctx, d.rebind(`SELECT a.id, a.body, a.finished_at, COUNT(i.seq),
+		COALESCE(SUM(CASE WHEN i.result <> '' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN i.result = ? THEN 1 ELSE 0 END), 0)
+		FROM batch_actions a LEFT JOIN batch_items i ON i.batch_id = a.id
+		WHERE `+where+` GROUP BY a.id, a.body, a.finished_at ORDER BY a.id LIMIT ?`),
+		append(append([]any{chatlift.BatchResultAccepted}, args...), chatlift.MaxLimit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read batches: %w", err)
+	}
+	defer rows.Close()
+	var list []*chatlift.BatchAction
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan batch id: %w", err)
+		var id, body string
+		var finished sql.NullInt64
+		var total, done, accepted int
+		if err := rows.Scan(&id, &body, &finished, &total, &done, &accepted); err != nil {
+			return nil, fmt.Errorf("read batch: %w", err)
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list unfinished batches: %w", err)
-	}
-	list := make([]*chatlift.BatchAction, 0, len(ids))
-	for _, id := range ids {
-		b, err := d.BatchAction(ctx, id)
-		if err != nil {
-			return nil, err
+		b := &chatlift.BatchAction{}
+		if err := json.Unmarshal([]byte(body), b); err != nil {
+			return nil, fmt.Errorf("decode batch %s: %w", id, err)
+		}
+		b.Total, b.Done, b.Accepted = total, done, accepted
+		if finished.Valid {
+			at := time.UnixMilli(finished.Int64).UTC()
+			b.Finished = &at
 		}
 		list = append(list, b)
 	}
-	slices.SortStableFunc(list, func(a, b *chatlift.BatchAction) int { return a.Started.Compare(b.Started) })
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read batches: %w", err)
+	}
 	return list, nil
 }
 
