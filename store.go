@@ -243,9 +243,11 @@ type PlatformStore interface {
 	AuditEntries(ctx context.Context, upgradeID string, limit int) ([]*AuditEntry, error)
 
 	// ImportBatch adds the rows the platform does not have yet (a row it has
-	// is left alone: an earlier copy, or newer) and moves the account's cursor
-	// for the table, in one transaction; it returns how many rows were new.
-	ImportBatch(ctx context.Context, table string, accountID int64, rows []RawRow, cursor ImportCursor) (int, error)
+	// is left alone: an earlier copy, or newer), moves the account's cursor
+	// for the table and adds len(rows) to the import throughput of at's
+	// minute (see AddImportThroughput), in one transaction; it returns how
+	// many rows were new.
+	ImportBatch(ctx context.Context, table string, accountID int64, rows []RawRow, cursor ImportCursor, at time.Time) (int, error)
 	ImportCursor(ctx context.Context, table string, accountID int64) (ImportCursor, error)
 
 	PutUnifiedAccount(ctx context.Context, u *UnifiedAccount) error

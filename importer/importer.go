@@ -10,7 +10,7 @@
 // alone). Rows are copied as stored, never decoded, so the copy is exactly
 // the source.
 //
-// Each committed batch's rows are also added to the fleet's import
+// Each committed batch's rows are also added, in its transaction, to the fleet's import
 // throughput of the minute (chatlift.PlatformStore.AddImportThroughput),
 // which the operator console charts.
 //
@@ -121,16 +121,11 @@ func (c *Copier) copyTable(ctx context.Context, job chatlift.ImportJob, table st
 		}
 		next.Done += int64(len(b.rows))
 		next.Finished = b.last
-		added, err := c.To.ImportBatch(ctx, table, job.AccountID, b.rows, next)
+		added, err := c.To.ImportBatch(ctx, table, job.AccountID, b.rows, next, c.now())
 		if err != nil {
 			return err
 		}
 		cur = next
-		if len(b.rows) > 0 {
-			if err := c.To.AddImportThroughput(ctx, c.now(), len(b.rows)); err != nil {
-				return err
-			}
-		}
 		metrics.rows.WithLabelValues(table).Add(float64(len(b.rows)))
 		metrics.skipped.WithLabelValues(table).Add(float64(len(b.rows) - added))
 		metrics.batches.Inc()

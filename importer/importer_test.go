@@ -107,7 +107,7 @@ type recording struct {
 	drop      string
 }
 
-func (r *recording) ImportBatch(ctx context.Context, table string, accountID int64, rows []chatlift.RawRow, cur chatlift.ImportCursor) (int, error) {
+func (r *recording) ImportBatch(ctx context.Context, table string, accountID int64, rows []chatlift.RawRow, cur chatlift.ImportCursor, at time.Time) (int, error) {
 	if r.drop != "" {
 		kept := rows[:0:0]
 		for _, row := range rows {
@@ -117,10 +117,10 @@ func (r *recording) ImportBatch(ctx context.Context, table string, accountID int
 		}
 		rows = kept
 	}
-	n, err := r.PlatformStore.ImportBatch(ctx, table, accountID, rows, cur)
+	n, err := r.PlatformStore.ImportBatch(ctx, table, accountID, rows, cur, at)
 	if err == nil && r.twice {
 		var again int
-		if again, err = r.PlatformStore.ImportBatch(ctx, table, accountID, rows, cur); again != 0 {
+		if again, err = r.PlatformStore.ImportBatch(ctx, table, accountID, rows, cur, at); again != 0 {
 			return 0, fmt.Errorf("the second delivery of a batch added %d rows", again)
 		}
 	}

@@ -82,18 +82,20 @@ func (d *DB) AddImportThroughput(ctx context.Context, at time.Time, rows int) er
 	if rows < 1 {
 		return chatlift.Errorf(chatlift.EINVALID, "import throughput adds at least 1 row")
 	}
+	return d.inTx(ctx, func(q querier) error { return d.addThroughput(ctx, q, at, rows) })
+}
+
+// addThroughput is AddImportThroughput in the transaction q.
+func (d *DB) addThroughput(ctx context.Context, q querier, at time.Time, rows int) error {
 	minute := at.Truncate(time.Minute)
-	err := d.inTx(ctx, func(q querier) error {
-		if _, err := q.ExecContext(ctx, d.rebind("DELETE FROM import_throughput WHERE minute < ?"),
-			minute.Add(-chatlift.ImportThroughputKept).Unix()); err != nil {
-			return interpret(err)
-		}
-		_, err := q.ExecContext(ctx, d.rebind(`INSERT INTO import_throughput (minute, row_count) VALUES (?, ?)
-			ON CONFLICT (minute) DO UPDATE SET row_count = import_throughput.row_count + excluded.row_count`), minute.Unix(), rows)
-		return interpret(err)
-	})
+	if _, err := q.ExecContext(ctx, d.rebind("DELETE FROM import_throughput WHERE minute < ?"),
+		minute.Add(-chatlift.ImportThroughputKept).Unix()); err != nil {
+		return fmt.Errorf("add import throughput: %w", interpret(err))
+	}
+	_, err := q.ExecContext(ctx, d.rebind(`INSERT INTO import_throughput (minute, row_count) VALUES (?, ?)
+		ON CONFLICT (minute) DO UPDATE SET row_count = import_throughput.row_count + excluded.row_count`), minute.Unix(), rows)
 	if err != nil {
-		return fmt.Errorf("add import throughput: %w", err)
+		return fmt.Errorf("add import throughput: %w", interpret(err))
 	}
 	return nil
 }

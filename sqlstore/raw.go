@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -180,7 +181,7 @@ func (d *DB) InsertRawRows(ctx context.Context, table string, accountID int64, r
 }
 
 // ImportBatch implements chatlift.PlatformStore.
-func (d *DB) ImportBatch(ctx context.Context, table string, accountID int64, rows []chatlift.RawRow, cursor chatlift.ImportCursor) (int, error) {
+func (d *DB) ImportBatch(ctx context.Context, table string, accountID int64, rows []chatlift.RawRow, cursor chatlift.ImportCursor, at time.Time) (int, error) {
 	t, err := lookupRaw(table)
 	if err != nil {
 		return 0, err
@@ -196,7 +197,10 @@ func (d *DB) ImportBatch(ctx context.Context, table string, accountID int64, row
 		if err != nil {
 			return fmt.Errorf("move import cursor: %w", err)
 		}
-		return nil
+		if len(rows) == 0 {
+			return nil
+		}
+		return d.addThroughput(ctx, q, at, len(rows))
 	})
 	return added, err
 }

@@ -364,7 +364,7 @@ func testRetireAndDrop(t *testing.T, s chatlift.PlatformStore) {
 		must(t, s.PutAgents(ctx, []*chatlift.Agent{agent(id, 1, "a@acme.test", "agent")}))
 		must(t, s.PutChats(ctx, []*chatlift.Chat{chat(id, "c1", t0)}))
 		must(t, s.PutUnifiedAccount(ctx, &chatlift.UnifiedAccount{AccountID: id, UpgradeID: "u1", OwnerEmail: "o@acme.test", UpgradedAt: t0}))
-		_, err := s.ImportBatch(ctx, chatlift.TableChats, id, nil, chatlift.ImportCursor{AfterKey: "c1", Done: 1, Finished: true})
+		_, err := s.ImportBatch(ctx, chatlift.TableChats, id, nil, chatlift.ImportCursor{AfterKey: "c1", Done: 1, Finished: true}, time.Now())
 		must(t, err)
 	}
 	t.Run("DeleteAgents", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chatlift/chatlift"
 )
@@ -53,11 +54,19 @@ func testRawRows(t *testing.T, s chatlift.PlatformStore) {
 	})
 	t.Run("ImportBatch", func(t *testing.T) {
 		batch := []chatlift.RawRow{{Key: "i1", UpdateS: 5, Body: []byte(`{"a":1}`)}, {Key: "i2", UpdateS: 6, Body: []byte(`{"a":2}`)}}
-		n, err := s.ImportBatch(ctx, chatlift.TableChats, 3, batch, chatlift.ImportCursor{AfterKey: "i2", Done: 2})
+		at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC) // a minute no other test counts in
+		n, err := s.ImportBatch(ctx, chatlift.TableChats, 3, batch, chatlift.ImportCursor{AfterKey: "i2", Done: 2}, at)
 		must(t, err)
 		batch[0].Body = []byte(`{"a":"changed"}`) // a second delivery of the batch changes nothing
-		again, err := s.ImportBatch(ctx, chatlift.TableChats, 3, batch, chatlift.ImportCursor{AfterKey: "i2", Done: 2})
+		again, err := s.ImportBatch(ctx, chatlift.TableChats, 3, batch, chatlift.ImportCursor{AfterKey: "i2", Done: 2}, at)
 		must(t, err)
+		// Both deliveries were rows copied in that minute: the throughput
+		// counts them in the batches' own transactions.
+		minutes, err := s.ImportThroughput(ctx, at, at.Add(time.Minute))
+		must(t, err)
+		if len(minutes) != 1 || minutes[0].Rows != 4 {
+			t.Fatalf("import throughput %+v, want 4 rows in one minute", minutes)
+		}
 		got, err := s.RawRows(ctx, chatlift.TableChats, 3, "", "", 10)
 		must(t, err)
 		if n != 2 || again != 0 || len(got) != 2 || string(got[0].Body) != `{"a":1}` {
