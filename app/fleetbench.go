@@ -176,12 +176,19 @@ func (b *FleetBench) start(ctx context.Context) (s *Serve, cleanup func(), err e
 	databaseURL, dropDatabase := "", func() {}
 	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err == nil && b.DatabaseURL != "" {
-		databaseURL, dropDatabase, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_fleet_bench")
+		var drop func()
+		if databaseURL, drop, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_fleet_bench"); err == nil {
+			dropDatabase = drop
+		}
+	}
+	children := b.Children
+	if children.Stderr == nil && logFile != nil {
+		children.Stderr = logFile // the children's warnings and crashes, beside serve's
 	}
 	if err == nil {
 		s, err = StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: databaseURL, Namespace: "chatlift", NoDemo: true,
 			Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelWarn})), Out: io.Discard,
-			Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker, Children: b.Children})
+			Version: "bench", Rules: chatlift.DefaultScheduleRules, Worker: b.Worker, Children: children})
 	}
 	cleanup = func() {
 		if s != nil {
@@ -429,7 +436,7 @@ func benchDatabase(ctx context.Context, baseURL, prefix string) (string, func(),
 		return "", nil, fmt.Errorf("--database-url: %w", err)
 	}
 	name := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
-	admin := func(stmt string) error {
+	admin := func(ctx context.Context, stmt string) error {
 		conn, err := pgx.Connect(ctx, baseURL)
 		if err != nil {
 			return err
@@ -438,11 +445,16 @@ func benchDatabase(ctx context.Context, baseURL, prefix string) (string, func(),
 		_, err = conn.Exec(ctx, stmt)
 		return err
 	}
-	if err := admin("CREATE DATABASE " + pgx.Identifier{name}.Sanitize()); err != nil {
+	if err := admin(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
 		return "", nil, fmt.Errorf("create the bench's database: %w", err)
 	}
 	u.Path = "/" + name
-	return u.String(), func() { _ = admin("DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " WITH (FORCE)") }, nil
+	drop := func() { // also after the run was interrupted
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = admin(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	}
+	return u.String(), drop, nil
 }
 
 // checkpointSeeded copies the seeded rows from SQLite's WAL into the database files

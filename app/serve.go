@@ -279,10 +279,9 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 // line anyone may read.
 func (s *Serve) startWorkerChildren(ctx context.Context, address string) error {
 	c := s.cfg.Children
-	var env []string
-	if s.cfg.DatabaseURL != "" {
-		env = append(env, "CHATLIFT_DATABASE_URL="+s.cfg.DatabaseURL)
-	}
+	// Set even when empty: a CHATLIFT_DATABASE_URL serve was told to ignore
+	// must not send its workers elsewhere.
+	env := []string{"CHATLIFT_DATABASE_URL=" + s.cfg.DatabaseURL}
 	for i := range c.Workers {
 		cmd := append(slices.Clip(c.Program), "worker")
 		cmd = append(cmd, c.WorkerArgs...)

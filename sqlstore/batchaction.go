@@ -114,9 +114,9 @@ const claimRetries = 100
 func (d *DB) ClaimBatchItem(ctx context.Context, batchID string, now time.Time) (*chatlift.BatchItem, error) {
 	for range claimRetries {
 		it := &chatlift.BatchItem{BatchID: batchID}
-		err := d.q().QueryRowContext(ctx, d.rebind(`UPDATE batch_items SET claimed_at = ?
+		err := d.writeRow(ctx, `UPDATE batch_items SET claimed_at = ?
 			WHERE batch_id = ? AND claimed_at IS NULL AND seq = (SELECT MIN(seq) FROM batch_items WHERE batch_id = ? AND claimed_at IS NULL)
-			RETURNING seq, upgrade_id`), now.UnixMilli(), batchID, batchID).Scan(&it.Seq, &it.UpgradeID)
+			RETURNING seq, upgrade_id`, []any{now.UnixMilli(), batchID, batchID}, &it.Seq, &it.UpgradeID)
 		if err == nil {
 			at := time.UnixMilli(now.UnixMilli()).UTC()
 			it.Claimed = &at

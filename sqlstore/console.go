@@ -71,8 +71,7 @@ func (d *DB) addForUpgrade(ctx context.Context, table, upgradeID string, v any) 
 		return 0, fmt.Errorf("encode: %w", err)
 	}
 	var id int64
-	err = d.q().QueryRowContext(ctx, d.rebind("INSERT INTO "+table+" (upgrade_id, body) VALUES (?, ?) RETURNING id"),
-		upgradeID, string(body)).Scan(&id)
+	err = d.writeRow(ctx, "INSERT INTO "+table+" (upgrade_id, body) VALUES (?, ?) RETURNING id", []any{upgradeID, string(body)}, &id)
 	return id, interpret(err)
 }
 

@@ -286,6 +286,20 @@ func (d *DB) inTx(ctx context.Context, fn func(tx querier) error) error {
 	return nil
 }
 
+// writeRow runs query, a write that returns one row (RETURNING), and
+// scans that row into dest. On SQLite, outside a transaction, it waits its
+// turn in the write queue like any other write (see writeQueue) and holds
+// it until the row is read.
+func (d *DB) writeRow(ctx context.Context, query string, args []any, dest ...any) error {
+	if d.tx == nil && d.writers != nil {
+		if err := d.writers.acquire(ctx); err != nil {
+			return err
+		}
+		defer d.writers.release()
+	}
+	return d.q().QueryRowContext(ctx, d.rebind(query), args...).Scan(dest...)
+}
+
 // interpret translates driver errors into chatlift errors at the boundary.
 func interpret(err error) error {
 	switch {

@@ -36,8 +36,8 @@ func (d *DB) TakeFault(ctx context.Context, accountID int64, step string, at tim
 		return "", wrapErr("read fault", err)
 	}
 	var mode string
-	err = d.q().QueryRowContext(ctx, d.rebind("UPDATE injected_faults SET taken_at = ? WHERE account_id = ? AND step = ? AND taken_at IS NULL RETURNING mode"),
-		at.UnixMilli(), accountID, step).Scan(&mode)
+	err = d.writeRow(ctx, "UPDATE injected_faults SET taken_at = ? WHERE account_id = ? AND step = ? AND taken_at IS NULL RETURNING mode",
+		[]any{at.UnixMilli(), accountID, step}, &mode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil // another process took it
 	}

@@ -110,8 +110,8 @@ func (d *DB) TakeOAuthCode(ctx context.Context, hash string) (*chatlift.OAuthCod
 	}
 	c := new(chatlift.OAuthCode)
 	var body []byte
-	err := d.q().QueryRowContext(ctx, d.rebind("DELETE FROM oauth_codes WHERE code_hash = ? RETURNING account_id, code_hash, body"), hash).
-		Scan(&c.AccountID, &c.CodeHash, &body)
+	err := d.writeRow(ctx, "DELETE FROM oauth_codes WHERE code_hash = ? RETURNING account_id, code_hash, body", []any{hash},
+		&c.AccountID, &c.CodeHash, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound
 	} else if err != nil {

@@ -35,6 +35,8 @@ type writeQueue struct {
 	turn       chan struct{} // this process's writers, one at a time
 	lock, gate *os.File
 	background bool
+	mu         sync.Mutex // guards waiting
+	waiting    int        // this process's writers between enter and leave (not background)
 	closeOnce  sync.Once
 	closeErr   error
 }
@@ -61,49 +63,67 @@ func openWriteQueue(path string, background bool) (*writeQueue, error) {
 // and lasts one transaction of another process at most, or a few when they
 // give way to requests).
 func (q *writeQueue) acquire(ctx context.Context) error {
+	if err := q.enter(); err != nil {
+		return err
+	}
 	wait := time.NewTimer(turnWait)
 	defer wait.Stop()
 	select {
 	case q.turn <- struct{}{}:
 	case <-ctx.Done():
+		q.leave()
 		return ctx.Err()
 	case <-wait.C:
+		q.leave()
 		return chatlift.Errorf(chatlift.EUNAVAILABLE, "the database is busy: no turn to write within %s", turnWait)
 	}
-	err := q.pass()
-	if err == nil {
-		err = flock(q.lock, syscall.LOCK_EX)
-	}
-	if err != nil {
-		q.leaveGate()
+	if err := flock(q.lock, syscall.LOCK_EX); err != nil {
 		<-q.turn
+		q.leave()
 		return err
 	}
 	return nil
 }
 
-// pass is the gate: background writers wait until no other writer waits
-// or writes; the others hold it shared until they are done.
-func (q *writeQueue) pass() error {
-	if !q.background {
-		return flock(q.gate, syscall.LOCK_SH)
-	}
-	if err := flock(q.gate, syscall.LOCK_EX); err != nil {
-		return err
-	}
-	return flock(q.gate, syscall.LOCK_UN)
-}
-
-func (q *writeQueue) leaveGate() {
-	if !q.background {
-		_ = flock(q.gate, syscall.LOCK_UN)
-	}
-}
-
 func (q *writeQueue) release() {
 	_ = flock(q.lock, syscall.LOCK_UN)
-	q.leaveGate()
 	<-q.turn
+	q.leave()
+}
+
+// enter is the gate. A background writer waits until no other process's
+// writer waits or writes (taking the gate exclusively, and leaving it at
+// once). The other writers hold it shared from the moment they arrive until
+// they are done: the first of this process to arrive takes it, the last to
+// be done leaves it (a lock of the kernel's is one per open file, not one
+// per writer).
+func (q *writeQueue) enter() error {
+	if q.background {
+		if err := flock(q.gate, syscall.LOCK_EX); err != nil {
+			return err
+		}
+		return flock(q.gate, syscall.LOCK_UN)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.waiting == 0 {
+		if err := flock(q.gate, syscall.LOCK_SH); err != nil {
+			return err
+		}
+	}
+	q.waiting++
+	return nil
+}
+
+func (q *writeQueue) leave() {
+	if q.background {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.waiting--; q.waiting == 0 {
+		_ = flock(q.gate, syscall.LOCK_UN)
+	}
 }
 
 func (q *writeQueue) close() error {

@@ -148,7 +148,7 @@ func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
 	if cf.engineInProcess && cf.workers == 0 {
 		return app.Children{}, nil
 	}
-	exe, err := os.Executable()
+	exe, err := selfProgram()
 	if err != nil {
 		return app.Children{}, fmt.Errorf("child processes: %w", err)
 	}
@@ -162,4 +162,15 @@ func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
 		}
 	})
 	return ch, nil
+}
+
+// selfProgram is what runs this very program: on Linux /proc/self/exe,
+// which stays this binary even when a deploy has replaced the file since
+// it started (a child started again must not be a newer version than its
+// parent); elsewhere the executable's path.
+func selfProgram() (string, error) {
+	if _, err := os.Stat("/proc/self/exe"); err == nil {
+		return "/proc/self/exe", nil
+	}
+	return os.Executable()
 }

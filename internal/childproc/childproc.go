@@ -163,20 +163,26 @@ func (p *Process) awaitReady(ctx context.Context, ready <-chan string) error {
 	}
 }
 
-// supervise starts the child again whenever it exits before Stop, a
-// second apart at least.
+// supervise starts the child again whenever it exits before Stop: after a
+// second, doubled (up to 30 s) while it keeps failing within a minute.
 func (p *Process) supervise() {
 	defer close(p.done)
+	backoff := time.Second
 	for {
 		p.mu.Lock()
 		exited, cmd := p.exited, p.cmd
 		p.mu.Unlock()
+		started := time.Now()
 		<-exited
 		if p.isStopped() {
 			return
 		}
-		p.log.Error("child process exited; starting it again", "state", cmd.ProcessState.String())
-		time.Sleep(time.Second)
+		if time.Since(started) > time.Minute { // it had been running: not a crash loop
+			backoff = time.Second
+		}
+		p.log.Error("child process exited; starting it again", "state", cmd.ProcessState.String(), "in", backoff)
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 30*time.Second)
 		if p.isStopped() {
 			return
 		}

@@ -8,9 +8,12 @@ import (
 
 // childAttr makes the child die with the thread that started it, which
 // startLowered keeps alive until the child has exited: so the child dies
-// exactly when the parent process does, however it ends.
+// exactly when the parent process does, however it ends. The child has a
+// process group of its own, so that a terminal's Ctrl-C or a service
+// manager's signal to the parent's group reaches the parent alone, which
+// stops its children in its own order.
 func childAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 }
 
 // startLowered starts cmd from a thread of its own whose niceness is
