@@ -23,17 +23,19 @@ type slotRoom struct {
 func (c *Console) batchSlots(ctx context.Context) ([]slotRoom, error) {
 	rules := c.Rules
 	rules.Notice, rules.QuietStart, rules.QuietEnd = 0, 0, 0
-	free, err := chatlift.FreeSlots(ctx, c.Store.SlotBookings, rules, c.now(), time.UTC, freeSlots)
+	booked := map[int64]int{} // each slot's bookings, as FreeSlots read them
+	bookings := func(ctx context.Context, at time.Time) (int, error) {
+		n, err := c.Store.SlotBookings(ctx, at)
+		booked[at.UnixNano()] = n
+		return n, err
+	}
+	free, err := chatlift.FreeSlots(ctx, bookings, rules, c.now(), time.UTC, freeSlots)
 	if err != nil {
 		return nil, err
 	}
 	list := make([]slotRoom, 0, len(free))
 	for _, at := range free {
-		booked, err := c.Store.SlotBookings(ctx, at)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, slotRoom{at, rules.Capacity - booked})
+		list = append(list, slotRoom{at, rules.Capacity - booked[at.UnixNano()]})
 	}
 	return list, nil
 }
