@@ -280,9 +280,10 @@ type PlatformStore interface {
 	WebSession(ctx context.Context, face, idHash string, now time.Time) (*WebSession, error)
 	// SetWebSessionFlash sets the session's one-time message.
 	SetWebSessionFlash(ctx context.Context, face, idHash, flash string) error
-	// TakeWebSessionFlash returns the session's one-time message and clears
-	// it: of two takers, one gets it.
-	TakeWebSessionFlash(ctx context.Context, face, idHash string) (string, error)
+	// TakeWebSessionFlash clears the session's one-time message if it is
+	// still flash (as WebSession read it) and reports whether it did: of
+	// two takers, one gets it.
+	TakeWebSessionFlash(ctx context.Context, face, idHash, flash string) (bool, error)
 	// DeleteWebSession ends the session; ending it twice is harmless.
 	DeleteWebSession(ctx context.Context, face, idHash string) error
 

@@ -75,24 +75,19 @@ func (d *DB) SetWebSessionFlash(ctx context.Context, face, idHash, flash string)
 
 // TakeWebSessionFlash implements chatlift.PlatformStore: the message is
 // cleared only if it is still the one read, so two takers cannot both get it.
-func (d *DB) TakeWebSessionFlash(ctx context.Context, face, idHash string) (string, error) {
-	var flash string
-	err := d.q().QueryRowContext(ctx, d.rebind("SELECT flash FROM web_sessions WHERE face = ? AND id_hash = ?"), face, idHash).Scan(&flash)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && flash == "" {
-		return "", nil
-	} else if err != nil {
-		return "", fmt.Errorf("read web session flash: %w", err)
+func (d *DB) TakeWebSessionFlash(ctx context.Context, face, idHash, flash string) (bool, error) {
+	if flash == "" {
+		return false, nil
 	}
 	res, err := d.q().ExecContext(ctx, d.rebind("UPDATE web_sessions SET flash = '' WHERE face = ? AND id_hash = ? AND flash = ?"), face, idHash, flash)
 	if err != nil {
-		return "", fmt.Errorf("take web session flash: %w", err)
+		return false, fmt.Errorf("take web session flash: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return "", fmt.Errorf("take web session flash: %w", err)
-	} else if n == 0 {
-		return "", nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("take web session flash: %w", err)
 	}
-	return flash, nil
+	return n == 1, nil
 }
 
 // DeleteWebSession implements chatlift.PlatformStore.

@@ -86,20 +86,24 @@ func testWebSessionFlash(t *testing.T, s chatlift.PlatformStore) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			f, err := s.TakeWebSessionFlash(ctx, a.Face, a.IDHash)
+			ok, err := s.TakeWebSessionFlash(ctx, a.Face, a.IDHash, got.Flash)
 			if err != nil {
 				t.Error(err)
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if f != "" {
-				taken = append(taken, f)
+			if ok {
+				taken = append(taken, got.Flash)
 			}
 		})
 	}
 	wg.Wait()
 	same(t, "flashes taken", taken, []string{"Pause: accepted"})
-	f, err := s.TakeWebSessionFlash(ctx, a.Face, "none")
+	ok, err := s.TakeWebSessionFlash(ctx, a.Face, "none", "Pause: accepted")
 	must(t, err)
-	same(t, "flash of no session", f, "")
+	same(t, "flash of no session taken", ok, false)
+	must(t, s.SetWebSessionFlash(ctx, a.Face, a.IDHash, "Resume: accepted"))
+	ok, err = s.TakeWebSessionFlash(ctx, a.Face, a.IDHash, "Pause: accepted") // read before it changed
+	must(t, err)
+	same(t, "a message replaced since it was read taken", ok, false)
 }

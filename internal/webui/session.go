@@ -29,7 +29,7 @@ type SessionStore interface {
 	CreateWebSession(ctx context.Context, s *chatlift.WebSession, max int) error
 	WebSession(ctx context.Context, face, idHash string, now time.Time) (*chatlift.WebSession, error)
 	SetWebSessionFlash(ctx context.Context, face, idHash, flash string) error
-	TakeWebSessionFlash(ctx context.Context, face, idHash string) (string, error)
+	TakeWebSessionFlash(ctx context.Context, face, idHash, flash string) (bool, error)
 	DeleteWebSession(ctx context.Context, face, idHash string) error
 }
 
@@ -101,8 +101,12 @@ func (ss *Sessions[T]) Get(ctx context.Context, id string, now time.Time) (*Sess
 		return nil, ss.Delete(ctx, id)
 	}
 	if kept.Flash != "" {
-		if s.flash, err = ss.store.TakeWebSessionFlash(ctx, ss.face, kept.IDHash); err != nil {
+		taken, err := ss.store.TakeWebSessionFlash(ctx, ss.face, kept.IDHash, kept.Flash)
+		if err != nil {
 			return nil, fmt.Errorf("take a %s session's message: %w", ss.face, err)
+		}
+		if taken {
+			s.flash = kept.Flash
 		}
 	}
 	return s, nil

@@ -79,11 +79,16 @@ func (f *Sessions) SetWebSessionFlash(_ context.Context, face, idHash, flash str
 }
 
 // TakeWebSessionFlash implements webui.SessionStore.
-func (f *Sessions) TakeWebSessionFlash(ctx context.Context, face, idHash string) (string, error) {
+func (f *Sessions) TakeWebSessionFlash(_ context.Context, face, idHash, flash string) (bool, error) {
 	f.mu.Lock()
-	s := f.byID[[2]string{face, idHash}]
-	f.mu.Unlock()
-	return s.Flash, f.SetWebSessionFlash(ctx, face, idHash, "")
+	defer f.mu.Unlock()
+	s, ok := f.byID[[2]string{face, idHash}]
+	if !ok || flash == "" || s.Flash != flash {
+		return false, nil
+	}
+	s.Flash = ""
+	f.byID[[2]string{face, idHash}] = s
+	return true, nil
 }
 
 // DeleteWebSession implements webui.SessionStore.
