@@ -16,6 +16,7 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/httpapi"
 	"github.com/chatlift/chatlift/seed"
+	"github.com/chatlift/chatlift/throttle"
 	"github.com/chatlift/chatlift/upgrade"
 )
 
@@ -118,13 +119,13 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	defer stopStreams()
 	stop := make(chan struct{})
 	talking := b.startLoad(loadCtx, accounts, stop)
-	sleepCtx(ctx, 2*b.Every) // the conversations are under way before the first freeze
+	throttle.Sleep(ctx, 2*b.Every) // the conversations are under way before the first freeze
 
 	upgrades, err := b.upgradeAll(ctx, ops, accounts, r)
 	if err == nil {
 		err = b.revertQuarter(ctx, ops, upgrades, r)
 	}
-	sleepCtx(ctx, 2*b.Every) // and go on after the last
+	throttle.Sleep(ctx, 2*b.Every) // and go on after the last
 	close(stop)
 	talking.Wait()
 	if err != nil {

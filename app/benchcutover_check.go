@@ -8,6 +8,7 @@ import (
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/chathome"
 	"github.com/chatlift/chatlift/sqlstore"
+	"github.com/chatlift/chatlift/throttle"
 )
 
 // streamCatchUp bounds how long a stream may take to deliver the last
@@ -69,7 +70,7 @@ func (c *benchConv) awaitStream(ctx context.Context, stored []*chatlift.Conversa
 		return
 	}
 	deadline := time.Now().Add(streamCatchUp)
-	for c.streamedUpTo() < stored[len(stored)-1].Seq && time.Now().Before(deadline) && sleepCtx(ctx, 20*time.Millisecond) == nil {
+	for c.streamedUpTo() < stored[len(stored)-1].Seq && time.Now().Before(deadline) && throttle.Sleep(ctx, 20*time.Millisecond) == nil {
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chatlift/chatlift"
 	"github.com/chatlift/chatlift/seed"
+	"github.com/chatlift/chatlift/throttle"
 )
 
 // benchStats counts every request the cutover bench makes and how long
@@ -206,7 +207,7 @@ func (a *benchAgent) reauthorize(ctx context.Context, gen int) error {
 			return nil
 		}
 		again, wait := retryable(status, err)
-		if !again || time.Now().After(deadline) || sleepCtx(ctx, wait) != nil {
+		if !again || time.Now().After(deadline) || throttle.Sleep(ctx, wait) != nil {
 			return fmt.Errorf("account %d: re-authorize: %d %s (%v)", a.cred.AccountID, status, b, err)
 		}
 	}
@@ -225,7 +226,7 @@ func (a *benchAgent) call(ctx context.Context, kind, method, path string, body a
 			continue
 		}
 		again, wait := retryable(status, err)
-		if !again || time.Now().After(deadline) || sleepCtx(ctx, wait) != nil {
+		if !again || time.Now().After(deadline) || throttle.Sleep(ctx, wait) != nil {
 			return status, b, err
 		}
 	}
@@ -240,16 +241,4 @@ func confidentialClient(c *seed.Credentials) (seed.ClientCredentials, error) {
 		}
 	}
 	return seed.ClientCredentials{}, fmt.Errorf("account %d has no confidential OAuth client", c.AccountID)
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/throttle"
 )
 
 // benchConv is one live conversation of the cutover bench: a visitor
@@ -57,7 +58,7 @@ func (c *benchConv) start(ctx context.Context, name string) error {
 // talk sends from one side (0 the visitor, 1 the agent) every interval
 // until stop is closed; the send under way when it is still finishes.
 func (c *benchConv) talk(ctx context.Context, side int, stop <-chan struct{}, every time.Duration) {
-	if sleepCtx(ctx, rand.N(every)) != nil { // senders spread over the interval
+	if throttle.Sleep(ctx, rand.N(every)) != nil { // senders spread over the interval
 		return
 	}
 	for n := 1; ; n++ {
@@ -90,7 +91,7 @@ func (c *benchConv) send(ctx context.Context, side int, id, msg string) {
 		for {
 			status, b, err = c.visitor.call(ctx, "visitor_send", "POST", c.path("/messages"), "Bearer "+c.token, body)
 			again, wait := retryable(status, err)
-			if !again || time.Now().After(deadline) || sleepCtx(ctx, wait) != nil {
+			if !again || time.Now().After(deadline) || throttle.Sleep(ctx, wait) != nil {
 				break
 			}
 		}
@@ -122,7 +123,7 @@ func (c *benchConv) follow(ctx context.Context) {
 		c.mu.Lock()
 		c.reconnect++
 		c.mu.Unlock()
-		if sleepCtx(ctx, retry) != nil {
+		if throttle.Sleep(ctx, retry) != nil {
 			return
 		}
 	}

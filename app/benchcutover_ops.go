@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chatlift/chatlift"
+	"github.com/chatlift/chatlift/throttle"
 )
 
 // benchOps is the operator of the cutover bench, on the operator API.
@@ -61,7 +62,7 @@ func (o *benchOps) await(ctx context.Context, id, act, state string) (*chatlift.
 		if err == nil && chatlift.Terminal(u.State) && u.State != chatlift.UpgradeCompleted || time.Now().After(deadline) {
 			return nil, fmt.Errorf("upgrade %s of account %d is %s (%s), not %s", id, u.AccountID, u.State, u.Error, state)
 		}
-		if err := sleepCtx(ctx, 250*time.Millisecond); err != nil {
+		if err := throttle.Sleep(ctx, 250*time.Millisecond); err != nil {
 			return nil, err
 		}
 	}
