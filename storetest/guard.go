@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,16 +40,13 @@ func testAccountWrite(t *testing.T, s chatlift.PlatformStore) {
 	})
 	t.Run("WriteInFlightLandsBeforeFreeze", func(t *testing.T) {
 		started, release := make(chan struct{}), make(chan struct{})
-		var committed atomic.Bool
 		done := make(chan error, 1)
 		go func() {
-			err := s.InAccountWrite(ctx, 1, func(tx chatlift.ChatStore) error {
+			done <- s.InAccountWrite(ctx, 1, func(tx chatlift.ChatStore) error {
 				close(started)
 				<-release
 				return tx.PutChats(ctx, []*chatlift.Chat{chat(1, "w3", t0)})
 			})
-			committed.Store(err == nil)
-			done <- err
 		}()
 		<-started
 		frozen := make(chan bool, 1)
@@ -59,7 +55,11 @@ func testAccountWrite(t *testing.T, s chatlift.PlatformStore) {
 			if err != nil || prev != chatlift.ChatAccountActive {
 				t.Errorf("SetChatAccountState = %q, %v", prev, err)
 			}
-			frozen <- committed.Load()
+			// The write in flight is committed by the time the freeze
+			// returns: its row can be read (a flag set after the write
+			// returned could be read before it was set).
+			_, err = s.Chat(ctx, 1, "w3")
+			frozen <- err == nil
 		}()
 		time.Sleep(50 * time.Millisecond) // let the freeze reach the lock while the write holds it
 		close(release)
