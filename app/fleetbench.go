@@ -104,6 +104,10 @@ type FleetBenchReport struct {
 	WorkerProcesses int  `json:"worker_processes"`
 	EngineNice      int  `json:"engine_nice"`
 	WorkerNice      int  `json:"worker_nice"`
+	// APICPUs is how many CPUs were kept for serve (--api-cpus);
+	// ChildrenCPUs the CPUs the children ran on (empty: any).
+	APICPUs      int   `json:"api_cpus"`
+	ChildrenCPUs []int `json:"children_cpus"`
 	// WorkerWorkflowTasks and WorkerActivities are the worker's bounds
 	// (0: the SDK's own).
 	WorkerWorkflowTasks int `json:"worker_workflow_tasks"`
@@ -140,7 +144,7 @@ func (b *FleetBench) Run(ctx context.Context) (*FleetBenchReport, error) {
 	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, Store: "sqlite", SupportClients: b.SupportClients,
 		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs(),
 		EngineProcess: b.Children.Engine, WorkerProcesses: b.Children.Workers,
-		EngineNice: b.Children.EngineNice, WorkerNice: b.Children.WorkerNice}
+		EngineNice: b.Children.EngineNice, WorkerNice: b.Children.WorkerNice, APICPUs: b.Children.KeepCPUs, ChildrenCPUs: s.ChildCPUs()}
 	if b.DatabaseURL != "" {
 		r.Store = "postgres"
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -28,6 +29,7 @@ import (
 	"github.com/chatlift/chatlift/internal/childproc"
 	"github.com/chatlift/chatlift/mailer"
 	"github.com/chatlift/chatlift/seed"
+	"github.com/chatlift/chatlift/sqlstore"
 	"github.com/chatlift/chatlift/temporalserver"
 	"github.com/chatlift/chatlift/upgrade"
 )
@@ -79,6 +81,14 @@ type ServeConfig struct {
 // (WorkerNice) is best left at the API's: lowered, a worker preempted in
 // its transaction keeps the API waiting. The children die with serve, even
 // a SIGKILLed one, and are started again if they exit on their own.
+//
+// KeepCPUs of the CPUs serve may use are kept for serve alone: the children
+// run on the others, so an API request finds a CPU no upgrade is using
+// (on two cores the niceness alone left support's p99 at 1.7-2×). With no
+// more CPUs than KeepCPUs, the children run on every CPU. The children's
+// garbage collector runs at GOGC=ChildGOGC unless serve's environment sets
+// GOGC: they allocate much and live briefly, and on the CPUs left to them
+// their CPU is the fleet's speed.
 type Children struct {
 	// Program is this program and its global flags (the log level).
 	Program []string
@@ -91,7 +101,33 @@ type Children struct {
 	// backend's: schedule rules, revert window, bounds, fault injection.
 	WorkerArgs             []string
 	EngineNice, WorkerNice int
-	Stderr                 io.Writer // the children's logs; nil discards them
+	// KeepCPUs is how many of serve's CPUs the children may not use.
+	KeepCPUs int
+	Stderr   io.Writer // the children's logs; nil discards them
+}
+
+// ChildGOGC is the children's GOGC unless serve's environment sets one.
+const ChildGOGC = 400
+
+// cpus are the CPUs the children run on: those serve may use but the first
+// KeepCPUs; nil (any) when none would be left, or when unknown.
+func (c Children) cpus() ([]int, error) {
+	if c.KeepCPUs <= 0 {
+		return nil, nil
+	}
+	all, err := childproc.AvailableCPUs()
+	if err != nil || len(all) <= c.KeepCPUs {
+		return nil, err
+	}
+	return all[c.KeepCPUs:], nil
+}
+
+// env is what the children's environment gets besides serve's.
+func (c Children) env() []string {
+	if os.Getenv("GOGC") != "" {
+		return nil
+	}
+	return []string{"GOGC=" + strconv.Itoa(ChildGOGC)}
 }
 
 // Serve is a running `chatlift serve`.
@@ -113,7 +149,8 @@ type Serve struct {
 	publicURL string
 	ready     atomic.Bool
 	// Mailer delivers the outbox.
-	Mailer *mailer.Mailer
+	Mailer    *mailer.Mailer
+	mailStore *sqlstore.DB // the mailer's background store (SQLite)
 	// Sweeper ends idle live conversations.
 	Sweeper *conversation.Sweeper
 	// OperatorToken authorizes the operator API.
@@ -176,13 +213,24 @@ func (s *Serve) start(ctx context.Context) (err error) {
 	return nil
 }
 
-// startMailer starts delivering the outbox, until Close.
+// startMailer starts delivering the outbox, until Close. On SQLite the
+// mailer has a background store of its own: delivering a fleet's emails is
+// two writes each, which give way to the API's like a worker's.
 func (s *Serve) startMailer(ctx context.Context) error {
 	sender, from, err := mailer.Open(mailer.Config{URL: s.cfg.SMTPURL, MboxPath: filepath.Join(s.cfg.DataDir, "outbox.mbox")})
 	if err != nil {
 		return err
 	}
-	s.Mailer = &mailer.Mailer{Outbox: s.Stores.Platform, Sender: sender, From: from, Logger: s.log.With("component", "mailer")}
+	outbox := s.Stores.Platform
+	if outbox.Dialect() == sqlstore.SQLite {
+		openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		if s.mailStore, err = openPlatform(openCtx, s.cfg.DataDir, "", true); err != nil {
+			return err
+		}
+		outbox = s.mailStore
+	}
+	s.Mailer = &mailer.Mailer{Outbox: outbox, Sender: sender, From: from, Logger: s.log.With("component", "mailer")}
 	s.Mailer.Start(context.WithoutCancel(ctx))
 	return nil
 }
@@ -257,8 +305,7 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 			return "", err
 		}
 		cmd := append(slices.Clip(c.Program), "engine", "--data", s.cfg.DataDir, "--temporal-namespace", s.cfg.Namespace, "--port", strconv.Itoa(port))
-		proc, err := childproc.Start(ctx, childproc.Config{Name: "engine", Command: cmd, Ready: temporalserver.ReadyPrefix,
-			Nice: c.EngineNice, Stderr: c.Stderr, Logger: s.log})
+		proc, err := s.startChild(ctx, childproc.Config{Name: "engine", Command: cmd, Ready: temporalserver.ReadyPrefix, Nice: c.EngineNice})
 		if err != nil {
 			return "", err
 		}
@@ -274,6 +321,31 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 	return srv.Address(), nil
 }
 
+// startChild starts a child as cfg says, on the CPUs left to the children,
+// with their environment, logs and logger.
+func (s *Serve) startChild(ctx context.Context, cfg childproc.Config) (*childproc.Process, error) {
+	c := s.cfg.Children
+	cpus, err := c.cpus()
+	if err != nil {
+		return nil, err
+	}
+	if c.KeepCPUs > 0 && cpus == nil {
+		s.log.Info("too few CPUs to keep any from the child processes", "process", cfg.Name, "keep_cpus", c.KeepCPUs)
+	}
+	cfg.CPUs, cfg.Env = cpus, append(c.env(), cfg.Env...)
+	cfg.Stderr, cfg.Logger = c.Stderr, s.log
+	return childproc.Start(ctx, cfg)
+}
+
+// ChildCPUs are the CPUs serve's children run on; nil: any, or no child.
+func (s *Serve) ChildCPUs() []int {
+	if c := s.cfg.Children; !c.Engine && c.Workers == 0 {
+		return nil
+	}
+	cpus, _ := s.cfg.Children.cpus()
+	return cpus
+}
+
 // startWorkerChildren starts the worker children against the engine at
 // address; the database URL goes in their environment, not on a command
 // line anyone may read.
@@ -286,8 +358,8 @@ func (s *Serve) startWorkerChildren(ctx context.Context, address string) error {
 		cmd := append(slices.Clip(c.Program), "worker")
 		cmd = append(cmd, c.WorkerArgs...)
 		cmd = append(cmd, "--data", s.cfg.DataDir, "--temporal-address", address, "--temporal-namespace", s.cfg.Namespace, "--public-url", s.publicURL)
-		w, err := childproc.Start(ctx, childproc.Config{Name: fmt.Sprintf("worker %d", i+1), Command: cmd, Ready: WorkerReady,
-			Env: env, Nice: c.WorkerNice, Stderr: c.Stderr, Logger: s.log})
+		w, err := s.startChild(ctx, childproc.Config{Name: fmt.Sprintf("worker %d", i+1), Command: cmd, Ready: WorkerReady,
+			Env: env, Nice: c.WorkerNice})
 		if err != nil {
 			return err
 		}
@@ -371,6 +443,9 @@ func (s *Serve) Close(ctx context.Context) error {
 	}
 	if s.Mailer != nil {
 		s.Mailer.Stop()
+	}
+	if s.mailStore != nil {
+		errs = append(errs, s.mailStore.Close())
 	}
 	if s.Sweeper != nil {
 		s.Sweeper.Stop()

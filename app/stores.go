@@ -31,17 +31,26 @@ func openStores(ctx context.Context, dataDir, databaseURL string, background boo
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	legacy := sqlstore.Config{URL: databaseURL, Schema: "legacy_chat", Path: filepath.Join(dataDir, "legacy-chat.db"), Role: sqlstore.RoleChat, Background: background}
-	platform := sqlstore.Config{URL: databaseURL, Schema: "platform", Path: filepath.Join(dataDir, "platform.db"), Role: sqlstore.RolePlatform, Background: background}
 	l, err := sqlstore.Open(ctx, legacy)
 	if err != nil {
 		return nil, fmt.Errorf("legacy chat database: %w", err)
 	}
-	p, err := sqlstore.Open(ctx, platform)
+	p, err := openPlatform(ctx, dataDir, databaseURL, background)
 	if err != nil {
 		l.Close()
-		return nil, fmt.Errorf("platform database: %w", err)
+		return nil, err
 	}
 	return &Stores{Legacy: l, Platform: p}, nil
+}
+
+// openPlatform opens the platform store alone.
+func openPlatform(ctx context.Context, dataDir, databaseURL string, background bool) (*sqlstore.DB, error) {
+	p, err := sqlstore.Open(ctx, sqlstore.Config{URL: databaseURL, Schema: "platform", Path: filepath.Join(dataDir, "platform.db"),
+		Role: sqlstore.RolePlatform, Background: background})
+	if err != nil {
+		return nil, fmt.Errorf("platform database: %w", err)
+	}
+	return p, nil
 }
 
 // Ping checks that both databases answer.

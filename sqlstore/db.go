@@ -68,8 +68,9 @@ type Config struct {
 	// Role is RoleChat or RolePlatform.
 	Role string
 	// Background marks the writes of background work, a worker process's
-	// upgrades: on SQLite they give way to the other processes' (see
-	// writeQueue).
+	// upgrades or serve's mailer: on SQLite they give way to the other
+	// stores' (see writeQueue), and the store checkpoints the WAL often,
+	// where a foreground store does it only as a fallback.
 	Background bool
 }
 
@@ -110,7 +111,7 @@ func openAt(ctx context.Context, cfg Config, version int64) (*DB, error) {
 		return nil, err
 	}
 	if d.writers != nil {
-		d.ckp = startCheckpointer(d.db)
+		d.ckp = startCheckpointer(d.db, cfg.Background)
 	}
 	return d, nil
 }

@@ -154,23 +154,34 @@ func (p queuedPool) ExecContext(ctx context.Context, query string, args ...any) 
 	return p.DB.ExecContext(ctx, query, args...)
 }
 
-// checkpointEvery is how often the checkpointer copies the WAL back into the
-// database file.
-const checkpointEvery = 250 * time.Millisecond
+// How often the checkpointer copies the WAL back into the database file:
+// a checkpoint is background work (it reads and writes every page written
+// since the last one, and syncs the file), so a background store does it
+// often and a foreground one, whose process serves requests, rarely, as a
+// fallback for when no background process runs. Either process's
+// checkpoint does the work for all of them.
+const (
+	checkpointEvery           = 250 * time.Millisecond
+	checkpointForegroundEvery = 2 * time.Second
+)
 
 // checkpointer copies the WAL's committed pages into the database file
-// every checkpointEvery (PASSIVE: it waits for no reader or writer, and a
+// every checkpointEvery, or checkpointForegroundEvery (PASSIVE: it waits for no reader or writer, and a
 // checkpoint of another process meanwhile is left to finish).
 type checkpointer struct {
 	once       sync.Once
 	quit, done chan struct{}
 }
 
-func startCheckpointer(db *sql.DB) *checkpointer {
+func startCheckpointer(db *sql.DB, background bool) *checkpointer {
 	c := &checkpointer{quit: make(chan struct{}), done: make(chan struct{})}
+	every := checkpointForegroundEvery
+	if background {
+		every = checkpointEvery
+	}
 	go func() {
 		defer close(c.done)
-		t := time.NewTicker(checkpointEvery)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,8 +77,14 @@ func TestWritesGiveWay(t *testing.T) {
 // itself (SQLite's own checkpoints are off, so that none runs inside a
 // COMMIT while the writer holds the queue).
 func TestCheckpointer(t *testing.T) {
+	for _, background := range []bool{false, true} { // a fallback every 2 s, or often
+		t.Run(fmt.Sprintf("Background=%v", background), func(t *testing.T) { testCheckpointer(t, background) })
+	}
+}
+
+func testCheckpointer(t *testing.T, background bool) {
 	path := filepath.Join(t.TempDir(), "chat.db")
-	db := open(t, sqlstore.Config{Path: path, Role: sqlstore.RoleChat})
+	db := open(t, sqlstore.Config{Path: path, Role: sqlstore.RoleChat, Background: background})
 	ctx := context.Background()
 	var autockpt int
 	if err := db.SQL().QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autockpt); err != nil || autockpt != 0 {

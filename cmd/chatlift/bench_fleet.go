@@ -19,8 +19,8 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 		Use:   "fleet",
 		Short: "Upgrade a seeded fleet on one serve and measure support's latency meanwhile",
 		Long: "bench fleet starts a serve in this process as `chatlift serve` runs (its embedded\n" +
-			"engine and worker in child processes, see --worker-processes and\n" +
-			"--engine-in-process), with SQLite stores in a temporary data dir (or a database\n" +
+			"engine and worker in child processes on the CPUs it does not keep, see\n" +
+			"--worker-processes, --engine-in-process and --api-cpus), with SQLite stores in a temporary data dir (or a database\n" +
 			"of its own on the PostgreSQL server at --database-url), seeds --accounts\n" +
 			"accounts, and runs a steady load on its support API (--support-clients support\n" +
 			"owners creating, showing and listing tickets at --support-rate requests per\n" +
@@ -99,5 +99,11 @@ func processes(r *app.FleetBenchReport) string {
 	if r.WorkerProcesses > 0 {
 		workers = fmt.Sprintf("%d worker child process(es) (niceness +%d)", r.WorkerProcesses, r.WorkerNice)
 	}
-	return engine + ", " + workers
+	cpus := ""
+	if (r.EngineProcess || r.WorkerProcesses > 0) && len(r.ChildrenCPUs) > 0 {
+		cpus = fmt.Sprintf("; children on CPUs %v, %d kept for serve", r.ChildrenCPUs, r.APICPUs)
+	} else if r.EngineProcess || r.WorkerProcesses > 0 {
+		cpus = "; children on every CPU"
+	}
+	return engine + ", " + workers + cpus
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,7 +15,8 @@ import (
 // TestServeChildren: serve runs its engine (at a lower priority) and its
 // worker as child processes; a worker killed at a step (an injected crash) is
 // started again by serve, which never stops, and the upgrade completes in
-// its first attempt; a SIGKILLed serve takes its children with it.
+// its first attempt; a SIGKILLed serve takes its children with it. The
+// children run on the CPUs serve does not keep for itself (--api-cpus).
 func TestServeChildren(t *testing.T) {
 	data, op := t.TempDir(), "Bearer op-e2e"
 	s := startServe(t, "--data", data, "--fault-injection", "--operator-token", "op-e2e", "--demo-accounts", "2", "--demo-chats", "12")
@@ -28,6 +30,21 @@ func TestServeChildren(t *testing.T) {
 	for name, add := range map[string]int{"engine": 10, "worker": 0} { // --engine-nice, --worker-nice
 		if got, want := niceness(t, kids[name]), niceness(t, serve)+add; got != want {
 			t.Errorf("%s child's niceness %d, want %d", name, got, want)
+		}
+	}
+	// --api-cpus 1: serve keeps its first CPU; the children run on the
+	// others, at GOGC=400 (when the test's environment sets none).
+	all := cpuList(t, procStatus(t, serve, "Cpus_allowed_list"))
+	wantCPUs := all
+	if len(all) > 1 {
+		wantCPUs = all[1:]
+	}
+	for name, pid := range kids {
+		if got := cpuList(t, procStatus(t, pid, "Cpus_allowed_list")); !slices.Equal(got, wantCPUs) {
+			t.Errorf("%s child runs on CPUs %v, want %v (serve's: %v)", name, got, wantCPUs, all)
+		}
+		if env, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid)); os.Getenv("GOGC") == "" && !strings.Contains("\x00"+string(env), "\x00GOGC=400\x00") {
+			t.Errorf("%s child's environment has no GOGC=400", name)
 		}
 	}
 
@@ -58,6 +75,9 @@ func TestServeChildren(t *testing.T) {
 			t.Fatalf("children after the crash %v, before %v: want a new worker and the same engine", again, kids)
 		}
 		worker = again["worker"]
+		if got := cpuList(t, procStatus(t, worker, "Cpus_allowed_list")); !slices.Equal(got, wantCPUs) {
+			t.Errorf("restarted worker runs on CPUs %v, want %v", got, wantCPUs)
+		}
 	})
 
 	t.Run("DieWithServe", func(t *testing.T) {
@@ -120,6 +140,43 @@ func stat(pid int) []string {
 	}
 	s := string(b)
 	return strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+}
+
+// procStatus is a field of /proc/pid/status.
+func procStatus(t *testing.T, pid int, field string) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	t.Fatalf("no %s in /proc/%d/status", field, pid)
+	return ""
+}
+
+// cpuList reads a CPU list such as "0-3,6".
+func cpuList(t *testing.T, list string) []int {
+	t.Helper()
+	var cpus []int
+	for _, part := range strings.Split(list, ",") {
+		first, last, isRange := strings.Cut(part, "-")
+		if !isRange {
+			last = first
+		}
+		a, err1 := strconv.Atoi(first)
+		b, err2 := strconv.Atoi(last)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("CPU list %q", list)
+		}
+		for c := a; c <= b; c++ {
+			cpus = append(cpus, c)
+		}
+	}
+	return cpus
 }
 
 // alive reports whether pid runs (a zombie does not count).

@@ -22,9 +22,11 @@ func (m *Main) serveCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run chatlift: API, operator console, workflow engine and workers",
-		Long: "serve runs everything in one process: the HTTP API, an embedded Temporal server\n" +
-			"persisted in the data dir (or --temporal-address for a cluster), the workers,\n" +
-			"and the stores (SQLite in the data dir, or --database-url for PostgreSQL).\n" +
+		Long: "serve runs everything from one command: the HTTP API in this process and, as\n" +
+			"child processes on the CPUs it does not keep for the API (--api-cpus), an\n" +
+			"embedded Temporal server persisted in the data dir (or --temporal-address for a\n" +
+			"cluster) and a worker (--worker-processes, --engine-in-process); the stores are\n" +
+			"SQLite in the data dir, or --database-url for PostgreSQL.\n" +
 			"On an empty data dir it seeds a small demo fleet unless --no-demo.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -122,8 +124,8 @@ func addBackendFlags(c *cobra.Command, databaseURL, temporalAddress, namespace *
 // childFlags are the flags choosing which parts of serve run in child
 // processes.
 type childFlags struct {
-	engineInProcess                 bool
-	workers, engineNice, workerNice int
+	engineInProcess                           bool
+	workers, engineNice, workerNice, keepCPUs int
 }
 
 func addChildFlags(c *cobra.Command, cf *childFlags) {
@@ -132,6 +134,7 @@ func addChildFlags(c *cobra.Command, cf *childFlags) {
 	f.IntVar(&cf.workers, "worker-processes", 1, "worker child processes running the upgrades (0: the worker runs in this process)")
 	f.IntVar(&cf.engineNice, "engine-nice", 10, "niceness added to the engine's child process, so API requests and workers get the CPUs first (0-19)")
 	f.IntVar(&cf.workerNice, "worker-nice", 0, "niceness added to the worker child processes (0-19; lowered, a worker preempted while it writes keeps API requests waiting)")
+	f.IntVar(&cf.keepCPUs, "api-cpus", 1, "CPUs kept for this process (API, console): the child processes run on the others (0: on every CPU; with no more CPUs than this, on every CPU)")
 }
 
 // children is how serve's parts are run as child processes: this
@@ -142,8 +145,8 @@ func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
 	if cf.engineNice < 0 || cf.engineNice > 19 || cf.workerNice < 0 || cf.workerNice > 19 {
 		return app.Children{}, usagef("--engine-nice and --worker-nice must be from 0 to 19")
 	}
-	if cf.workers < 0 {
-		return app.Children{}, usagef("--worker-processes cannot be negative")
+	if cf.workers < 0 || cf.keepCPUs < 0 {
+		return app.Children{}, usagef("--worker-processes and --api-cpus cannot be negative")
 	}
 	if cf.engineInProcess && cf.workers == 0 {
 		return app.Children{}, nil
@@ -153,7 +156,7 @@ func (m *Main) children(c *cobra.Command, cf childFlags) (app.Children, error) {
 		return app.Children{}, fmt.Errorf("child processes: %w", err)
 	}
 	ch := app.Children{Program: []string{exe, "--log-level", m.logLevel}, Engine: !cf.engineInProcess, Workers: cf.workers,
-		EngineNice: cf.engineNice, WorkerNice: cf.workerNice, Stderr: m.Stderr}
+		EngineNice: cf.engineNice, WorkerNice: cf.workerNice, KeepCPUs: cf.keepCPUs, Stderr: m.Stderr}
 	worker := m.workerCommand().Flags()
 	own := map[string]bool{"data": true, "database-url": true, "temporal-address": true, "temporal-namespace": true, "public-url": true}
 	c.Flags().Visit(func(f *pflag.Flag) {

@@ -1,7 +1,7 @@
 // Package childproc runs a part of chatlift (the embedded engine, a
-// worker) as a supervised child process at a lower CPU priority: it dies
-// with its parent, even a SIGKILLed one, and is started again when it exits
-// on its own.
+// worker) as a supervised child process at a lower CPU priority and on
+// chosen CPUs: it dies with its parent, even a SIGKILLed one, and is
+// started again when it exits on its own.
 package childproc
 
 import (
@@ -33,6 +33,10 @@ type Config struct {
 	// Nice is added to the child's niceness (Linux): when the machine's
 	// CPUs are all busy, the kernel runs the parent's threads first.
 	Nice int
+	// CPUs are the only CPUs the child runs on (Linux); empty: any. A
+	// parent that keeps CPUs out of its children's reach gets them to
+	// itself whenever it needs them.
+	CPUs []int
 	// Env is added to the child's environment (which is this process's).
 	Env []string
 	// Stderr receives the child's standard error (its logs); nil discards.
@@ -120,7 +124,7 @@ func (p *Process) start() (<-chan string, error) {
 		return nil, err
 	}
 	exited := make(chan struct{})
-	if err := startLowered(cmd, p.cfg.Nice, exited); err != nil {
+	if err := startLowered(cmd, p.cfg.Nice, p.cfg.CPUs, exited); err != nil {
 		return nil, fmt.Errorf("start the %s process: %w", p.cfg.Name, err)
 	}
 	p.mu.Lock()

@@ -50,7 +50,14 @@ func childConfig(nice int) Config {
 
 func TestChild(t *testing.T) {
 	base := niceness(t, os.Getpid())
-	p, err := Start(context.Background(), childConfig(7))
+	all, err := AvailableCPUs()
+	if err != nil || len(all) == 0 {
+		t.Fatalf("available CPUs %v: %v", all, err)
+	}
+	cfg := childConfig(7)
+	cfg.CPUs = all[len(all)-1:] // the last one
+	wantCPUs := strconv.Itoa(cfg.CPUs[0])
+	p, err := Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +87,29 @@ func TestChild(t *testing.T) {
 		}
 	})
 
+	t.Run("ChosenCPUs", func(t *testing.T) {
+		if got := cpusAllowed(t, pid); got != wantCPUs {
+			t.Fatalf("child runs on CPUs %q, want %q", got, wantCPUs)
+		}
+		if len(all) == 1 {
+			return // nothing narrowed: the one CPU is all of them
+		}
+		// Only the thread waiting for the child was narrowed.
+		tasks, err := os.ReadDir("/proc/self/task")
+		if err != nil {
+			t.Fatal(err)
+		}
+		narrowed := 0
+		for _, task := range tasks {
+			if tid, _ := strconv.Atoi(task.Name()); cpusAllowed(t, tid) == wantCPUs {
+				narrowed++
+			}
+		}
+		if narrowed != 1 {
+			t.Fatalf("%d of this process's %d threads run on CPUs %s only, want 1 (the child's waiter)", narrowed, len(tasks), wantCPUs)
+		}
+	})
+
 	t.Run("PeakRSS", func(t *testing.T) {
 		if rss := p.PeakRSS(); rss < 1<<20 || rss > 1<<32 {
 			t.Fatalf("child's peak RSS %d bytes", rss)
@@ -99,6 +129,9 @@ func TestChild(t *testing.T) {
 		}
 		if got, want := niceness(t, p.Pid()), base+7; got != want {
 			t.Fatalf("restarted child's niceness %d, want %d", got, want)
+		}
+		if got := cpusAllowed(t, p.Pid()); got != wantCPUs {
+			t.Fatalf("restarted child runs on CPUs %q, want %q", got, wantCPUs)
 		}
 	})
 
@@ -171,6 +204,23 @@ func niceness(t *testing.T, pid int) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// cpusAllowed is the Cpus_allowed_list of /proc/pid/status (of a thread of
+// this process when pid is one of its thread ids): "1", "0-1".
+func cpusAllowed(t *testing.T, pid int) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Cpus_allowed_list:"); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	t.Fatalf("no Cpus_allowed_list in /proc/%d/status", pid)
+	return ""
 }
 
 // alive reports whether pid runs (a zombie does not count).

@@ -1,9 +1,12 @@
 package childproc
 
 import (
+	"fmt"
 	"os/exec"
 	"runtime"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // childAttr makes the child die with the thread that started it, which
@@ -17,13 +20,24 @@ func childAttr() *syscall.SysProcAttr {
 }
 
 // startLowered starts cmd from a thread of its own whose niceness is
-// raised by nice, so the child inherits it, and waits for the child there,
-// closing exited when it has. The thread is never handed back to the Go
-// scheduler: it ends with the wait, its lowered priority with it.
-func startLowered(cmd *exec.Cmd, nice int, exited chan struct{}) error {
+// raised by nice and which runs only on cpus (any when empty), so the child
+// inherits both, and waits for the child there, closing exited when it
+// has. The thread is never handed back to the Go scheduler: it ends with
+// the wait, its lowered priority and narrowed CPUs with it.
+func startLowered(cmd *exec.Cmd, nice int, cpus []int, exited chan struct{}) error {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked, on purpose
+		if len(cpus) > 0 {
+			var set unix.CPUSet
+			for _, c := range cpus {
+				set.Set(c)
+			}
+			if err := unix.SchedSetaffinity(0, &set); err != nil { // 0: this thread
+				started <- fmt.Errorf("run on CPUs %v: %w", cpus, err)
+				return
+			}
+		}
 		if nice != 0 {
 			// On Linux the priority is the calling thread's; the kernel
 			// reports it as 20 - nice.
@@ -45,4 +59,20 @@ func startLowered(cmd *exec.Cmd, nice int, exited chan struct{}) error {
 		close(exited)
 	}()
 	return <-started
+}
+
+// AvailableCPUs are the CPUs this process may run on (its affinity, which
+// a cpuset or taskset narrows), in increasing order.
+func AvailableCPUs() ([]int, error) {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return nil, fmt.Errorf("CPUs of this process: %w", err)
+	}
+	var cpus []int
+	for c := 0; len(cpus) < set.Count(); c++ {
+		if set.IsSet(c) {
+			cpus = append(cpus, c)
+		}
+	}
+	return cpus, nil
 }

@@ -11,9 +11,10 @@ import (
 // killed parent.
 func childAttr() *syscall.SysProcAttr { return nil }
 
-// startLowered starts cmd at the parent's priority (niceness is per thread
-// only on Linux) and closes exited when it has exited.
-func startLowered(cmd *exec.Cmd, _ int, exited chan struct{}) error {
+// startLowered starts cmd at the parent's priority and on any CPU
+// (niceness and CPU affinity are per thread only on Linux) and closes
+// exited when it has exited.
+func startLowered(cmd *exec.Cmd, _ int, _ []int, exited chan struct{}) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -23,3 +24,6 @@ func startLowered(cmd *exec.Cmd, _ int, exited chan struct{}) error {
 	}()
 	return nil
 }
+
+// AvailableCPUs is unknown outside Linux: nil, so no CPU is kept apart.
+func AvailableCPUs() ([]int, error) { return nil, nil }
