@@ -84,7 +84,8 @@ type ServeConfig struct {
 //
 // KeepCPUs of the CPUs serve may use are kept for serve alone: the children
 // run on the others, so an API request finds a CPU no upgrade is using
-// (on two cores the niceness alone left support's p99 at 1.7-2×). With no
+// (on two cores the niceness alone left support's p99 at 1.56-1.95× of its
+// idle value, docs/reliability.md#support-under-load). With no
 // more CPUs than KeepCPUs, the children run on every CPU. The children's
 // garbage collector runs at GOGC=ChildGOGC unless serve's environment sets
 // GOGC: they allocate much and live briefly, and on the CPUs left to them
@@ -110,16 +111,22 @@ type Children struct {
 const ChildGOGC = 400
 
 // cpus are the CPUs the children run on: those serve may use but the first
-// KeepCPUs; nil (any) when none would be left, or when unknown.
-func (c Children) cpus() ([]int, error) {
+// KeepCPUs; nil (any) when none would be left (why says so), or when they
+// are unknown (outside Linux, or the kernel did not say).
+func (c Children) cpus() (cpus []int, why string) {
 	if c.KeepCPUs <= 0 {
-		return nil, nil
+		return nil, ""
 	}
 	all, err := childproc.AvailableCPUs()
-	if err != nil || len(all) <= c.KeepCPUs {
-		return nil, err
+	switch {
+	case err != nil:
+		return nil, err.Error()
+	case len(all) == 0:
+		return nil, ""
+	case len(all) <= c.KeepCPUs:
+		return nil, fmt.Sprintf("serve may use %d CPUs, none left once %d are kept", len(all), c.KeepCPUs)
 	}
-	return all[c.KeepCPUs:], nil
+	return all[c.KeepCPUs:], ""
 }
 
 // env is what the children's environment gets besides serve's.
@@ -225,7 +232,9 @@ func (s *Serve) startMailer(ctx context.Context) error {
 	if outbox.Dialect() == sqlstore.SQLite {
 		openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
-		if s.mailStore, err = openPlatform(openCtx, s.cfg.DataDir, "", true); err != nil {
+		// Background for its writes; the checkpoints stay with serve's
+		// foreground store (a fallback to the workers').
+		if s.mailStore, err = openPlatform(openCtx, sqlstore.Config{Path: s.cfg.DataDir, Background: true, NoCheckpoints: true}); err != nil {
 			return err
 		}
 		outbox = s.mailStore
@@ -325,12 +334,9 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 // with their environment, logs and logger.
 func (s *Serve) startChild(ctx context.Context, cfg childproc.Config) (*childproc.Process, error) {
 	c := s.cfg.Children
-	cpus, err := c.cpus()
-	if err != nil {
-		return nil, err
-	}
-	if c.KeepCPUs > 0 && cpus == nil {
-		s.log.Info("too few CPUs to keep any from the child processes", "process", cfg.Name, "keep_cpus", c.KeepCPUs)
+	cpus, why := c.cpus()
+	if why != "" {
+		s.log.Warn("the child process runs on every CPU: none kept for the API", "process", cfg.Name, "reason", why)
 	}
 	cfg.CPUs, cfg.Env = cpus, append(c.env(), cfg.Env...)
 	cfg.Stderr, cfg.Logger = c.Stderr, s.log

@@ -72,6 +72,10 @@ type Config struct {
 	// stores' (see writeQueue), and the store checkpoints the WAL often,
 	// where a foreground store does it only as a fallback.
 	Background bool
+	// NoCheckpoints leaves the WAL's checkpoints to another store of this
+	// process on the same file (serve's mailer store: serve's own platform
+	// store checkpoints it, as a foreground store does).
+	NoCheckpoints bool
 }
 
 // Open connects to the database, checks that it answers and applies every
@@ -110,7 +114,7 @@ func openAt(ctx context.Context, cfg Config, version int64) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.writers != nil {
+	if d.writers != nil && !cfg.NoCheckpoints {
 		d.ckp = startCheckpointer(d.db, cfg.Background)
 	}
 	return d, nil

@@ -101,6 +101,9 @@ func TestChild(t *testing.T) {
 		}
 		narrowed := 0
 		for _, task := range tasks {
+			if _, err := os.Stat("/proc/self/task/" + task.Name()); err != nil {
+				continue // a thread that has ended since
+			}
 			if tid, _ := strconv.Atoi(task.Name()); cpusAllowed(t, tid) == wantCPUs {
 				narrowed++
 			}
