@@ -20,15 +20,16 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 		Short: "Upgrade a seeded fleet on one serve and measure support's latency meanwhile",
 		Long: "bench fleet starts a serve in this process as `chatlift serve` runs (its embedded\n" +
 			"engine and worker in child processes on the CPUs it does not keep, see\n" +
-			"--worker-processes, --engine-in-process and --api-cpus), with SQLite stores in a temporary data dir (or a database\n" +
-			"of its own on the PostgreSQL server at --database-url), seeds --accounts\n" +
-			"accounts, and runs a steady load on its support API (--support-clients support\n" +
-			"owners creating, showing and listing tickets at --support-rate requests per\n" +
-			"second between them) alone for --baseline. Then, under the same load, it\n" +
-			"requests every account's upgrade and runs it now, as an operator would, and\n" +
-			"waits until all have completed. It prints the upgrades per second, the chat\n" +
-			"downtime percentiles from the upgrades' records, the support latency against\n" +
-			"the baseline, support errors and the peak memory of serve and its children.",
+			"--worker-processes, --engine-in-process and --api-cpus), with SQLite stores in\n" +
+			"a temporary data dir (or a database of its own on the PostgreSQL server at\n" +
+			"--database-url), seeds --accounts accounts, and runs a steady load on its\n" +
+			"support API (--support-clients support owners creating, showing and listing\n" +
+			"tickets at --support-rate requests per second between them) alone for\n" +
+			"--baseline. Then, under the same load, it requests every account's upgrade\n" +
+			"and runs it now, as an operator would, and waits until all have completed. It\n" +
+			"prints the upgrades per second, the chat downtime percentiles from the\n" +
+			"upgrades' records, the support latency against the baseline, support errors\n" +
+			"and the peak memory of serve and its children.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			var err error

@@ -134,7 +134,7 @@ func addChildFlags(c *cobra.Command, cf *childFlags) {
 	f.IntVar(&cf.workers, "worker-processes", 1, "worker child processes running the upgrades (0: the worker runs in this process)")
 	f.IntVar(&cf.engineNice, "engine-nice", 10, "niceness added to the engine's child process, so API requests and workers get the CPUs first (0-19)")
 	f.IntVar(&cf.workerNice, "worker-nice", 0, "niceness added to the worker child processes (0-19; lowered, a worker preempted while it writes keeps API requests waiting)")
-	f.IntVar(&cf.keepCPUs, "api-cpus", 1, "CPUs kept for this process (API, console): the child processes run on the others (0: on every CPU; with no more CPUs than this, on every CPU)")
+	f.IntVar(&cf.keepCPUs, "api-cpus", 1, "CPUs kept for this process's API: its child processes run on the others (0, or no more CPUs than this: on every CPU)")
 }
 
 // children is how serve's parts are run as child processes: this
