@@ -158,6 +158,7 @@ type Serve struct {
 	// Mailer delivers the outbox.
 	Mailer    *mailer.Mailer
 	mailStore *sqlstore.DB // the mailer's background store (SQLite)
+	childCPUs []int        // the CPUs the children run on; nil: any
 	// Sweeper ends idle live conversations.
 	Sweeper *conversation.Sweeper
 	// OperatorToken authorizes the operator API.
@@ -202,6 +203,7 @@ func (s *Serve) start(ctx context.Context) (err error) {
 	if err := s.startMailer(ctx); err != nil {
 		return err
 	}
+	s.childCPUs = s.keptCPUs()
 	if err := s.startEngine(ctx); err != nil {
 		return err
 	}
@@ -234,7 +236,7 @@ func (s *Serve) startMailer(ctx context.Context) error {
 		defer cancel()
 		// Background for its writes; the checkpoints stay with serve's
 		// foreground store (a fallback to the workers').
-		if s.mailStore, err = openPlatform(openCtx, sqlstore.Config{Path: s.cfg.DataDir, Background: true, NoCheckpoints: true}); err != nil {
+		if s.mailStore, err = openPlatform(openCtx, s.cfg.DataDir, sqlstore.Config{Background: true, NoCheckpoints: true}); err != nil {
 			return err
 		}
 		outbox = s.mailStore
@@ -330,27 +332,31 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 	return srv.Address(), nil
 }
 
+// keptCPUs are the CPUs the children will run on (nil: any), read once
+// at start; it says so when none could be kept for the API.
+func (s *Serve) keptCPUs() []int {
+	c := s.cfg.Children
+	if !c.Engine && c.Workers == 0 {
+		return nil
+	}
+	cpus, why := c.cpus()
+	if why != "" {
+		s.log.Warn("the child processes run on every CPU: none kept for the API", "reason", why)
+	}
+	return cpus
+}
+
 // startChild starts a child as cfg says, on the CPUs left to the children,
 // with their environment, logs and logger.
 func (s *Serve) startChild(ctx context.Context, cfg childproc.Config) (*childproc.Process, error) {
 	c := s.cfg.Children
-	cpus, why := c.cpus()
-	if why != "" {
-		s.log.Warn("the child process runs on every CPU: none kept for the API", "process", cfg.Name, "reason", why)
-	}
-	cfg.CPUs, cfg.Env = cpus, append(c.env(), cfg.Env...)
+	cfg.CPUs, cfg.Env = s.childCPUs, append(c.env(), cfg.Env...)
 	cfg.Stderr, cfg.Logger = c.Stderr, s.log
 	return childproc.Start(ctx, cfg)
 }
 
 // ChildCPUs are the CPUs serve's children run on; nil: any, or no child.
-func (s *Serve) ChildCPUs() []int {
-	if c := s.cfg.Children; !c.Engine && c.Workers == 0 {
-		return nil
-	}
-	cpus, _ := s.cfg.Children.cpus()
-	return cpus
-}
+func (s *Serve) ChildCPUs() []int { return s.childCPUs }
 
 // startWorkerChildren starts the worker children against the engine at
 // address; the database URL goes in their environment, not on a command

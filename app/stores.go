@@ -35,7 +35,7 @@ func openStores(ctx context.Context, dataDir, databaseURL string, background boo
 	if err != nil {
 		return nil, fmt.Errorf("legacy chat database: %w", err)
 	}
-	p, err := openPlatform(ctx, sqlstore.Config{URL: databaseURL, Path: dataDir, Background: background})
+	p, err := openPlatform(ctx, dataDir, sqlstore.Config{URL: databaseURL, Background: background})
 	if err != nil {
 		l.Close()
 		return nil, err
@@ -43,10 +43,10 @@ func openStores(ctx context.Context, dataDir, databaseURL string, background boo
 	return &Stores{Legacy: l, Platform: p}, nil
 }
 
-// openPlatform opens the platform store alone: cfg's Path is the data
-// dir, and its URL, Background and NoCheckpoints are used.
-func openPlatform(ctx context.Context, cfg sqlstore.Config) (*sqlstore.DB, error) {
-	cfg.Schema, cfg.Path, cfg.Role = "platform", filepath.Join(cfg.Path, "platform.db"), sqlstore.RolePlatform
+// openPlatform opens the platform store alone, in dataDir on SQLite; cfg
+// gives its URL, Background and NoCheckpoints.
+func openPlatform(ctx context.Context, dataDir string, cfg sqlstore.Config) (*sqlstore.DB, error) {
+	cfg.Schema, cfg.Path, cfg.Role = "platform", filepath.Join(dataDir, "platform.db"), sqlstore.RolePlatform
 	p, err := sqlstore.Open(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("platform database: %w", err)

@@ -10,9 +10,10 @@
 // alone). Rows are copied as stored, never decoded, so the copy is exactly
 // the source.
 //
-// Each committed batch's rows are also added, in its transaction, to the fleet's import
-// throughput of the minute (chatlift.PlatformStore.AddImportThroughput),
-// which the operator console charts.
+// Each committed batch's rows are also added, in a transaction of their
+// own, to the fleet's import throughput of the minute
+// (chatlift.PlatformStore.ImportBatch does both), which the operator
+// console charts.
 //
 // The Verifier compares both sides per table in key ranges: counts, a
 // content checksum, and the keys that differ; it repairs by re-copying just

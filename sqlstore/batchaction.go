@@ -74,7 +74,7 @@ func (d *DB) batchActions(ctx context.Context, where string, args ...any) ([]*ch
 	rows, err := d.q().QueryContext(ctx, d.rebind(`SELECT a.id, a.body, a.finished_at, COUNT(i.seq),
 		COALESCE(SUM(CASE WHEN i.result <> '' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN i.result = ? THEN 1 ELSE 0 END), 0)
 		FROM batch_actions a LEFT JOIN batch_items i ON i.batch_id = a.id
-		WHERE `+where+` GROUP BY a.id, a.body, a.finished_at ORDER BY a.id LIMIT ?`),
+		WHERE `+where+` GROUP BY a.id ORDER BY a.id LIMIT ?`),
 		append(append([]any{chatlift.BatchResultAccepted}, args...), chatlift.MaxLimit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read batches: %w", err)

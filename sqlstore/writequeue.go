@@ -166,8 +166,9 @@ const (
 )
 
 // checkpointer copies the WAL's committed pages into the database file
-// every checkpointEvery, or checkpointForegroundEvery (PASSIVE: it waits for no reader or writer, and a
-// checkpoint of another process meanwhile is left to finish).
+// every checkpointEvery, or checkpointForegroundEvery (PASSIVE: it waits
+// for no reader or writer, and a checkpoint of another process meanwhile
+// is left to finish).
 type checkpointer struct {
 	once       sync.Once
 	quit, done chan struct{}

@@ -62,6 +62,11 @@ func testAccountWrite(t *testing.T, s chatlift.PlatformStore) {
 			frozen <- err == nil
 		}()
 		time.Sleep(50 * time.Millisecond) // let the freeze reach the lock while the write holds it
+		select {
+		case <-frozen:
+			t.Fatal("the freeze returned while a write was in flight")
+		default:
+		}
 		close(release)
 		must(t, <-done)
 		if !<-frozen {

@@ -101,10 +101,11 @@ func processes(r *app.FleetBenchReport) string {
 		workers = fmt.Sprintf("%d worker child process(es) (niceness +%d)", r.WorkerProcesses, r.WorkerNice)
 	}
 	cpus := ""
-	if (r.EngineProcess || r.WorkerProcesses > 0) && len(r.ChildrenCPUs) > 0 {
-		cpus = fmt.Sprintf("; children on CPUs %v, %d kept for serve", r.ChildrenCPUs, r.APICPUs)
-	} else if r.EngineProcess || r.WorkerProcesses > 0 {
+	if r.EngineProcess || r.WorkerProcesses > 0 {
 		cpus = "; children on every CPU"
+		if len(r.ChildrenCPUs) > 0 {
+			cpus = fmt.Sprintf("; children on CPUs %v, %d kept for serve", r.ChildrenCPUs, r.APICPUs)
+		}
 	}
 	return engine + ", " + workers + cpus
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/chatlift/chatlift"
 )
@@ -52,7 +51,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 // in ChatRetryAfter, unless the answer already says.
 func RetryLater(w http.ResponseWriter) {
 	if w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", strconv.Itoa(int(ChatRetryAfter.Seconds())))
+		(&Throttled{Wait: ChatRetryAfter}).SetRetryAfter(w)
 	}
 }
 

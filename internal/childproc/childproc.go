@@ -51,11 +51,12 @@ type Process struct {
 	log   *slog.Logger
 	ready string
 
-	mu      sync.Mutex
-	cmd     *exec.Cmd
-	exited  chan struct{} // closed when cmd has exited
-	stopped bool
-	done    chan struct{} // closed when the supervisor has returned
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed when cmd has exited
+	stopOnce sync.Once
+	stopping chan struct{} // closed by Stop
+	done     chan struct{} // closed when the supervisor has returned
 }
 
 // Start starts the child and returns once it has printed its Ready line,
@@ -67,7 +68,7 @@ func Start(ctx context.Context, cfg Config) (*Process, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
-	p := &Process{cfg: cfg, log: cfg.Logger, done: make(chan struct{})}
+	p := &Process{cfg: cfg, log: cfg.Logger, done: make(chan struct{}), stopping: make(chan struct{})}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -98,17 +99,27 @@ func (p *Process) Pid() int {
 // PeakRSS is the current child's peak resident memory in bytes (VmHWM;
 // Linux), 0 when unknown.
 func (p *Process) PeakRSS() int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Pid()))
-	if err != nil {
+	hwm, ok := statusField(p.Pid(), "VmHWM")
+	if !ok {
 		return 0
 	}
+	kb, _ := strconv.ParseInt(strings.TrimSuffix(hwm, " kB"), 10, 64)
+	return kb << 10
+}
+
+// statusField is a field of /proc/pid/status (Linux), trimmed; false when
+// the process (or thread) or the field is not there.
+func statusField(pid int, name string) (string, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "", false
+	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
+		if rest, ok := strings.CutPrefix(line, name+":"); ok {
+			return strings.TrimSpace(rest), true
 		}
 	}
-	return 0
+	return "", false
 }
 
 // start starts the child; the channel gets the rest of its Ready line.
@@ -185,11 +196,12 @@ func (p *Process) supervise() {
 			backoff = time.Second
 		}
 		p.log.Error("child process exited; starting it again", "state", cmd.ProcessState.String(), "in", backoff)
-		time.Sleep(backoff)
-		backoff = min(2*backoff, 30*time.Second)
-		if p.isStopped() {
+		select {
+		case <-p.stopping:
 			return
+		case <-time.After(backoff):
 		}
+		backoff = min(2*backoff, 30*time.Second)
 		ready, err := p.start()
 		if err != nil {
 			p.log.Error("child process", "err", err)
@@ -208,17 +220,18 @@ func (p *Process) supervise() {
 }
 
 func (p *Process) isStopped() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stopped
+	select {
+	case <-p.stopping:
+		return true
+	default:
+		return false
+	}
 }
 
 // Stop asks the child to stop (SIGTERM) and waits for it; after 20 s it is
 // killed. A child being started again meanwhile is stopped too.
 func (p *Process) Stop() error {
-	p.mu.Lock()
-	p.stopped = true
-	p.mu.Unlock()
+	p.stopOnce.Do(func() { close(p.stopping) })
 	for {
 		p.mu.Lock()
 		cmd, exited := p.cmd, p.exited

@@ -101,10 +101,8 @@ func TestChild(t *testing.T) {
 		}
 		narrowed := 0
 		for _, task := range tasks {
-			if _, err := os.Stat("/proc/self/task/" + task.Name()); err != nil {
-				continue // a thread that has ended since
-			}
-			if tid, _ := strconv.Atoi(task.Name()); cpusAllowed(t, tid) == wantCPUs {
+			tid, _ := strconv.Atoi(task.Name())
+			if list, ok := statusField(tid, "Cpus_allowed_list"); ok && list == wantCPUs { // not ok: ended since
 				narrowed++
 			}
 		}
@@ -213,17 +211,11 @@ func niceness(t *testing.T, pid int) int {
 // this process when pid is one of its thread ids): "1", "0-1".
 func cpusAllowed(t *testing.T, pid int) string {
 	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
+	list, ok := statusField(pid, "Cpus_allowed_list")
+	if !ok {
+		t.Fatalf("no Cpus_allowed_list in /proc/%d/status", pid)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "Cpus_allowed_list:"); ok {
-			return strings.TrimSpace(rest)
-		}
-	}
-	t.Fatalf("no Cpus_allowed_list in /proc/%d/status", pid)
-	return ""
+	return list
 }
 
 // alive reports whether pid runs (a zombie does not count).
