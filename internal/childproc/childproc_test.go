@@ -71,19 +71,8 @@ func TestChild(t *testing.T) {
 			t.Fatalf("child's niceness %d, want %d", got, want)
 		}
 		// Only the thread waiting for the child was lowered.
-		tasks, err := os.ReadDir("/proc/self/task")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lowered := 0
-		for _, task := range tasks {
-			tid, _ := strconv.Atoi(task.Name())
-			if n := niceness(t, tid); n != base {
-				lowered++
-			}
-		}
-		if lowered != 1 {
-			t.Fatalf("%d of this process's %d threads have their niceness changed, want 1 (the child's waiter)", lowered, len(tasks))
+		if lowered, count := threads(t, func(tid int) bool { return niceness(t, tid) != base }); lowered != 1 {
+			t.Fatalf("%d of this process's %d threads have their niceness changed, want 1 (the child's waiter)", lowered, count)
 		}
 	})
 
@@ -95,19 +84,12 @@ func TestChild(t *testing.T) {
 			return // nothing narrowed: the one CPU is all of them
 		}
 		// Only the thread waiting for the child was narrowed.
-		tasks, err := os.ReadDir("/proc/self/task")
-		if err != nil {
-			t.Fatal(err)
-		}
-		narrowed := 0
-		for _, task := range tasks {
-			tid, _ := strconv.Atoi(task.Name())
-			if list, ok := statusField(tid, "Cpus_allowed_list"); ok && list == wantCPUs { // not ok: ended since
-				narrowed++
-			}
-		}
+		narrowed, count := threads(t, func(tid int) bool {
+			list, ok := statusField(tid, "Cpus_allowed_list") // not ok: ended since
+			return ok && list == wantCPUs
+		})
 		if narrowed != 1 {
-			t.Fatalf("%d of this process's %d threads run on CPUs %s only, want 1 (the child's waiter)", narrowed, len(tasks), wantCPUs)
+			t.Fatalf("%d of this process's %d threads run on CPUs %s only, want 1 (the child's waiter)", narrowed, count, wantCPUs)
 		}
 	})
 
@@ -205,6 +187,21 @@ func niceness(t *testing.T, pid int) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// threads counts this process's threads for which is holds, of all.
+func threads(t *testing.T, is func(tid int) bool) (matching, all int) {
+	t.Helper()
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		if tid, _ := strconv.Atoi(task.Name()); is(tid) {
+			matching++
+		}
+	}
+	return matching, len(tasks)
 }
 
 // cpusAllowed is the Cpus_allowed_list of /proc/pid/status (of a thread of
