@@ -336,7 +336,8 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 // at start; it says so when none could be kept for the API.
 func (s *Serve) keptCPUs() []int {
 	c := s.cfg.Children
-	if !c.Engine && c.Workers == 0 {
+	engineChild, workerChildren := c.Engine && s.cfg.TemporalAddress == "", c.Workers > 0 && !s.cfg.NoWorker
+	if !engineChild && !workerChildren {
 		return nil
 	}
 	cpus, why := c.cpus()

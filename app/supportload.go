@@ -27,10 +27,18 @@ type supportLoad struct {
 	clients  []*seed.Credentials
 	interval time.Duration
 
-	mu        sync.Mutex
-	latencies map[string][]time.Duration // by request kind
-	errors    int
-	firstErr  string
+	mu       sync.Mutex
+	samples  []loadSample
+	errors   int
+	firstErr string
+}
+
+// loadSample is one answered request: when it was sent, its kind and how
+// long its answer took.
+type loadSample struct {
+	at   time.Time
+	kind string
+	took time.Duration
 }
 
 // The kinds of request the load sends, in turn.
@@ -47,10 +55,11 @@ type loadFigures struct {
 	P99By map[string]time.Duration
 }
 
-// run sends the load until ctx ends and returns its figures.
-func (l *supportLoad) run(ctx context.Context) loadFigures {
+// run sends the load until ctx ends and returns its figures, and the
+// figures of the requests sent before and after split (zero: none).
+func (l *supportLoad) run(ctx context.Context, split time.Time) (all, before, after loadFigures) {
 	l.mu.Lock()
-	l.latencies, l.errors, l.firstErr = map[string][]time.Duration{}, 0, ""
+	l.samples, l.errors, l.firstErr = nil, 0, ""
 	l.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, c := range l.clients {
@@ -61,19 +70,42 @@ func (l *supportLoad) run(ctx context.Context) loadFigures {
 		}()
 	}
 	wg.Wait()
+	return l.figures(split)
+}
+
+// figures are the figures of the requests recorded since run began, and
+// those of the requests sent before and after split (zero: none).
+func (l *supportLoad) figures(split time.Time) (all, before, after loadFigures) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f := loadFigures{Errors: l.errors, FirstErr: l.firstErr, P99By: map[string]time.Duration{}}
-	var all []time.Duration
-	for kind, d := range l.latencies {
+	all = figures(l.samples)
+	all.Errors, all.FirstErr = l.errors, l.firstErr
+	if !split.IsZero() {
+		i, _ := slices.BinarySearchFunc(l.samples, split, func(s loadSample, t time.Time) int { return s.at.Compare(t) })
+		before, after = figures(l.samples[:i]), figures(l.samples[i:])
+	}
+	return all, before, after
+}
+
+// figures are the latency figures of samples (sorted by when they were
+// sent).
+func figures(samples []loadSample) loadFigures {
+	f := loadFigures{Requests: len(samples), P99By: map[string]time.Duration{}}
+	if len(samples) == 0 {
+		return f
+	}
+	all := make([]time.Duration, 0, len(samples))
+	by := map[string][]time.Duration{}
+	for _, s := range samples {
+		all = append(all, s.took)
+		by[s.kind] = append(by[s.kind], s.took)
+	}
+	for kind, d := range by {
 		slices.Sort(d)
 		f.P99By[kind] = percentile(d, 0.99)
-		all = append(all, d...)
 	}
-	if f.Requests = len(all); f.Requests > 0 {
-		slices.Sort(all)
-		f.P50, f.P99, f.Max = percentile(all, 0.50), percentile(all, 0.99), all[len(all)-1]
-	}
+	slices.Sort(all)
+	f.P50, f.P99, f.Max = percentile(all, 0.50), percentile(all, 0.99), all[len(all)-1]
 	return f
 }
 
@@ -110,14 +142,19 @@ func (l *supportLoad) client(ctx context.Context, c *seed.Credentials) {
 		if ctx.Err() != nil { // cut short by the end of the span: not counted
 			return
 		}
-		l.record(kind, time.Since(start), err)
+		l.record(loadSample{at: start, kind: kind, took: time.Since(start)}, err)
 	}
 }
 
-func (l *supportLoad) record(kind string, d time.Duration, err error) {
+// record keeps s in the order the requests were sent.
+func (l *supportLoad) record(s loadSample, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.latencies[kind] = append(l.latencies[kind], d)
+	i := len(l.samples)
+	for i > 0 && l.samples[i-1].at.After(s.at) {
+		i--
+	}
+	l.samples = slices.Insert(l.samples, i, s)
 	if err != nil {
 		if l.errors == 0 {
 			l.firstErr = err.Error()

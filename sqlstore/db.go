@@ -271,12 +271,11 @@ func (d *DB) inTx(ctx context.Context, fn func(tx querier) error) error {
 	if d.tx != nil {
 		return fn(d.tx)
 	}
-	if d.writers != nil {
-		if err := d.writers.acquire(ctx); err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		defer d.writers.release()
+	release, err := d.writers.hold(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
 	}
+	defer release()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -291,18 +290,59 @@ func (d *DB) inTx(ctx context.Context, fn func(tx querier) error) error {
 	return nil
 }
 
+// snapshot runs fn's reads on one snapshot of the database: a read-only
+// transaction (on PostgreSQL at REPEATABLE READ, whose snapshot is the
+// transaction's, not each statement's). It takes no turn in the write
+// queue. On a transaction's view fn joins that transaction.
+func (d *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
+	if d.tx != nil {
+		return fn(d.tx)
+	}
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := d.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() // nothing to keep: it only read
+	return fn(tx)
+}
+
 // writeRow runs query, a write that returns one row (RETURNING), and
 // scans that row into dest. On SQLite, outside a transaction, it waits its
 // turn in the write queue like any other write (see writeQueue) and holds
 // it until the row is read.
 func (d *DB) writeRow(ctx context.Context, query string, args []any, dest ...any) error {
-	if d.tx == nil && d.writers != nil {
-		if err := d.writers.acquire(ctx); err != nil {
-			return err
-		}
-		defer d.writers.release()
+	if d.tx != nil {
+		return d.tx.QueryRowContext(ctx, d.rebind(query), args...).Scan(dest...)
 	}
-	return d.q().QueryRowContext(ctx, d.rebind(query), args...).Scan(dest...)
+	release, err := d.writers.hold(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return d.db.QueryRowContext(ctx, d.rebind(query), args...).Scan(dest...)
+}
+
+// Checkpoint copies SQLite's WAL into the database file and empties it
+// (TRUNCATE), holding the write queue meanwhile; nothing on PostgreSQL.
+// The stores checkpoint on their own; this is for a caller that wants the
+// WAL empty now (a bench, before it measures).
+func (d *DB) Checkpoint(ctx context.Context) error {
+	if d.dialect != SQLite {
+		return nil
+	}
+	release, err := d.writers.hold(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, err := d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
 }
 
 // interpret translates driver errors into chatlift errors at the boundary.

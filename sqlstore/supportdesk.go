@@ -43,11 +43,15 @@ func (d *DB) DeleteTicket(ctx context.Context, accountID, id int64) error {
 // TicketPage implements chatlift.SupportStore.
 func (d *DB) TicketPage(ctx context.Context, accountID int64, offset, limit int) ([]*chatlift.Ticket, int, error) {
 	var total int
-	err := d.q().QueryRowContext(ctx, d.rebind("SELECT COUNT(*) FROM tickets WHERE account_id = ?"), accountID).Scan(&total)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count tickets: %w", err)
-	}
-	list, err := tickets.list(ctx, d, d.q(), "WHERE account_id = ? ORDER BY id LIMIT ? OFFSET ?", accountID, chatlift.PageSize(limit), max(offset, 0))
+	var list []*chatlift.Ticket
+	err := d.snapshot(ctx, func(q querier) error { // the count and the page of one moment
+		if err := q.QueryRowContext(ctx, d.rebind("SELECT COUNT(*) FROM tickets WHERE account_id = ?"), accountID).Scan(&total); err != nil {
+			return fmt.Errorf("count tickets: %w", err)
+		}
+		var err error
+		list, err = tickets.list(ctx, d, q, "WHERE account_id = ? ORDER BY id LIMIT ? OFFSET ?", accountID, chatlift.PageSize(limit), max(offset, 0))
+		return err
+	})
 	return list, total, err
 }
 

@@ -85,6 +85,18 @@ func (q *writeQueue) acquire(ctx context.Context) error {
 	return nil
 }
 
+// hold waits for this writer's turn as acquire does and returns what
+// releases it; on no queue (PostgreSQL) it waits for nothing.
+func (q *writeQueue) hold(ctx context.Context) (release func(), err error) {
+	if q == nil {
+		return func() {}, nil
+	}
+	if err := q.acquire(ctx); err != nil {
+		return nil, err
+	}
+	return q.release, nil
+}
+
 func (q *writeQueue) release() {
 	_ = flock(q.lock, syscall.LOCK_UN)
 	<-q.turn
@@ -147,10 +159,11 @@ type queuedPool struct {
 }
 
 func (p queuedPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if err := p.writers.acquire(ctx); err != nil {
+	release, err := p.writers.hold(ctx)
+	if err != nil {
 		return nil, err
 	}
-	defer p.writers.release()
+	defer release()
 	return p.DB.ExecContext(ctx, query, args...)
 }
 

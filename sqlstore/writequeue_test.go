@@ -114,3 +114,37 @@ func testCheckpointer(t *testing.T, background bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestCheckpoint checks that Checkpoint leaves the WAL empty and its pages
+// in the database file, with no checkpointer of the store's running.
+func TestCheckpoint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chat.db")
+	db := open(t, sqlstore.Config{Path: path, Role: sqlstore.RoleChat, NoCheckpoints: true})
+	ctx := context.Background()
+	size := func(p string) int64 {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	if _, err := db.SQL().ExecContext(ctx, "CREATE TABLE ballast (b TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	before := size(path)
+	const rows, each = 100, 8 << 10
+	for range rows {
+		if _, err := db.SQL().ExecContext(ctx, "INSERT INTO ballast VALUES (?)", strings.Repeat("x", each)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if wal := size(path + "-wal"); wal < rows*each {
+		t.Fatalf("WAL of %d bytes after %d bytes written: checkpointed without being asked", wal, rows*each)
+	}
+	if err := db.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if wal, grew := size(path+"-wal"), size(path)-before; wal != 0 || grew < rows*each {
+		t.Fatalf("after Checkpoint: WAL %d bytes (want 0), database file grew by %d (want at least %d)", wal, grew, rows*each)
+	}
+}

@@ -35,6 +35,7 @@ func testSupportDesk(t *testing.T, s chatlift.PlatformStore) {
 			t.Fatalf("page = %d tickets (first %+v) of %d, want ticket 2 of 3", len(page), page, total)
 		}
 	})
+	t.Run("TicketPageOneMoment", func(t *testing.T) { testTicketPageOneMoment(t, s) })
 	t.Run("DeleteTicket", func(t *testing.T) {
 		must(t, s.DeleteTicket(ctx, 1, 1))
 		_, err := s.Ticket(ctx, 1, 1)
@@ -49,6 +50,47 @@ func testSupportDesk(t *testing.T, s chatlift.PlatformStore) {
 	})
 	t.Run("Groups", func(t *testing.T) { testGroups(t, s) })
 	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, s) })
+}
+
+// testTicketPageOneMoment reads pages of an account's tickets while they
+// are being created: each page's count and tickets are of the same moment
+// (the first tickets in order, as many as counted).
+func testTicketPageOneMoment(t *testing.T, s chatlift.PlatformStore) {
+	ctx := context.Background()
+	const account, tickets = 7, 300
+	written := make(chan error, 1)
+	go func() {
+		for id := int64(1); id <= tickets; id++ {
+			err := s.PutTickets(ctx, []*chatlift.Ticket{{AccountID: account, ID: id, Subject: "Load", Status: "new", Via: chatlift.ViaChannel("api"),
+				CreatedAt: t0, UpdatedAt: t0}})
+			if err != nil {
+				written <- err
+				return
+			}
+		}
+		written <- nil
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case err := <-written:
+			must(t, err)
+			if reads < 10 {
+				t.Logf("only %d pages read while the tickets were written", reads)
+			}
+			return
+		default:
+		}
+		page, total, err := s.TicketPage(ctx, account, 0, chatlift.MaxLimit)
+		must(t, err)
+		if len(page) != min(total, chatlift.MaxLimit) {
+			t.Fatalf("page of %d tickets counted as %d: not of the same moment", len(page), total)
+		}
+		for i, tk := range page {
+			if tk.ID != int64(i+1) {
+				t.Fatalf("ticket %d of the page is ticket %d, want %d", i, tk.ID, i+1)
+			}
+		}
+	}
 }
 
 func testGroups(t *testing.T, s chatlift.PlatformStore) {

@@ -87,7 +87,8 @@ func TestBenchFleet(t *testing.T) {
 			t.Fatalf("completed %d of %d accounts: %s", r.Completed, r.Accounts, out)
 		case r.SupportErrors != 0:
 			t.Fatalf("%d support errors (first: %s)", r.SupportErrors, r.SupportFirstError)
-		case r.SupportRequests <= 0 || r.SupportBaselineReqs <= 0 || r.PeakRSSBytes <= 0 || r.TotalS <= 0:
+		case r.SupportRequests <= 0 || r.SupportBaselineReqs <= 0 || r.PeakRSSBytes <= 0 || r.TotalS <= 0,
+			r.SupportBaselineHalvesP99MS[0] <= 0 || r.SupportBaselineHalvesP99MS[1] <= 0:
 			t.Fatalf("figures missing: %s", out)
 		case r.ChatDowntimeP50MS > r.ChatDowntimeP99MS || r.ChatDowntimeP99MS > r.ChatDowntimeMaxMS:
 			t.Fatalf("downtime percentiles out of order: %s", out)

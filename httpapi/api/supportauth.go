@@ -94,12 +94,17 @@ func (a *SupportAuth) Serve(h SupportHandler) http.HandlerFunc {
 // takeRate spends one request of the caller's API token; past the limit it
 // answers 429 with Retry-After and returns false.
 func (a *SupportAuth) takeRate(w http.ResponseWriter, c *SupportCaller) bool {
+	return a.rate.Take(w, a.rateConfig, strconv.FormatInt(c.Token.AccountID, 10)+"/"+strconv.FormatInt(c.Token.ID, 10), a.now(),
+		"rate limit of this API token exceeded")
+}
+
+// rateConfig is the support API's rate limit per API token.
+func (a *SupportAuth) rateConfig() RateConfig {
 	perMinute := a.RequestsPerMinute
 	if perMinute <= 0 {
 		perMinute = DefaultSupportRequestsPerMinute
 	}
-	return a.rate.Take(w, RateConfig{PerMinute: perMinute, Keys: supportRateKeys},
-		strconv.FormatInt(c.Token.AccountID, 10)+"/"+strconv.FormatInt(c.Token.ID, 10), a.now(), "rate limit of this API token exceeded")
+	return RateConfig{PerMinute: perMinute, Keys: supportRateKeys}
 }
 
 var errSupportAuth = chatlift.Errorf(chatlift.EUNAUTHORIZED, "couldn't authenticate you: use Basic email/token:API_TOKEN or a Bearer API token")

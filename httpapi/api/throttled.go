@@ -28,7 +28,7 @@ func (e *Throttled) SetRetryAfter(w http.ResponseWriter) {
 }
 
 // RateLimit limits requests per key, built on first use from the
-// RateConfig of that use. The zero value is ready.
+// RateConfig its config func returns then. The zero value is ready.
 type RateLimit struct {
 	once  sync.Once
 	keyed *ratelimit.Keyed
@@ -41,8 +41,10 @@ type RateConfig struct{ PerMinute, Burst, Keys int }
 // Take spends one request of key at now. Past the limit it answers 429
 // with Retry-After, says what was exceeded and when to retry, and returns
 // false.
-func (l *RateLimit) Take(w http.ResponseWriter, cfg RateConfig, key string, now time.Time, what string) bool {
+// config is called once, on the first Take.
+func (l *RateLimit) Take(w http.ResponseWriter, config func() RateConfig, key string, now time.Time, what string) bool {
 	l.once.Do(func() {
+		cfg := config()
 		burst := cfg.Burst
 		if burst <= 0 {
 			burst = cfg.PerMinute

@@ -189,15 +189,19 @@ func preflight(w http.ResponseWriter, r *http.Request) {
 // takeRate spends one request of the client address on the widget; past
 // the limit it answers 429 with Retry-After and returns false.
 func (a *API) takeRate(w http.ResponseWriter, key, remote string) bool {
+	if len(key) > chatlift.MaxKeyBytes {
+		key = key[:chatlift.MaxKeyBytes]
+	}
+	return a.rate.Take(w, a.rateConfig, key+"|"+ratelimit.ClientKey(remote), a.now(), "too many requests from this address on this widget")
+}
+
+// rateConfig is the widget's rate limit per address and widget.
+func (a *API) rateConfig() api.RateConfig {
 	perMinute := a.VisitorRequestsPerMinute
 	if perMinute <= 0 {
 		perMinute = DefaultVisitorRequestsPerMinute
 	}
-	if len(key) > chatlift.MaxKeyBytes {
-		key = key[:chatlift.MaxKeyBytes]
-	}
-	return a.rate.Take(w, api.RateConfig{PerMinute: perMinute, Burst: VisitorBurst, Keys: visitorRateKeys},
-		key+"|"+ratelimit.ClientKey(remote), a.now(), "too many requests from this address on this widget")
+	return api.RateConfig{PerMinute: perMinute, Burst: VisitorBurst, Keys: visitorRateKeys}
 }
 
 // visitor serves a request on one conversation: a widget request whose

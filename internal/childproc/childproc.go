@@ -136,6 +136,7 @@ func (p *Process) start() (<-chan string, error) {
 	}
 	exited := make(chan struct{})
 	if err := startLowered(cmd, p.cfg.Nice, p.cfg.CPUs, exited); err != nil {
+		stdout.Close() // Start closes it when it fails, not when the thread fails before it
 		return nil, fmt.Errorf("start the %s process: %w", p.cfg.Name, err)
 	}
 	p.mu.Lock()

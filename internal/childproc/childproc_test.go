@@ -164,6 +164,41 @@ func TestChildDiesWithParent(t *testing.T) {
 	}
 }
 
+// TestChildCPUsGone starts children on lists of CPUs some or all of which
+// this process may no longer run on (as after a cpuset was narrowed): the
+// child runs on those left, or where its parent does when none is.
+func TestChildCPUsGone(t *testing.T) {
+	all, err := AvailableCPUs()
+	if err != nil || len(all) == 0 {
+		t.Fatalf("available CPUs %v: %v", all, err)
+	}
+	const gone = 1023 // the highest a CPU set holds; no test machine has it
+	if all[len(all)-1] == gone {
+		t.Skip("this machine may run on CPU 1023")
+	}
+	last := all[len(all)-1]
+	for _, tc := range []struct {
+		cpus []int
+		want string
+	}{
+		{[]int{gone}, cpusAllowed(t, os.Getpid())},
+		{[]int{last, gone}, strconv.Itoa(last)},
+	} {
+		t.Run(fmt.Sprint(tc.cpus), func(t *testing.T) {
+			cfg := childConfig(0)
+			cfg.CPUs = tc.cpus
+			p, err := Start(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Stop()
+			if got := cpusAllowed(t, p.Pid()); got != tc.want {
+				t.Fatalf("child runs on CPUs %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestChildNeverReady(t *testing.T) {
 	cfg := childConfig(0)
 	cfg.Env = append(cfg.Env, "CHILDPROC_FAIL=1")

@@ -20,23 +20,19 @@ func childAttr() *syscall.SysProcAttr {
 }
 
 // startLowered starts cmd from a thread of its own whose niceness is
-// raised by nice and which runs only on cpus (any when empty), so the child
-// inherits both, and waits for the child there, closing exited when it
-// has. The thread is never handed back to the Go scheduler: it ends with
-// the wait, its lowered priority and narrowed CPUs with it.
+// raised by nice and which runs only on those of cpus it may run on (any
+// when empty, or when it may run on none of them: a cpuset narrowed since
+// the list was made), so the child inherits both, and waits for the child
+// there, closing exited when it has. The thread is never handed back to the
+// Go scheduler: it ends with the wait, its lowered priority and narrowed
+// CPUs with it.
 func startLowered(cmd *exec.Cmd, nice int, cpus []int, exited chan struct{}) error {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked, on purpose
-		if len(cpus) > 0 {
-			var set unix.CPUSet
-			for _, c := range cpus {
-				set.Set(c)
-			}
-			if err := unix.SchedSetaffinity(0, &set); err != nil { // 0: this thread
-				started <- fmt.Errorf("run on CPUs %v: %w", cpus, err)
-				return
-			}
+		if err := narrowThread(cpus); err != nil {
+			started <- err
+			return
 		}
 		if nice != 0 {
 			// On Linux the priority is the calling thread's; the kernel
@@ -59,6 +55,30 @@ func startLowered(cmd *exec.Cmd, nice int, cpus []int, exited chan struct{}) err
 		close(exited)
 	}()
 	return <-started
+}
+
+// narrowThread keeps the calling thread to those of cpus it may run on
+// now; it is left alone when cpus is empty or holds none of them.
+func narrowThread(cpus []int) error {
+	if len(cpus) == 0 {
+		return nil
+	}
+	var may, set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &may); err != nil { // 0: this thread
+		return fmt.Errorf("CPUs of this thread: %w", err)
+	}
+	for _, c := range cpus {
+		if c >= 0 && may.IsSet(c) {
+			set.Set(c)
+		}
+	}
+	if set.Count() == 0 {
+		return nil
+	}
+	if err := unix.SchedSetaffinity(0, &set); err != nil {
+		return fmt.Errorf("run on CPUs %v: %w", cpus, err)
+	}
+	return nil
 }
 
 // AvailableCPUs are the CPUs this process may run on (its affinity, which
