@@ -294,7 +294,7 @@ func (s *Serve) startEngine(ctx context.Context) error {
 	if s.cfg.NoWorker { // API only: `chatlift worker` processes run the workflows
 		return s.startUpgrades(ctx)
 	}
-	if s.cfg.Children.Workers > 0 {
+	if s.workerChildren() {
 		if err := s.startWorkerChildren(ctx, address); err != nil {
 			return err
 		}
@@ -310,7 +310,7 @@ func (s *Serve) startEngine(ctx context.Context) error {
 // startEmbedded starts the embedded engine, in a child process when
 // configured so, and returns its address.
 func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
-	if c := s.cfg.Children; c.Engine {
+	if c := s.cfg.Children; s.engineChild() {
 		port, err := temporalserver.FreePort()
 		if err != nil {
 			return "", err
@@ -335,17 +335,20 @@ func (s *Serve) startEmbedded(ctx context.Context) (string, error) {
 // keptCPUs are the CPUs the children will run on (nil: any), read once
 // at start; it says so when none could be kept for the API.
 func (s *Serve) keptCPUs() []int {
-	c := s.cfg.Children
-	engineChild, workerChildren := c.Engine && s.cfg.TemporalAddress == "", c.Workers > 0 && !s.cfg.NoWorker
-	if !engineChild && !workerChildren {
+	if !s.engineChild() && !s.workerChildren() {
 		return nil
 	}
-	cpus, why := c.cpus()
+	cpus, why := s.cfg.Children.cpus()
 	if why != "" {
 		s.log.Warn("the child processes run on every CPU: none kept for the API", "reason", why)
 	}
 	return cpus
 }
+
+// engineChild says whether serve runs the embedded engine in a child
+// process; workerChildren whether it runs its workers in child processes.
+func (s *Serve) engineChild() bool    { return s.cfg.Children.Engine && s.cfg.TemporalAddress == "" }
+func (s *Serve) workerChildren() bool { return s.cfg.Children.Workers > 0 && !s.cfg.NoWorker }
 
 // startChild starts a child as cfg says, on the CPUs left to the children,
 // with their environment, logs and logger.

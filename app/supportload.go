@@ -78,18 +78,19 @@ func (l *supportLoad) run(ctx context.Context, split time.Time) (all, before, af
 func (l *supportLoad) figures(split time.Time) (all, before, after loadFigures) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	all = figures(l.samples)
+	// In the order they were sent (the clients' answers come in any order).
+	slices.SortStableFunc(l.samples, func(a, b loadSample) int { return a.at.Compare(b.at) })
+	all = latencyFigures(l.samples)
 	all.Errors, all.FirstErr = l.errors, l.firstErr
 	if !split.IsZero() {
 		i, _ := slices.BinarySearchFunc(l.samples, split, func(s loadSample, t time.Time) int { return s.at.Compare(t) })
-		before, after = figures(l.samples[:i]), figures(l.samples[i:])
+		before, after = latencyFigures(l.samples[:i]), latencyFigures(l.samples[i:])
 	}
 	return all, before, after
 }
 
-// figures are the latency figures of samples (sorted by when they were
-// sent).
-func figures(samples []loadSample) loadFigures {
+// latencyFigures are the latency figures of samples.
+func latencyFigures(samples []loadSample) loadFigures {
 	f := loadFigures{Requests: len(samples), P99By: map[string]time.Duration{}}
 	if len(samples) == 0 {
 		return f
@@ -146,15 +147,10 @@ func (l *supportLoad) client(ctx context.Context, c *seed.Credentials) {
 	}
 }
 
-// record keeps s in the order the requests were sent.
 func (l *supportLoad) record(s loadSample, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	i := len(l.samples)
-	for i > 0 && l.samples[i-1].at.After(s.at) {
-		i--
-	}
-	l.samples = slices.Insert(l.samples, i, s)
+	l.samples = append(l.samples, s)
 	if err != nil {
 		if l.errors == 0 {
 			l.firstErr = err.Error()

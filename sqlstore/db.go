@@ -291,10 +291,13 @@ func (d *DB) inTx(ctx context.Context, fn func(tx querier) error) error {
 }
 
 // snapshot runs fn's reads on one snapshot of the database: a read-only
-// transaction (on PostgreSQL at REPEATABLE READ, whose snapshot is the
-// transaction's, not each statement's). It takes no turn in the write
-// queue. On a transaction's view fn joins that transaction.
-func (d *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
+// transaction (on SQLite a deferred BEGIN, whatever _txlock says, so it
+// waits for no writer; on PostgreSQL at REPEATABLE READ, whose snapshot is
+// the transaction's, not each statement's). fn can only read: a write
+// would bypass the write queue. On a transaction's view fn joins that
+// transaction (a writer's: one moment on SQLite, each statement's on
+// PostgreSQL, READ COMMITTED).
+func (d *DB) snapshot(ctx context.Context, fn func(q reader) error) error {
 	if d.tx != nil {
 		return fn(d.tx)
 	}
@@ -329,7 +332,9 @@ func (d *DB) writeRow(ctx context.Context, query string, args []any, dest ...any
 // Checkpoint copies SQLite's WAL into the database file and empties it
 // (TRUNCATE), holding the write queue meanwhile; nothing on PostgreSQL.
 // The stores checkpoint on their own; this is for a caller that wants the
-// WAL empty now (a bench, before it measures).
+// WAL empty now (a bench, before it measures). A checkpoint of another
+// connection under way makes SQLite give up at once: it is tried again,
+// for up to checkpointWait.
 func (d *DB) Checkpoint(ctx context.Context) error {
 	if d.dialect != SQLite {
 		return nil
@@ -339,11 +344,27 @@ func (d *DB) Checkpoint(ctx context.Context) error {
 		return err
 	}
 	defer release()
-	if _, err := d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
+	for deadline := time.Now().Add(checkpointWait); ; {
+		var busy, frames, copied int
+		err := d.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+		switch {
+		case err != nil:
+			return fmt.Errorf("checkpoint: %w", err)
+		case busy == 0:
+			return nil
+		case time.Now().After(deadline):
+			return chatlift.Errorf(chatlift.EUNAVAILABLE, "checkpoint: the database stayed busy for %s (%d of %d WAL frames copied)", checkpointWait, copied, frames)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
-	return nil
 }
+
+// checkpointWait bounds Checkpoint's tries (a variable for the tests).
+var checkpointWait = 10 * time.Second
 
 // interpret translates driver errors into chatlift errors at the boundary.
 func interpret(err error) error {

@@ -44,7 +44,7 @@ func (d *DB) DeleteTicket(ctx context.Context, accountID, id int64) error {
 func (d *DB) TicketPage(ctx context.Context, accountID int64, offset, limit int) ([]*chatlift.Ticket, int, error) {
 	var total int
 	var list []*chatlift.Ticket
-	err := d.snapshot(ctx, func(q querier) error { // the count and the page of one moment
+	err := d.snapshot(ctx, func(q reader) error { // the count and the page of one moment
 		if err := q.QueryRowContext(ctx, d.rebind("SELECT COUNT(*) FROM tickets WHERE account_id = ?"), accountID).Scan(&total); err != nil {
 			return fmt.Errorf("count tickets: %w", err)
 		}

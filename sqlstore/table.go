@@ -69,7 +69,7 @@ func (t *table[T]) upsertSQL(rows int) string {
 }
 
 // list returns the records matching the SQL tail (WHERE/ORDER/LIMIT).
-func (t *table[T]) list(ctx context.Context, d *DB, q querier, tail string, args ...any) ([]*T, error) {
+func (t *table[T]) list(ctx context.Context, d *DB, q reader, tail string, args ...any) ([]*T, error) {
 	cols := append(append([]string{}, t.kept...), "body")
 	rows, err := q.QueryContext(ctx, d.rebind("SELECT "+strings.Join(cols, ", ")+" FROM "+t.name+" "+tail), args...)
 	if err != nil {
@@ -99,7 +99,7 @@ func (t *table[T]) list(ctx context.Context, d *DB, q querier, tail string, args
 }
 
 // get returns the one record matching the WHERE clause, or ENOTFOUND.
-func (t *table[T]) get(ctx context.Context, d *DB, q querier, what, where string, args ...any) (*T, error) {
+func (t *table[T]) get(ctx context.Context, d *DB, q reader, what, where string, args ...any) (*T, error) {
 	items, err := t.list(ctx, d, q, where+" LIMIT 1", args...)
 	if err != nil {
 		return nil, err
@@ -112,6 +112,11 @@ func (t *table[T]) get(ctx context.Context, d *DB, q querier, what, where string
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	reader
+}
+
+// reader is a querier's reads: what a snapshot offers.
+type reader interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,10 +142,53 @@ func TestCheckpoint(t *testing.T) {
 	if wal := size(path + "-wal"); wal < rows*each {
 		t.Fatalf("WAL of %d bytes after %d bytes written: checkpointed without being asked", wal, rows*each)
 	}
+	// A reader of another connection keeps the WAL from being emptied:
+	// SQLite answers busy, and Checkpoint must not take that for done.
+	defer sqlstore.SetCheckpointWait(300 * time.Millisecond)()
+	db.SQL().SetMaxOpenConns(1) // the one connection whose busy_timeout is shortened
+	if _, err := db.SQL().ExecContext(ctx, "PRAGMA busy_timeout = 20"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	reading, err := other.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := reading.QueryRowContext(ctx, "SELECT COUNT(*) FROM ballast").Scan(&n); err != nil || n != rows {
+		t.Fatalf("reader counted %d rows (%v), want %d", n, err, rows)
+	}
+	if err := db.Checkpoint(ctx); chatlift.ErrorCode(err) != chatlift.EUNAVAILABLE {
+		t.Fatalf("Checkpoint with a reader on the WAL: %v, want unavailable (WAL %d bytes)", err, size(path+"-wal"))
+	}
+	reading.Rollback()
 	if err := db.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if wal, grew := size(path+"-wal"), size(path)-before; wal != 0 || grew < rows*each {
 		t.Fatalf("after Checkpoint: WAL %d bytes (want 0), database file grew by %d (want at least %d)", wal, grew, rows*each)
+	}
+}
+
+// TestSnapshotWaitsForNoWriter: a page of tickets is read on a snapshot
+// that begins as a reader (a deferred BEGIN), not as the store's write
+// transactions do (BEGIN IMMEDIATE), so it is read while a writer holds
+// the file.
+func TestSnapshotWaitsForNoWriter(t *testing.T) {
+	db := open(t, sqlstore.Config{Path: filepath.Join(t.TempDir(), "platform.db"), Role: sqlstore.RolePlatform})
+	ctx := context.Background()
+	writing, err := db.SQL().BeginTx(ctx, nil) // BEGIN IMMEDIATE: the file's write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writing.Rollback()
+	readCtx, cancel := context.WithTimeout(ctx, 2*time.Second) // a writer's wait would be busy_timeout's 10 s
+	defer cancel()
+	if _, _, err := db.TicketPage(readCtx, 1, 0, 10); err != nil {
+		t.Fatalf("a page of tickets while a writer holds the file: %v", err)
 	}
 }

@@ -53,41 +53,53 @@ func testSupportDesk(t *testing.T, s chatlift.PlatformStore) {
 }
 
 // testTicketPageOneMoment reads pages of an account's tickets while they
-// are being created: each page's count and tickets are of the same moment
-// (the first tickets in order, as many as counted).
+// are being created and deleted (1 to 50 created, then deleted from the
+// last, over and over): each page's count and tickets are of the same
+// moment, tickets 1 to n for a count of n.
 func testTicketPageOneMoment(t *testing.T, s chatlift.PlatformStore) {
 	ctx := context.Background()
-	const account, tickets = 7, 300
-	written := make(chan error, 1)
-	go func() {
-		for id := int64(1); id <= tickets; id++ {
-			err := s.PutTickets(ctx, []*chatlift.Ticket{{AccountID: account, ID: id, Subject: "Load", Status: "new", Via: chatlift.ViaChannel("api"),
-				CreatedAt: t0, UpdatedAt: t0}})
-			if err != nil {
-				written <- err
-				return
-			}
+	const account, most, reads = 7, 50, 500
+	stop, written := make(chan struct{}), make(chan error, 1)
+	go func() { written <- churnTickets(ctx, s, account, most, stop) }()
+	defer func() {
+		close(stop)
+		if err := <-written; err != nil {
+			t.Error(err)
 		}
-		written <- nil
 	}()
-	for reads := 0; ; reads++ {
-		select {
-		case err := <-written:
-			must(t, err)
-			if reads < 10 {
-				t.Logf("only %d pages read while the tickets were written", reads)
-			}
-			return
-		default:
-		}
-		page, total, err := s.TicketPage(ctx, account, 0, chatlift.MaxLimit)
+	for range reads {
+		page, total, err := s.TicketPage(ctx, account, 0, 2*most)
 		must(t, err)
-		if len(page) != min(total, chatlift.MaxLimit) {
+		if len(page) != total {
 			t.Fatalf("page of %d tickets counted as %d: not of the same moment", len(page), total)
 		}
 		for i, tk := range page {
 			if tk.ID != int64(i+1) {
 				t.Fatalf("ticket %d of the page is ticket %d, want %d", i, tk.ID, i+1)
+			}
+		}
+	}
+}
+
+// churnTickets creates the account's tickets 1 to most, then deletes them
+// from the last, over and over until stop.
+func churnTickets(ctx context.Context, s chatlift.PlatformStore, account, most int64, stop <-chan struct{}) error {
+	for {
+		for id := int64(1); id <= most; id++ {
+			err := s.PutTickets(ctx, []*chatlift.Ticket{{AccountID: account, ID: id, Subject: "Churn", Status: "new", Via: chatlift.ViaChannel("api"),
+				CreatedAt: t0, UpdatedAt: t0}})
+			if err != nil {
+				return err
+			}
+		}
+		for id := most; id >= 1; id-- {
+			select {
+			case <-stop:
+				return nil
+			default:
+			}
+			if err := s.DeleteTicket(ctx, account, id); err != nil {
+				return err
 			}
 		}
 	}

@@ -46,7 +46,7 @@ func (m *Main) benchFleetCommand() *cobra.Command {
 	f.Int64Var(&b.Seed, "seed", 1, "seed of the generated fleet")
 	f.IntVar(&b.SupportClients, "support-clients", 4, "support API callers, each a different account's owner")
 	f.Float64Var(&b.SupportRate, "support-rate", 40, "support API requests per second, all callers together")
-	f.DurationVar(&b.Baseline, "baseline", time.Minute, "how long the support load runs alone first (about as many requests as 1,000 upgrades take)")
+	f.DurationVar(&b.Baseline, "baseline", time.Minute, "how long the support load runs alone first")
 	f.IntVar(&b.Submitters, "submitters", 8, "operator requests (request + run-now) in flight at once")
 	addWorkerFlags(c, &b.Worker)
 	addChildFlags(c, &cf)

@@ -2,6 +2,13 @@
 // worker) as a supervised child process at a lower CPU priority and on
 // chosen CPUs: it dies with its parent, even a SIGKILLed one, and is
 // started again when it exits on its own.
+//
+// A child is started from a thread of its own (its priority lowered, its
+// CPUs narrowed, and the child's death signal tied to it) that ends when
+// the child does. Go never ends the main thread, so a program using this
+// package keeps its main goroutine on the main thread (runtime.LockOSThread
+// in an init function); otherwise the main thread may be one of those, and
+// stays lowered and narrowed, idle, after its child is gone.
 package childproc
 
 import (
@@ -136,7 +143,12 @@ func (p *Process) start() (<-chan string, error) {
 	}
 	exited := make(chan struct{})
 	if err := startLowered(cmd, p.cfg.Nice, p.cfg.CPUs, exited); err != nil {
-		stdout.Close() // Start closes it when it fails, not when the thread fails before it
+		// Start closes the pipe's two ends when it fails itself, not when the
+		// thread fails before it.
+		stdout.Close()
+		if w, ok := cmd.Stdout.(io.Closer); ok {
+			w.Close()
+		}
 		return nil, fmt.Errorf("start the %s process: %w", p.cfg.Name, err)
 	}
 	p.mu.Lock()
