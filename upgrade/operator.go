@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -29,6 +30,17 @@ const (
 
 // Actions lists the operator actions.
 var Actions = []string{ActionRunNow, ActionReschedule, ActionPause, ActionResume, ActionCancel, ActionRevert, ActionFinish}
+
+// windowActions are the actions a completed upgrade's run still takes: it
+// goes on through the revert window (whether the window is still open is
+// the workflow's to say).
+var windowActions = []string{ActionRevert, ActionFinish}
+
+// mayApply says whether action may be sent to an upgrade in state: to any
+// not yet ended, and to a completed one in its window's actions.
+func mayApply(state, action string) bool {
+	return !chatlift.Terminal(state) || state == chatlift.UpgradeCompleted && slices.Contains(windowActions, action)
+}
 
 // Signals of upgrades started before operator actions became Updates; such
 // runs still read them (see waiter.addSignals).

@@ -160,7 +160,7 @@ func (s *Service) update(ctx context.Context, upgradeID, action string, args ...
 	if err != nil {
 		return nil, err
 	}
-	if chatlift.Terminal(u.State) && !(u.State == chatlift.UpgradeCompleted && (action == ActionRevert || action == ActionFinish)) {
+	if !mayApply(u.State, action) {
 		return nil, chatlift.Errorf(chatlift.ECONFLICT, "upgrade %s is %s; %s does not apply", u.ID, u.State, action)
 	}
 	timeout := s.ActionTimeout
