@@ -34,10 +34,7 @@ type CutoverBench struct {
 	Keep    bool
 	// Logger gets the server's log; nil discards it.
 	Logger *slog.Logger
-	// Phase is told when a phase starts (with its count) and Progress how
-	// far it has come.
-	Phase    func(name string, total int64)
-	Progress func(done int64)
+	BenchProgress
 }
 
 // CutoverBenchReport is one run's figures.
@@ -243,18 +240,6 @@ func (a *benchAccountLoad) poll(ctx context.Context, stop <-chan struct{}, every
 		if err != nil || status != http.StatusOK {
 			a.agent.stats.note(fmt.Sprintf("account %d: poll: %d %s (%v)", a.cred.AccountID, status, body, err))
 		}
-	}
-}
-
-func (b *CutoverBench) phase(name string, total int64) {
-	if b.Phase != nil {
-		b.Phase(name, total)
-	}
-}
-
-func (b *CutoverBench) progress(done int64) {
-	if b.Progress != nil {
-		b.Progress(done)
 	}
 }
 

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/chatlift/chatlift/app"
@@ -31,30 +29,8 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 			"freeze). See docs/reliability.md#cutover-bench.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			var bar *progressbar.ProgressBar
-			finish := func() {
-				if bar != nil {
-					bar.Finish()
-					fmt.Fprintln(m.Stderr)
-				}
-			}
-			if !quiet {
-				b.Phase = func(name string, total int64) {
-					finish()
-					bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionSetDescription(name),
-						progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond))
-				}
-				b.Progress = func(done int64) { bar.Set64(done) }
-			}
-			r, err := b.Run(c.Context())
-			finish()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return json.NewEncoder(m.Stdout).Encode(r)
-			}
-			return printCutoverReport(m.Stdout, r)
+			return runBench(m, &b.BenchProgress, quiet, asJSON, func() (*app.CutoverBenchReport, error) { return b.Run(c.Context()) },
+				func(r *app.CutoverBenchReport) error { return printCutoverReport(m.Stdout, r) })
 		},
 	}
 	f := c.Flags()

@@ -96,20 +96,15 @@ func (s *Server) accessTokenLifetime() time.Duration {
 	return defaultAccessTokenLifetime
 }
 
-// oauthTarget is an OAuth client and the store that serves its account.
+// oauthTarget is an OAuth client and where its account's chat lives.
 type oauthTarget struct {
 	client *chatlift.OAuthClient
-	// store is nil while the account is frozen for its upgrade.
-	store Store
+	home   *chathome.Home
+	store  Store // the store serving the account; nil while it is frozen
 }
 
 // serving fails with EUNAVAILABLE while the client's account is frozen.
-func (t *oauthTarget) serving() error {
-	if t.store == nil {
-		return chatlift.Errorf(chatlift.EUNAVAILABLE, "chat is being upgraded for this account; retry shortly")
-	}
-	return nil
-}
+func (t *oauthTarget) serving() error { return t.home.Serving() }
 
 // oauthClient finds the client with the identifier, as the store serving its
 // account holds it (chathome decides which); ENOTFOUND if there is none.
@@ -136,7 +131,7 @@ func (s *Server) oauthClient(ctx context.Context, identifier string, authenticat
 	if err != nil {
 		return nil, err
 	}
-	if home.Serving() == nil {
+	if t.home = home; home.Serving() == nil {
 		t.store = s.Auth.Homes.Store(home.Side)
 	}
 	return t, nil

@@ -81,7 +81,7 @@ func (s *Server) grant(w http.ResponseWriter, r *http.Request) (*TokenResponse, 
 		return nil, err
 	}
 	resp, err := s.grantTo(r, t, form)
-	if t.store != nil && chathome.Refused(err) {
+	if t.serving() == nil && chathome.Refused(err) {
 		// The account froze after the client was authenticated, and the
 		// grant's write was refused whole: grant again, held.
 		if t, err = s.authenticateClient(r, form); err != nil {
