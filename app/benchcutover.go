@@ -32,6 +32,10 @@ type CutoverBench struct {
 	// empty); Keep leaves it behind.
 	DataDir string
 	Keep    bool
+	// DatabaseURL, when set, is a PostgreSQL server on which a database is
+	// made for the run's stores (and dropped after it, unless Keep);
+	// empty: SQLite in the data dir.
+	DatabaseURL string
 	// Logger gets the server's log; nil discards it.
 	Logger *slog.Logger
 	BenchProgress
@@ -39,6 +43,7 @@ type CutoverBench struct {
 
 // CutoverBenchReport is one run's figures.
 type CutoverBenchReport struct {
+	Store                   string   `json:"store"` // sqlite or postgres
 	Accounts                int      `json:"accounts"`
 	Conversations           int      `json:"conversations"`
 	Upgrades                int      `json:"upgrades"` // completed
@@ -94,7 +99,17 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 		defer os.RemoveAll(dir)
 	}
 	b.phase("starting the server and seeding", 1)
-	srv, err := b.start(ctx, dir)
+	databaseURL, store := "", "sqlite"
+	if b.DatabaseURL != "" {
+		var drop func()
+		if databaseURL, drop, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_cutover_bench"); err != nil {
+			return nil, err
+		}
+		if store = "postgres"; !b.Keep {
+			defer drop() // deferred before the server's Close: runs after it
+		}
+	}
+	srv, err := b.start(ctx, dir, databaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +125,7 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &CutoverBenchReport{Accounts: len(accounts), Conversations: len(accounts) * b.ConversationsPerAccount}
+	r := &CutoverBenchReport{Store: store, Accounts: len(accounts), Conversations: len(accounts) * b.ConversationsPerAccount}
 
 	loadCtx, stopStreams := context.WithCancel(ctx)
 	defer stopStreams()
@@ -139,13 +154,14 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	return r, nil
 }
 
-// start starts the real server on a loopback port with a fresh fleet.
-func (b *CutoverBench) start(ctx context.Context, dir string) (*Serve, error) {
+// start starts the real server on a loopback port with a fresh fleet, its
+// stores at databaseURL (empty: SQLite in dir).
+func (b *CutoverBench) start(ctx context.Context, dir, databaseURL string) (*Serve, error) {
 	logger := b.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	srv, err := StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, Namespace: "default",
+	srv, err := StartServe(ctx, ServeConfig{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: databaseURL, Namespace: "default",
 		Demo:   seed.Spec{Accounts: b.Accounts, ChatsPerAccount: benchChats, Seed: 1},
 		Logger: logger, Out: io.Discard, Version: "bench", Rules: chatlift.DefaultScheduleRules,
 		RevertWindow: upgrade.DefaultRevertWindow, HTTPLimits: httpapi.Limits{MaxConnections: b.connections()}})

@@ -26,7 +26,8 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 			"that serves it and compares it with what each send was answered and what each stream\n" +
 			"delivered: messages lost, duplicated, out of order; and it counts the API's 5xx\n" +
 			"answers and the longest a request waited beyond its kind's median (held through a\n" +
-			"freeze). See docs/reliability.md#cutover-bench.",
+			"freeze). --database-url runs its stores on PostgreSQL. See\n" +
+			"docs/reliability.md#cutover-bench.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runBench(m, &b.BenchProgress, quiet, asJSON, func() (*app.CutoverBenchReport, error) { return b.Run(c.Context()) },
@@ -41,13 +42,14 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 	f.BoolVar(&quiet, "quiet", false, "no progress bars")
 	f.BoolVar(&b.Keep, "keep", false, "keep the data directory")
 	f.StringVar(&b.DataDir, "data", "", "where the data directory is made (default: the temporary directory)")
+	f.StringVar(&b.DatabaseURL, "database-url", "", "PostgreSQL server on which the run's stores get a database of their own, dropped after (default: SQLite in the data dir)")
 	return c
 }
 
 // printCutoverReport prints the bench's report for people.
 func printCutoverReport(out io.Writer, r *app.CutoverBenchReport) error {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "accounts\t%d (%d upgraded, %d of them reverted)\n", r.Accounts, r.Upgrades, r.Reverts)
+	fmt.Fprintf(w, "accounts\t%d (%d upgraded, %d of them reverted), %s stores\n", r.Accounts, r.Upgrades, r.Reverts, r.Store)
 	fmt.Fprintf(w, "conversations\t%d\n", r.Conversations)
 	fmt.Fprintf(w, "messages\t%d sent, %d delivered by the streams (%d reconnects)\n", r.MessagesSent, r.MessagesDelivered, r.StreamReconnects)
 	fmt.Fprintf(w, "lost / duplicated / out of order\t%d / %d / %d\n", r.MessagesLost, r.MessagesDuplicated, r.MessagesOutOfOrder)

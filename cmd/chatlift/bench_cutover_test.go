@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chatlift/chatlift/app"
+	"github.com/chatlift/chatlift/internal/pgtest"
 )
 
 // TestBenchCutover runs a small `bench cutover` (4 accounts of 2 live
@@ -18,31 +19,11 @@ func TestBenchCutover(t *testing.T) {
 	t.Parallel()
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
-		out, err := exec.Command(binary, "bench", "cutover", "--accounts", "4", "--conversations-per-account", "2",
-			"--json", "--quiet", "--data", t.TempDir()).Output()
-		if err != nil {
-			t.Fatalf("bench cutover: %v", err)
-		}
-		var r app.CutoverBenchReport
-		if err := json.Unmarshal(out, &r); err != nil {
-			t.Fatalf("report %s: %v", out, err)
-		}
-		if r.Accounts != 4 || r.Conversations != 8 || r.Upgrades != 4 || r.Reverts != 1 {
-			t.Fatalf("not every upgrade and revert done: %s", out)
-		}
-		if r.MessagesLost != 0 || r.MessagesDuplicated != 0 || r.MessagesOutOfOrder != 0 || r.SendsFailed != 0 || r.API5xx != 0 || r.APINoAnswer != 0 || r.RevertRowsLost != 0 {
-			t.Fatalf("the targets are missed: %s", out)
-		}
-		// Each conversation's visitor and agent sent at least once before
-		// the first freeze and after the revert; every message was streamed.
-		if r.MessagesSent < 4*int64(r.Conversations) || r.MessagesDelivered < r.MessagesSent || r.APIRequests <= r.MessagesSent {
-			t.Fatalf("the load did not run throughout: %s", out)
-		}
-		// Each agent re-authorized after its switch, and the reverted
-		// account's again after its revert.
-		if r.Reauthorizations < int64(r.Accounts+r.Reverts) || r.RevertRowsReverseSynced <= 0 {
-			t.Fatalf("agents did not re-authorize or nothing was synced back: %s", out)
-		}
+		testBenchCutover(t, "sqlite")
+	})
+	t.Run("Postgres", func(t *testing.T) {
+		t.Parallel()
+		testBenchCutover(t, "postgres", "--database-url", pgtest.URL(t))
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		t.Parallel()
@@ -51,4 +32,37 @@ func TestBenchCutover(t *testing.T) {
 			t.Fatalf("bench cutover --accounts 0: %v: %s", err, out)
 		}
 	})
+}
+
+// testBenchCutover runs the small bench with the extra flags and checks
+// its report, which says its stores were store's.
+func testBenchCutover(t *testing.T, store string, extra ...string) {
+	args := append([]string{"bench", "cutover", "--accounts", "4", "--conversations-per-account", "2", "--json", "--quiet", "--data", t.TempDir()}, extra...)
+	out, err := exec.Command(binary, args...).Output()
+	if err != nil {
+		t.Fatalf("bench cutover: %v", err)
+	}
+	var r app.CutoverBenchReport
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("report %s: %v", out, err)
+	}
+	if r.Store != store {
+		t.Fatalf("stores %q, want %q: %s", r.Store, store, out)
+	}
+	if r.Accounts != 4 || r.Conversations != 8 || r.Upgrades != 4 || r.Reverts != 1 {
+		t.Fatalf("not every upgrade and revert done: %s", out)
+	}
+	if r.MessagesLost != 0 || r.MessagesDuplicated != 0 || r.MessagesOutOfOrder != 0 || r.SendsFailed != 0 || r.API5xx != 0 || r.APINoAnswer != 0 || r.RevertRowsLost != 0 {
+		t.Fatalf("the targets are missed: %s", out)
+	}
+	// Each conversation's visitor and agent sent at least once before
+	// the first freeze and after the revert; every message was streamed.
+	if r.MessagesSent < 4*int64(r.Conversations) || r.MessagesDelivered < r.MessagesSent || r.APIRequests <= r.MessagesSent {
+		t.Fatalf("the load did not run throughout: %s", out)
+	}
+	// Each agent re-authorized after its switch, and the reverted
+	// account's again after its revert.
+	if r.Reauthorizations < int64(r.Accounts+r.Reverts) || r.RevertRowsReverseSynced <= 0 {
+		t.Fatalf("agents did not re-authorize or nothing was synced back: %s", out)
+	}
 }
