@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,7 +45,10 @@ type CutoverBench struct {
 
 // CutoverBenchReport is one run's figures.
 type CutoverBenchReport struct {
-	Store                   string   `json:"store"` // sqlite or postgres
+	Store string `json:"store"` // sqlite or postgres
+	// DataDir and Database (its name, on PostgreSQL) are what --keep kept.
+	DataDir                 string   `json:"data_dir,omitempty"`
+	Database                string   `json:"database,omitempty"`
 	Accounts                int      `json:"accounts"`
 	Conversations           int      `json:"conversations"`
 	Upgrades                int      `json:"upgrades"` // completed
@@ -99,13 +104,13 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 		defer os.RemoveAll(dir)
 	}
 	b.phase("starting the server and seeding", 1)
-	databaseURL, store := "", "sqlite"
+	databaseURL := ""
 	if b.DatabaseURL != "" {
 		var drop func()
 		if databaseURL, drop, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_cutover_bench"); err != nil {
 			return nil, err
 		}
-		if store = "postgres"; !b.Keep {
+		if !b.Keep {
 			defer drop() // deferred before the server's Close: runs after it
 		}
 	}
@@ -125,7 +130,10 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &CutoverBenchReport{Store: store, Accounts: len(accounts), Conversations: len(accounts) * b.ConversationsPerAccount}
+	r := &CutoverBenchReport{Store: srv.Stores.Platform.Dialect(), Accounts: len(accounts), Conversations: len(accounts) * b.ConversationsPerAccount}
+	if b.Keep {
+		r.DataDir, r.Database = dir, databaseName(databaseURL)
+	}
 
 	loadCtx, stopStreams := context.WithCancel(ctx)
 	defer stopStreams()
@@ -267,4 +275,13 @@ func p99(xs []int64) int64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return percentile(s, 0.99)
+}
+
+// databaseName is the database a PostgreSQL URL names ("" for none).
+func databaseName(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Path, "/")
 }

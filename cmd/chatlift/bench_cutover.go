@@ -40,9 +40,9 @@ func (m *Main) benchCutoverCommand() *cobra.Command {
 	f.DurationVar(&b.Every, "every", time.Second, "how often each visitor and agent sends and each account's client polls")
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	f.BoolVar(&quiet, "quiet", false, "no progress bars")
-	f.BoolVar(&b.Keep, "keep", false, "keep the data directory")
+	f.BoolVar(&b.Keep, "keep", false, "keep the data directory (and the PostgreSQL database); the report says where they are")
 	f.StringVar(&b.DataDir, "data", "", "where the data directory is made (default: the temporary directory)")
-	f.StringVar(&b.DatabaseURL, "database-url", "", "PostgreSQL server on which the run's stores get a database of their own, dropped after (default: SQLite in the data dir)")
+	f.StringVar(&b.DatabaseURL, "database-url", "", "PostgreSQL server on which the run's stores get a database of their own, dropped after unless --keep (default: SQLite in the data dir; the engine's own stays there)")
 	return c
 }
 
@@ -58,6 +58,9 @@ func printCutoverReport(out io.Writer, r *app.CutoverBenchReport) error {
 	fmt.Fprintf(w, "chat downtime p99\t%d ms (cutover), %d ms (revert)\n", r.ChatDowntimeP99MS, r.RevertDowntimeP99MS)
 	fmt.Fprintf(w, "revert\t%d rows synced back and verified, %d lost\n", r.RevertRowsReverseSynced, r.RevertRowsLost)
 	fmt.Fprintf(w, "took\t%.1f s\n", r.Seconds)
+	if r.DataDir != "" {
+		fmt.Fprintf(w, "kept\t%s %s\n", r.DataDir, r.Database)
+	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "unexpected\t%s\n", e)
 	}

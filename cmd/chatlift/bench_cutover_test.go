@@ -1,10 +1,13 @@
 package main_test
 
 import (
+	"context"
 	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/chatlift/chatlift/app"
 	"github.com/chatlift/chatlift/internal/pgtest"
@@ -23,7 +26,12 @@ func TestBenchCutover(t *testing.T) {
 	})
 	t.Run("Postgres", func(t *testing.T) {
 		t.Parallel()
-		testBenchCutover(t, "postgres", "--database-url", pgtest.URL(t))
+		url := pgtest.URL(t)
+		before := benchDatabases(t, url)
+		testBenchCutover(t, "postgres", "--database-url", url)
+		if after := benchDatabases(t, url); after != before {
+			t.Fatalf("%d cutover bench databases after the run, %d before: its database was not dropped", after, before)
+		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		t.Parallel()
@@ -40,7 +48,11 @@ func testBenchCutover(t *testing.T, store string, extra ...string) {
 	args := append([]string{"bench", "cutover", "--accounts", "4", "--conversations-per-account", "2", "--json", "--quiet", "--data", t.TempDir()}, extra...)
 	out, err := exec.Command(binary, args...).Output()
 	if err != nil {
-		t.Fatalf("bench cutover: %v", err)
+		var stderr []byte
+		if exit, ok := err.(*exec.ExitError); ok {
+			stderr = exit.Stderr
+		}
+		t.Fatalf("bench cutover: %v: %s", err, stderr)
 	}
 	var r app.CutoverBenchReport
 	if err := json.Unmarshal(out, &r); err != nil {
@@ -65,4 +77,20 @@ func testBenchCutover(t *testing.T, store string, extra ...string) {
 	if r.Reauthorizations < int64(r.Accounts+r.Reverts) || r.RevertRowsReverseSynced <= 0 {
 		t.Fatalf("agents did not re-authorize or nothing was synced back: %s", out)
 	}
+}
+
+// benchDatabases counts the cutover bench's databases on the server at url.
+func benchDatabases(t *testing.T, url string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE starts_with(datname, 'chatlift_cutover_bench_')").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
