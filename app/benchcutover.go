@@ -7,11 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -104,17 +102,16 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 		defer os.RemoveAll(dir)
 	}
 	b.phase("starting the server and seeding", 1)
-	databaseURL := ""
+	db := &benchDB{} // SQLite in dir
 	if b.DatabaseURL != "" {
-		var drop func()
-		if databaseURL, drop, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_cutover_bench"); err != nil {
+		if db, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_cutover_bench"); err != nil {
 			return nil, err
 		}
 		if !b.Keep {
-			defer drop() // deferred before the server's Close: runs after it
+			defer db.Drop() // deferred before the server's Close: runs after it
 		}
 	}
-	srv, err := b.start(ctx, dir, databaseURL)
+	srv, err := b.start(ctx, dir, db.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +129,7 @@ func (b *CutoverBench) Run(ctx context.Context) (*CutoverBenchReport, error) {
 	}
 	r := &CutoverBenchReport{Store: srv.Stores.Platform.Dialect(), Accounts: len(accounts), Conversations: len(accounts) * b.ConversationsPerAccount}
 	if b.Keep {
-		r.DataDir, r.Database = dir, databaseName(databaseURL)
+		r.DataDir, r.Database = dir, db.Name
 	}
 
 	loadCtx, stopStreams := context.WithCancel(ctx)
@@ -275,13 +272,4 @@ func p99(xs []int64) int64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return percentile(s, 0.99)
-}
-
-// databaseName is the database a PostgreSQL URL names ("" for none).
-func databaseName(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimPrefix(u.Path, "/")
 }

@@ -146,13 +146,10 @@ func (b *FleetBench) Run(ctx context.Context) (*FleetBenchReport, error) {
 		return nil, err
 	}
 	defer cleanup()
-	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, Store: "sqlite", SupportClients: b.SupportClients,
+	r := &FleetBenchReport{Accounts: b.Accounts, ChatsPerAccount: b.ChatsPerAccount, Store: s.Stores.Platform.Dialect(), SupportClients: b.SupportClients,
 		SupportRate: b.SupportRate, GOMAXPROCS: gomaxprocs(),
 		EngineProcess: b.Children.Engine, WorkerProcesses: b.Children.Workers,
 		EngineNice: b.Children.EngineNice, WorkerNice: b.Children.WorkerNice, APICPUs: b.Children.KeepCPUs, ChildrenCPUs: s.ChildCPUs()}
-	if b.DatabaseURL != "" {
-		r.Store = "postgres"
-	}
 	opts := b.Worker.WorkerOptions()
 	r.WorkerWorkflowTasks, r.WorkerActivities = opts.MaxConcurrentWorkflowTaskExecutionSize, opts.MaxConcurrentActivityExecutionSize
 	creds, err := b.seed(ctx, s, r)
@@ -185,9 +182,9 @@ func (b *FleetBench) start(ctx context.Context) (s *Serve, cleanup func(), err e
 	databaseURL, dropDatabase := "", func() {}
 	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err == nil && b.DatabaseURL != "" {
-		var drop func()
-		if databaseURL, drop, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_fleet_bench"); err == nil {
-			dropDatabase = drop
+		var db *benchDB
+		if db, err = benchDatabase(ctx, b.DatabaseURL, "chatlift_fleet_bench"); err == nil {
+			databaseURL, dropDatabase = db.URL, db.Drop
 		}
 	}
 	children := b.Children
@@ -442,12 +439,19 @@ func msBy(by map[string]time.Duration) map[string]float64 {
 	return out
 }
 
+// benchDB is a database made for one bench run: its URL, its name and
+// what drops it.
+type benchDB struct {
+	URL, Name string
+	Drop      func()
+}
+
 // benchDatabase makes a database of a new name beginning with prefix on the
-// PostgreSQL server at baseURL, and returns its URL and what drops it.
-func benchDatabase(ctx context.Context, baseURL, prefix string) (string, func(), error) {
+// PostgreSQL server at baseURL.
+func benchDatabase(ctx context.Context, baseURL, prefix string) (*benchDB, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
-		return "", nil, fmt.Errorf("--database-url: %w", err)
+		return nil, fmt.Errorf("--database-url: %w", err)
 	}
 	name := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
 	admin := func(ctx context.Context, stmt string) error {
@@ -460,7 +464,7 @@ func benchDatabase(ctx context.Context, baseURL, prefix string) (string, func(),
 		return err
 	}
 	if err := admin(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return "", nil, fmt.Errorf("create the bench's database: %w", err)
+		return nil, fmt.Errorf("create the bench's database: %w", err)
 	}
 	u.Path = "/" + name
 	drop := func() { // also after the run was interrupted
@@ -468,7 +472,7 @@ func benchDatabase(ctx context.Context, baseURL, prefix string) (string, func(),
 		defer cancel()
 		_ = admin(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	}
-	return u.String(), drop, nil
+	return &benchDB{URL: u.String(), Name: name, Drop: drop}, nil
 }
 
 // checkpointSeeded copies the seeded rows from SQLite's WAL into the database files

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/chatlift/chatlift/internal/childproc"
 )
 
 // TestServeChildren: serve runs its engine (at a lower priority) and its
@@ -34,13 +36,13 @@ func TestServeChildren(t *testing.T) {
 	}
 	// --api-cpus 1: serve keeps its first CPU; the children run on the
 	// others, at GOGC=400 (when the test's environment sets none).
-	all := cpuList(t, procStatus(t, serve, "Cpus_allowed_list"))
+	all := cpusOf(t, serve)
 	wantCPUs := all
 	if len(all) > 1 {
 		wantCPUs = all[1:]
 	}
 	for name, pid := range kids {
-		if got := cpuList(t, procStatus(t, pid, "Cpus_allowed_list")); !slices.Equal(got, wantCPUs) {
+		if got := cpusOf(t, pid); !slices.Equal(got, wantCPUs) {
 			t.Errorf("%s child runs on CPUs %v, want %v (serve's: %v)", name, got, wantCPUs, all)
 		}
 		if env, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid)); os.Getenv("GOGC") == "" && !strings.Contains("\x00"+string(env), "\x00GOGC=400\x00") {
@@ -75,7 +77,7 @@ func TestServeChildren(t *testing.T) {
 			t.Fatalf("children after the crash %v, before %v: want a new worker and the same engine", again, kids)
 		}
 		worker = again["worker"]
-		if got := cpuList(t, procStatus(t, worker, "Cpus_allowed_list")); !slices.Equal(got, wantCPUs) {
+		if got := cpusOf(t, worker); !slices.Equal(got, wantCPUs) {
 			t.Errorf("restarted worker runs on CPUs %v, want %v", got, wantCPUs)
 		}
 	})
@@ -142,39 +144,12 @@ func stat(pid int) []string {
 	return strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
 }
 
-// procStatus is a field of /proc/pid/status.
-func procStatus(t *testing.T, pid int, field string) string {
+// cpusOf are the CPUs pid may run on.
+func cpusOf(t *testing.T, pid int) []int {
 	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	cpus, err := childproc.CPUsOf(pid)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			return strings.TrimSpace(rest)
-		}
-	}
-	t.Fatalf("no %s in /proc/%d/status", field, pid)
-	return ""
-}
-
-// cpuList reads a CPU list such as "0-3,6".
-func cpuList(t *testing.T, list string) []int {
-	t.Helper()
-	var cpus []int
-	for _, part := range strings.Split(list, ",") {
-		first, last, isRange := strings.Cut(part, "-")
-		if !isRange {
-			last = first
-		}
-		a, err1 := strconv.Atoi(first)
-		b, err2 := strconv.Atoi(last)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("CPU list %q", list)
-		}
-		for c := a; c <= b; c++ {
-			cpus = append(cpus, c)
-		}
 	}
 	return cpus
 }

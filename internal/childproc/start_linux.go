@@ -83,10 +83,14 @@ func narrowThread(cpus []int) error {
 
 // AvailableCPUs are the CPUs this process may run on (its affinity, which
 // a cpuset or taskset narrows), in increasing order.
-func AvailableCPUs() ([]int, error) {
+func AvailableCPUs() ([]int, error) { return CPUsOf(0) }
+
+// CPUsOf are the CPUs the process (or thread) pid may run on, in
+// increasing order; pid 0 is the calling thread.
+func CPUsOf(pid int) ([]int, error) {
 	var set unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &set); err != nil {
-		return nil, fmt.Errorf("CPUs of this process: %w", err)
+	if err := unix.SchedGetaffinity(pid, &set); err != nil {
+		return nil, fmt.Errorf("CPUs of process %d: %w", pid, err)
 	}
 	var cpus []int
 	for c := 0; len(cpus) < set.Count(); c++ {

@@ -27,3 +27,6 @@ func startLowered(cmd *exec.Cmd, _ int, _ []int, exited chan struct{}) error {
 
 // AvailableCPUs is unknown outside Linux: nil, so no CPU is kept apart.
 func AvailableCPUs() ([]int, error) { return nil, nil }
+
+// CPUsOf is unknown outside Linux: nil.
+func CPUsOf(int) ([]int, error) { return nil, nil }
